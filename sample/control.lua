@@ -1,0 +1,1 @@
+script.on_init(function() log("sample-mod initialised") end)
