@@ -1,0 +1,19 @@
+import type { Page } from 'playwright-core';
+
+/** What a UI check gets: a fresh page on a running code-server with the vsix installed. */
+export interface UiCheckContext {
+  page: Page;
+  baseUrl: string;
+  /** Absolute path of the temp copy of test/fixtures/workspace the server can see. */
+  workspaceDir: string;
+  /** Saves a PNG of the page under test-results/ and returns its path. */
+  screenshot(name: string): Promise<string>;
+}
+
+/** A check that drives the workbench like a user; it throws to fail. */
+export interface UiCheck {
+  name: string;
+  /** Defaults to 90 s. */
+  timeoutMs?: number;
+  run(ctx: UiCheckContext): Promise<void>;
+}
