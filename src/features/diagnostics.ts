@@ -1,0 +1,125 @@
+import * as vscode from 'vscode';
+import { analyzeDocument, type Finding, type Severity } from '../model/analysis';
+import { parseInfoJson } from '../model/document';
+import type { Config } from './config';
+import type { DependencyData } from './dependencyData';
+import { isInfoJson, toRange } from './documents';
+
+const DEBOUNCE_MS = 300;
+export const DIAGNOSTIC_SOURCE = 'Factorio Mod Portal';
+
+const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+/** A diagnostic together with the finding it came from, for the quick fixes. */
+export interface FindingDiagnostic {
+  diagnostic: vscode.Diagnostic;
+  finding: Finding;
+}
+
+/**
+ * Lints open info.json files: at once from cached portal data, then again when
+ * fresh data arrives. Debounced while typing; cleared when a file closes.
+ */
+export class DependencyDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('factorioPortal');
+  private readonly results = new Map<string, { version: number; items: FindingDiagnostic[] }>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires after a document's diagnostics were updated. */
+  readonly onDidUpdate = this.emitter.event;
+
+  constructor(
+    private readonly data: DependencyData,
+    private readonly config: Config,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
+      config.onDidChange(() => this.scheduleAll()),
+      data.onDidChange(() => this.scheduleAll()),
+    );
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  /** The findings behind the diagnostics of a document, as last computed. */
+  findingsFor(document: vscode.TextDocument): FindingDiagnostic[] {
+    const result = this.results.get(document.uri.toString());
+    return result && result.version === document.version ? result.items : this.analyze(document, false);
+  }
+
+  /** Findings computed now from the current text and cached data, without publishing. */
+  analyzeNow(document: vscode.TextDocument): FindingDiagnostic[] {
+    return this.analyze(document, false);
+  }
+
+  private scheduleAll(): void {
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, DEBOUNCE_MS);
+  }
+
+  private schedule(document: vscode.TextDocument, delay: number): void {
+    if (!isInfoJson(document)) return;
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (!document.isClosed) this.analyze(document, true);
+      }, delay),
+    );
+  }
+
+  private analyze(document: vscode.TextDocument, publish: boolean): FindingDiagnostic[] {
+    const doc = parseInfoJson(document.getText());
+    const names = doc.dependencies?.items.flatMap((item) => (item.parsed?.name ? [item.parsed.name.text] : [])) ?? [];
+    const findings = analyzeDocument(doc, {
+      facts: (name) => this.data.facts(name),
+      ignored: this.config.ignoredDependencies,
+      suggest: (name) => this.data.suggest(name),
+    });
+    const items: FindingDiagnostic[] = [];
+    for (const finding of findings) {
+      const setting = this.config.severityFor(finding.code);
+      if (setting === 'off') continue;
+      const diagnostic = new vscode.Diagnostic(
+        toRange(document, finding.start, finding.end),
+        finding.message,
+        SEVERITY[setting ?? finding.severity],
+      );
+      diagnostic.code = finding.code;
+      diagnostic.source = DIAGNOSTIC_SOURCE;
+      if (finding.code === 'deprecated-mod') diagnostic.tags = [vscode.DiagnosticTag.Deprecated];
+      items.push({ diagnostic, finding });
+    }
+    if (publish) {
+      this.results.set(document.uri.toString(), { version: document.version, items });
+      this.collection.set(document.uri, items.map((i) => i.diagnostic));
+      this.emitter.fire(document.uri);
+      // Fetches what is missing or stale; the data's change event re-runs this.
+      void this.data.ensure(names);
+    }
+    return items;
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.results.delete(key);
+    this.collection.delete(uri);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.collection.dispose();
+    this.emitter.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,29 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+
+/** The documents the extension works on: any JSON file named info.json. */
+export const INFO_JSON_SELECTOR: vscode.DocumentSelector = [
+  { language: 'json', pattern: '**/info.json' },
+  { language: 'jsonc', pattern: '**/info.json' },
+];
+
+export function isInfoJson(document: vscode.TextDocument): boolean {
+  return (
+    (document.languageId === 'json' || document.languageId === 'jsonc') &&
+    path.basename(document.uri.path).toLowerCase() === 'info.json'
+  );
+}
+
+export function toRange(document: vscode.TextDocument, start: number, end: number): vscode.Range {
+  return new vscode.Range(document.positionAt(start), document.positionAt(end));
+}
+
+/** The info.json the user is looking at, or else the first one in the workspace. */
+export async function findInfoJson(): Promise<vscode.TextDocument | undefined> {
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && isInfoJson(active)) return active;
+  const open = vscode.workspace.textDocuments.find(isInfoJson);
+  if (open) return open;
+  const [uri] = await vscode.workspace.findFiles('**/info.json', '**/node_modules/**', 1);
+  return uri ? vscode.workspace.openTextDocument(uri) : undefined;
+}
