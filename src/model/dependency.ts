@@ -134,7 +134,7 @@ function checkName(s: string, name: Part): { name: Part; error?: DependencyError
       return {
         name,
         error: {
-          message: `invalid character '${c}' in the mod name`,
+          message: `invalid character '${c}' in the mod name; use letters, digits, '-' and '_'`,
           start,
           end: start + c.length,
           expected: "letters, digits, '-' or '_'",
