@@ -1,0 +1,598 @@
+// Portal data kept in memory and on disk, so the editor answers at once and the portal
+// sees few requests. Its `Cache-Control: max-age=900` says data younger than 15 minutes
+// need not be fetched again; older data is still served at once while it is refreshed.
+// Failures never throw out of background work: they become state (`listState`,
+// `lastError`, a record's `error`), and data already held stays in use.
+
+import { decodeFullModEntry, decodeModEntry } from './decode';
+import { Emitter, type Subscription } from './emitter';
+import { PortalError, isPortalError } from './errors';
+import { ModIndex } from './search';
+import type { CacheStorage } from './storage';
+import type { PortalClient } from './client';
+import type { FullModEntry, ModEntry } from './types';
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export type ModRecord =
+  | { state: 'found'; mod: ModEntry; fetchedAt: number; stale: boolean; error?: PortalError }
+  /** The portal answered that the mod does not exist. */
+  | { state: 'missing'; fetchedAt: number; stale: boolean; error?: PortalError }
+  /** Never fetched, or every fetch failed. */
+  | { state: 'unknown'; error?: PortalError };
+
+export type FullRecord =
+  | { state: 'found'; mod: FullModEntry; fetchedAt: number; stale: boolean; error?: PortalError }
+  | { state: 'missing'; fetchedAt: number; stale: boolean; error?: PortalError }
+  | { state: 'unknown'; error?: PortalError };
+
+export interface ListState {
+  status: 'empty' | 'loading' | 'ready' | 'error';
+  fetchedAt?: number;
+  refreshing: boolean;
+  error?: PortalError;
+  modCount?: number;
+}
+
+/** What the cache needs from the client (a PortalClient, or a fake in tests). */
+export type PortalSource = Pick<PortalClient, 'getAllMods' | 'getModsByName' | 'getFullMod'>;
+
+export interface PortalCacheOptions {
+  client: PortalSource;
+  storage: CacheStorage;
+  clock?: Clock;
+  /** Per-mod data younger than this is served without a request. Default 15 min. */
+  freshMs?: number;
+  /** Same for the full list. Default 15 min. */
+  listFreshMs?: number;
+  log?: (message: string) => void;
+  /** Per-mod data is written this long after a change, so a burst makes one write. Default 1000. */
+  persistDelayMs?: number;
+  /** Bounds on what is written to disk (most recent kept). Defaults 5000 and 300. */
+  maxStoredMods?: number;
+  maxStoredFullMods?: number;
+}
+
+export interface GetIndexOptions {
+  signal?: AbortSignal;
+  /** Fetch from the portal even when memory or disk hold fresh data. */
+  forceRefresh?: boolean;
+  /** Short descriptions of what is happening, for a progress notification. */
+  onProgress?: (message: string) => void;
+}
+
+export interface FetchOptions {
+  signal?: AbortSignal;
+  /** Fetch even when fresh data is held. */
+  force?: boolean;
+}
+
+export const LIST_FILE = 'mod-list.json';
+export const MODS_FILE = 'mods.json';
+export const FULL_FILE = 'full-mods.json';
+const FORMAT_VERSION = 1;
+
+type Held<T> = { mod: T | undefined; fetchedAt: number; generation: number };
+
+interface StoredRecord {
+  name: string;
+  fetchedAt: number;
+  mod?: unknown;
+}
+
+function asPortalError(e: unknown): PortalError {
+  if (isPortalError(e)) return e;
+  return new PortalError('network', e instanceof Error ? e.message : String(e));
+}
+
+function cancelled(): PortalError {
+  return new PortalError('cancelled', 'The request to the Mod Portal was cancelled');
+}
+
+/** Waits for `promise`, or rejects with 'cancelled' when `signal` aborts first. */
+function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** The namelist-shaped part of a full entry, so mods.json stays small. */
+function shortEntry(full: FullModEntry): ModEntry {
+  const entry: ModEntry = {
+    name: full.name,
+    title: full.title,
+    owner: full.owner,
+    summary: full.summary,
+    downloads_count: full.downloads_count,
+  };
+  if (full.category !== undefined) entry.category = full.category;
+  if (full.score !== undefined) entry.score = full.score;
+  if (full.releases !== undefined) entry.releases = full.releases;
+  if (full.thumbnail !== undefined) entry.thumbnail = full.thumbnail;
+  if (full.last_highlighted_at !== undefined) entry.last_highlighted_at = full.last_highlighted_at;
+  return entry;
+}
+
+function looksLikeModEntry(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const m = v as Record<string, unknown>;
+  return typeof m.name === 'string' && typeof m.title === 'string' && typeof m.downloads_count === 'number';
+}
+
+export class PortalCache {
+  private readonly client: PortalSource;
+  private readonly storage: CacheStorage;
+  private readonly clock: Clock;
+  private readonly freshMs: number;
+  private readonly listFreshMs: number;
+  private readonly log: (message: string) => void;
+  private readonly persistDelayMs: number;
+  private readonly maxStoredMods: number;
+  private readonly maxStoredFullMods: number;
+  private readonly emitter: Emitter;
+  private readonly lifetime = new AbortController();
+
+  /** Bumped by invalidate(): anything held from an older generation is stale. */
+  private generation = 0;
+  /** Bumped by clear(): answers to requests sent before it are dropped. */
+  private epoch = 0;
+
+  private list: { index: ModIndex; fetchedAt: number; generation: number } | undefined;
+  private state: ListState = { status: 'empty', refreshing: false };
+  private listLoad: Promise<void> | undefined;
+  private listRefresh: Promise<ModIndex> | undefined;
+
+  private readonly mods = new Map<string, Held<ModEntry>>();
+  private readonly full = new Map<string, Held<FullModEntry>>();
+  private readonly modErrors = new Map<string, PortalError>();
+  private readonly fullErrors = new Map<string, PortalError>();
+  private readonly modFetches = new Map<string, Promise<void>>();
+  private readonly fullFetches = new Map<string, Promise<void>>();
+  private recordsLoad: Promise<void> | undefined;
+  private error: PortalError | undefined;
+
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly dirty = { mods: false, full: false };
+  private writes: Promise<void> = Promise.resolve();
+
+  readonly onDidChange: (listener: () => void) => Subscription;
+
+  constructor(options: PortalCacheOptions) {
+    this.client = options.client;
+    this.storage = options.storage;
+    this.clock = options.clock ?? systemClock;
+    this.freshMs = options.freshMs ?? 15 * 60_000;
+    this.listFreshMs = options.listFreshMs ?? 15 * 60_000;
+    this.log = options.log ?? (() => undefined);
+    this.persistDelayMs = options.persistDelayMs ?? 1000;
+    this.maxStoredMods = options.maxStoredMods ?? 5000;
+    this.maxStoredFullMods = options.maxStoredFullMods ?? 300;
+    this.emitter = new Emitter((e) => this.log(`A portal cache listener failed: ${String(e)}`));
+    this.onDidChange = this.emitter.event;
+  }
+
+  // ---- the full list ----
+
+  get listState(): ListState {
+    return this.state;
+  }
+
+  /** The most recent failure of any request the cache made. */
+  get lastError(): PortalError | undefined {
+    return this.error;
+  }
+
+  /** The index held in memory, fresh or not. */
+  peekIndex(): ModIndex | undefined {
+    return this.list?.index;
+  }
+
+  /**
+   * The full mod list as a search index: from memory, else disk, else the portal. Stale
+   * data is returned at once and refreshed in the background.
+   */
+  async getIndex(options: GetIndexOptions = {}): Promise<ModIndex> {
+    const { signal, onProgress } = options;
+    if (!options.forceRefresh) {
+      if (this.list === undefined) {
+        onProgress?.('Reading the cached mod list');
+        await unlessAborted(this.loadList(), signal);
+      }
+      if (this.list !== undefined) {
+        if (!this.isFresh(this.list, this.listFreshMs)) this.refreshListInBackground();
+        return this.list.index;
+      }
+    }
+    onProgress?.('Downloading the mod list');
+    return unlessAborted(this.refreshList(onProgress), signal);
+  }
+
+  private refreshListInBackground(): void {
+    if (this.listRefresh !== undefined) return;
+    // The failure is already in listState and the log.
+    this.refreshList().catch(() => undefined);
+  }
+
+  /** One refresh at a time; callers arriving meanwhile share it. */
+  private refreshList(onProgress?: (message: string) => void): Promise<ModIndex> {
+    if (this.listRefresh !== undefined) return this.listRefresh;
+    const epoch = this.epoch;
+    const run = async (): Promise<ModIndex> => {
+      try {
+        const mods = await this.client.getAllMods({ signal: this.lifetime.signal });
+        onProgress?.('Indexing the mod list');
+        const index = new ModIndex(mods);
+        if (epoch !== this.epoch) return index;
+        const fetchedAt = this.clock.now();
+        this.list = { index, fetchedAt, generation: this.generation };
+        this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: index.size };
+        this.log(`Mod list: ${index.size} mods fetched`);
+        this.persistList(mods, fetchedAt);
+        return index;
+      } catch (e) {
+        const error = asPortalError(e);
+        if (epoch === this.epoch) {
+          this.error = error;
+          const held = this.list;
+          this.state = held
+            ? { status: 'ready', fetchedAt: held.fetchedAt, refreshing: false, error, modCount: held.index.size }
+            : { status: 'error', refreshing: false, error };
+          this.log(`Mod list refresh failed: ${error.message}`);
+        }
+        throw error;
+      } finally {
+        this.listRefresh = undefined;
+        this.emitter.fire();
+      }
+    };
+    const refresh = run();
+    this.listRefresh = refresh;
+    this.state = { ...this.state, status: this.list ? 'ready' : 'loading', refreshing: true };
+    this.emitter.fire();
+    return refresh;
+  }
+
+  private loadList(): Promise<void> {
+    this.listLoad ??= this.readList();
+    return this.listLoad;
+  }
+
+  private async readList(): Promise<void> {
+    const epoch = this.epoch;
+    let text: string | undefined;
+    try {
+      text = await this.storage.read(LIST_FILE);
+    } catch (e) {
+      this.log(`Could not read the cached mod list: ${String(e)}`);
+      return;
+    }
+    if (text === undefined) return;
+    let mods: ModEntry[];
+    let fetchedAt: number;
+    try {
+      const data = JSON.parse(text) as { version?: unknown; fetchedAt?: unknown; mods?: unknown };
+      if (data.version !== FORMAT_VERSION) throw new Error(`format version ${String(data.version)}`);
+      if (typeof data.fetchedAt !== 'number' || !Array.isArray(data.mods)) throw new Error('missing fields');
+      if (!data.mods.every(looksLikeModEntry)) throw new Error('an entry has the wrong shape');
+      mods = data.mods as ModEntry[];
+      fetchedAt = data.fetchedAt;
+    } catch (e) {
+      this.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
+      await this.storage.delete(LIST_FILE).catch(() => undefined);
+      return;
+    }
+    // A refresh may have landed while the file was read.
+    if (epoch !== this.epoch || (this.list !== undefined && this.list.fetchedAt >= fetchedAt)) return;
+    const index = new ModIndex(mods);
+    this.list = { index, fetchedAt, generation: this.generation };
+    this.state = { ...this.state, status: 'ready', fetchedAt, modCount: index.size };
+    this.emitter.fire();
+  }
+
+  private persistList(mods: readonly ModEntry[], fetchedAt: number): void {
+    this.enqueueWrite(LIST_FILE, () => JSON.stringify({ version: FORMAT_VERSION, fetchedAt, mods }));
+  }
+
+  // ---- per-mod data ----
+
+  /** What is held for these names, without any request. */
+  peekMods(names: readonly string[]): Map<string, ModRecord> {
+    const out = new Map<string, ModRecord>();
+    for (const name of names) out.set(name, this.record(this.mods.get(name), this.modErrors.get(name)));
+    return out;
+  }
+
+  peekFullMod(name: string): FullRecord {
+    return this.record(this.full.get(name), this.fullErrors.get(name));
+  }
+
+  /**
+   * Fetches, in one batched namelist request, the names not held fresh. A failure keeps
+   * what was held (then stale) and puts the error on the records and in `lastError`.
+   */
+  async fetchMods(names: readonly string[], options: FetchOptions = {}): Promise<Map<string, ModRecord>> {
+    const wanted = [...new Set(names)].filter((n) => n !== '');
+    await unlessAborted(this.loadRecords(), options.signal);
+    const waits: Promise<void>[] = [];
+    const toFetch: string[] = [];
+    for (const name of wanted) {
+      const pending = this.modFetches.get(name);
+      if (pending !== undefined) {
+        waits.push(pending);
+        continue;
+      }
+      const held = this.mods.get(name);
+      if (!options.force && held !== undefined && this.isFresh(held, this.freshMs)) continue;
+      toFetch.push(name);
+    }
+    if (toFetch.length > 0) {
+      const batch: Promise<void> = this.fetchModBatch(toFetch).finally(() => {
+        for (const name of toFetch) if (this.modFetches.get(name) === batch) this.modFetches.delete(name);
+      });
+      for (const name of toFetch) this.modFetches.set(name, batch);
+      waits.push(batch);
+    }
+    await unlessAborted(Promise.all(waits), options.signal);
+    return this.peekMods(wanted);
+  }
+
+  /** Never rejects: failures become record errors. */
+  private async fetchModBatch(names: string[]): Promise<void> {
+    const epoch = this.epoch;
+    try {
+      const found = await this.client.getModsByName(names, { signal: this.lifetime.signal });
+      if (epoch !== this.epoch) return;
+      const now = this.clock.now();
+      for (const name of names) {
+        this.mods.set(name, { mod: found.get(name), fetchedAt: now, generation: this.generation });
+        this.modErrors.delete(name);
+      }
+      // The portal may answer with another spelling; keep that too, under its own name.
+      const asked = new Set(names);
+      for (const [name, mod] of found) {
+        if (!asked.has(name)) this.mods.set(name, { mod, fetchedAt: now, generation: this.generation });
+      }
+      this.schedulePersist('mods');
+    } catch (e) {
+      if (epoch !== this.epoch) return;
+      const error = asPortalError(e);
+      this.error = error;
+      for (const name of names) this.modErrors.set(name, error);
+      this.log(`Fetching ${names.length} mod(s) failed: ${error.message}`);
+    } finally {
+      if (epoch === this.epoch) this.emitter.fire();
+    }
+  }
+
+  /** Full info of one mod (description, changelog, deprecation, dependencies of releases). */
+  async fetchFullMod(name: string, options: FetchOptions = {}): Promise<FullRecord> {
+    await unlessAborted(this.loadRecords(), options.signal);
+    let pending = this.fullFetches.get(name);
+    if (pending === undefined) {
+      const held = this.full.get(name);
+      if (!options.force && held !== undefined && this.isFresh(held, this.freshMs)) return this.peekFullMod(name);
+      const fetch: Promise<void> = this.fetchFullOne(name).finally(() => {
+        if (this.fullFetches.get(name) === fetch) this.fullFetches.delete(name);
+      });
+      this.fullFetches.set(name, fetch);
+      pending = fetch;
+    }
+    await unlessAborted(pending, options.signal);
+    return this.peekFullMod(name);
+  }
+
+  /** Never rejects. */
+  private async fetchFullOne(name: string): Promise<void> {
+    const epoch = this.epoch;
+    try {
+      const mod = await this.client.getFullMod(name, this.lifetime.signal);
+      if (epoch !== this.epoch) return;
+      const now = this.clock.now();
+      this.full.set(name, { mod, fetchedAt: now, generation: this.generation });
+      this.fullErrors.delete(name);
+      // The full entry carries every release too, so the short record is refreshed for free.
+      this.mods.set(name, { mod: shortEntry(mod), fetchedAt: now, generation: this.generation });
+      this.modErrors.delete(name);
+      this.schedulePersist('full');
+      this.schedulePersist('mods');
+    } catch (e) {
+      if (epoch !== this.epoch) return;
+      const error = asPortalError(e);
+      if (error.kind === 'not-found') {
+        const now = this.clock.now();
+        this.full.set(name, { mod: undefined, fetchedAt: now, generation: this.generation });
+        this.mods.set(name, { mod: undefined, fetchedAt: now, generation: this.generation });
+        this.fullErrors.delete(name);
+        this.modErrors.delete(name);
+        this.schedulePersist('full');
+        this.schedulePersist('mods');
+      } else {
+        this.error = error;
+        this.fullErrors.set(name, error);
+        this.log(`Fetching ${name} failed: ${error.message}`);
+      }
+    } finally {
+      if (epoch === this.epoch) this.emitter.fire();
+    }
+  }
+
+  private record<T>(held: Held<T> | undefined, error: PortalError | undefined):
+    | { state: 'found'; mod: T; fetchedAt: number; stale: boolean; error?: PortalError }
+    | { state: 'missing'; fetchedAt: number; stale: boolean; error?: PortalError }
+    | { state: 'unknown'; error?: PortalError } {
+    if (held === undefined) return error ? { state: 'unknown', error } : { state: 'unknown' };
+    const stale = !this.isFresh(held, this.freshMs);
+    const base = { fetchedAt: held.fetchedAt, stale, ...(error ? { error } : {}) };
+    return held.mod === undefined ? { state: 'missing', ...base } : { state: 'found', mod: held.mod, ...base };
+  }
+
+  private isFresh(held: { fetchedAt: number; generation: number }, freshMs: number): boolean {
+    const age = this.clock.now() - held.fetchedAt;
+    return held.generation === this.generation && age >= 0 && age < freshMs;
+  }
+
+  // ---- maintenance ----
+
+  /** Marks everything stale: the next access fetches again (the Refresh command). */
+  invalidate(): void {
+    this.generation++;
+    this.emitter.fire();
+  }
+
+  /** Forgets everything, on disk too. */
+  async clear(): Promise<void> {
+    this.epoch++;
+    this.list = undefined;
+    this.listLoad = Promise.resolve();
+    this.recordsLoad = Promise.resolve();
+    this.mods.clear();
+    this.full.clear();
+    this.modErrors.clear();
+    this.fullErrors.clear();
+    this.error = undefined;
+    this.state = { status: 'empty', refreshing: this.listRefresh !== undefined };
+    clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    this.dirty.mods = false;
+    this.dirty.full = false;
+    for (const key of [LIST_FILE, MODS_FILE, FULL_FILE]) this.enqueueRaw(() => this.storage.delete(key), `delete ${key}`);
+    this.emitter.fire();
+    await this.writes;
+  }
+
+  /** Writes pending changes now and waits for every write to finish. */
+  async flush(): Promise<void> {
+    clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    this.writeDirtyRecords();
+    await this.writes;
+  }
+
+  /** Resolves once no refresh, fetch or write is under way (for tests and shutdown). */
+  async whenIdle(): Promise<void> {
+    // Work finishing may start more (a disk load ends in a background refresh), hence the loop.
+    for (;;) {
+      const pending: Promise<unknown>[] = [...this.modFetches.values(), ...this.fullFetches.values()];
+      if (this.listRefresh) pending.push(this.listRefresh);
+      if (this.listLoad) pending.push(this.listLoad);
+      if (this.recordsLoad) pending.push(this.recordsLoad);
+      await Promise.allSettled(pending);
+      if (this.modFetches.size === 0 && this.fullFetches.size === 0 && this.listRefresh === undefined) break;
+    }
+    await this.flush();
+  }
+
+  /** Stops requests in flight and pending timers. Data already written stays on disk. */
+  dispose(): void {
+    this.lifetime.abort();
+    clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+  }
+
+  // ---- persistence of per-mod data ----
+
+  private loadRecords(): Promise<void> {
+    this.recordsLoad ??= Promise.all([
+      this.readRecords(MODS_FILE, this.mods, (v) => decodeModEntry(v)),
+      this.readRecords(FULL_FILE, this.full, (v) => decodeFullModEntry(v)),
+    ]).then(() => undefined);
+    return this.recordsLoad;
+  }
+
+  private async readRecords<T extends ModEntry>(key: string, into: Map<string, Held<T>>, decode: (v: unknown) => T): Promise<void> {
+    const epoch = this.epoch;
+    let text: string | undefined;
+    try {
+      text = await this.storage.read(key);
+    } catch (e) {
+      this.log(`Could not read ${key}: ${String(e)}`);
+      return;
+    }
+    if (text === undefined) return;
+    let records: StoredRecord[];
+    try {
+      const data = JSON.parse(text) as { version?: unknown; records?: unknown };
+      if (data.version !== FORMAT_VERSION || !Array.isArray(data.records)) throw new Error('unknown format');
+      records = data.records as StoredRecord[];
+    } catch (e) {
+      this.log(`Discarding ${key} (${e instanceof Error ? e.message : String(e)})`);
+      await this.storage.delete(key).catch(() => undefined);
+      return;
+    }
+    if (epoch !== this.epoch) return;
+    let loaded = 0;
+    for (const r of records) {
+      if (typeof r !== 'object' || r === null || typeof r.name !== 'string' || typeof r.fetchedAt !== 'number') continue;
+      let mod: T | undefined;
+      try {
+        mod = r.mod === undefined ? undefined : decode(r.mod);
+      } catch {
+        continue;
+      }
+      const held = into.get(r.name);
+      if (held !== undefined && held.fetchedAt >= r.fetchedAt) continue;
+      into.set(r.name, { mod, fetchedAt: r.fetchedAt, generation: this.generation });
+      loaded++;
+    }
+    if (loaded > 0) this.emitter.fire();
+  }
+
+  private schedulePersist(kind: 'mods' | 'full'): void {
+    this.dirty[kind] = true;
+    if (this.persistTimer !== undefined) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      this.writeDirtyRecords();
+    }, this.persistDelayMs);
+    // A pending write must not keep a process (a test, the bench) alive.
+    (this.persistTimer as { unref?: () => void }).unref?.();
+  }
+
+  private writeDirtyRecords(): void {
+    if (this.dirty.mods) {
+      this.dirty.mods = false;
+      this.enqueueWrite(MODS_FILE, () => this.serialiseRecords(this.mods, this.maxStoredMods));
+    }
+    if (this.dirty.full) {
+      this.dirty.full = false;
+      this.enqueueWrite(FULL_FILE, () => this.serialiseRecords(this.full, this.maxStoredFullMods));
+    }
+  }
+
+  private serialiseRecords<T>(from: Map<string, Held<T>>, max: number): string {
+    let entries = [...from.entries()];
+    if (entries.length > max) entries = entries.sort((a, b) => b[1].fetchedAt - a[1].fetchedAt).slice(0, max);
+    const records: StoredRecord[] = entries.map(([name, held]) =>
+      held.mod === undefined ? { name, fetchedAt: held.fetchedAt } : { name, fetchedAt: held.fetchedAt, mod: held.mod },
+    );
+    return JSON.stringify({ version: FORMAT_VERSION, records });
+  }
+
+  /** Writes run one after another, so an older snapshot never lands after a newer one. */
+  private enqueueWrite(key: string, data: () => string): void {
+    this.enqueueRaw(() => this.storage.write(key, data()), `write ${key}`);
+  }
+
+  private enqueueRaw(operation: () => Promise<void>, what: string): void {
+    this.writes = this.writes.then(operation).catch((e: unknown) => {
+      this.log(`Portal cache could not ${what}: ${e instanceof Error ? e.message : String(e)}`);
+    });
+  }
+}
