@@ -1,0 +1,443 @@
+// A local Factorio Mod Portal on 127.0.0.1: the API of portal-api.md over a generated
+// or loaded dataset, release downloads with real zips, fault injection, and a control
+// API for tests that cannot reach this object (integration tests inside VS Code).
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import type { Release, SortKey, SortOrder } from '../../src/portal/types';
+import { generateDataset } from './dataset';
+import { ListIndex, type ListFilter } from './list-index';
+import { attachReleaseHashes, type DatasetMod, type PortalDataset } from './records';
+import { buildReleaseZip } from './release-zip';
+
+export interface Faults {
+  /** Added before every matching response. */
+  latencyMs?: number;
+  /** Answer with this status instead. */
+  status?: 500 | 503 | 429 | 403;
+  /** Retry-After header (with 429/503). */
+  retryAfterSeconds?: number;
+  /** 200 with correct headers, only part of the body, then the socket ends. */
+  truncate?: boolean;
+  /** 200 text/html error page instead of JSON. */
+  html?: boolean;
+  /** Accept the request and never answer (until close()). */
+  hang?: boolean;
+  /** Downloads succeed with the right length but flipped bytes, so the sha1 mismatches. */
+  corruptDownload?: boolean;
+  /** Apply to this many matching requests, then behave normally (default: every request). */
+  times?: number;
+  /** Only requests whose path+query contains this substring (default: all /api/ and /download/ requests). */
+  match?: string;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** Path and query. */
+  url: string;
+  userAgent?: string;
+  at: number;
+}
+
+export interface PortalServer {
+  /** e.g. http://127.0.0.1:43219 (no trailing slash). */
+  readonly url: string;
+  readonly dataset: PortalDataset;
+  readonly credentials: { username: string; token: string };
+  setFaults(faults: Faults | undefined): void;
+  /** Every request except the control API, in order. */
+  readonly requests: RequestRecord[];
+  clearRequests(): void;
+  /** Serves another dataset from now on (drops every cache). */
+  setDataset(dataset: PortalDataset): void;
+  /** Drops cached responses; call after changing the dataset's objects in place. */
+  invalidate(): void;
+  /** Also ends hanging requests and open sockets. */
+  close(): Promise<void>;
+}
+
+export interface PortalServerOptions {
+  /** 0 (default) = any free port. */
+  port?: number;
+  dataset?: PortalDataset;
+  /** Generated mods when no dataset is given (default 200, plus the fixed CASES). */
+  mods?: number;
+  seed?: number;
+  faults?: Faults;
+  credentials?: { username: string; token: string };
+  /** Clock for RequestRecord.at. */
+  now?: () => number;
+}
+
+export const DEFAULT_CREDENTIALS = { username: 'test-user', token: 'test-token-123' } as const;
+
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+class BadRequest extends Error {}
+
+const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=900, public' };
+const SORT_KEYS: readonly string[] = ['name', 'created_at', 'updated_at'];
+
+function jsonReply(status: number, body: string | Buffer): Reply {
+  return { status, headers: { ...JSON_HEADERS }, body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body };
+}
+
+function messageReply(status: number, message: string): Reply {
+  return jsonReply(status, JSON.stringify({ message }));
+}
+
+function htmlReply(status: number, title: string, text: string): Reply {
+  const page = `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>\n`;
+  return { status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: Buffer.from(page, 'utf8') };
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  403: 'Forbidden',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function faultReply(faults: Faults): Reply {
+  const status = faults.status ?? 500;
+  const text = STATUS_TEXT[status] ?? 'Error';
+  // Gateways answer 5xx with HTML pages; the application itself answers 4xx in JSON.
+  const reply = status >= 500 ? htmlReply(status, `${status} ${text}`, 'The server is temporarily unable to answer.') : messageReply(status, text);
+  if (faults.retryAfterSeconds !== undefined) reply.headers['Retry-After'] = String(faults.retryAfterSeconds);
+  return reply;
+}
+
+function parseBoolean(value: string): boolean {
+  return !['false', '0', 'no', ''].includes(value.toLowerCase());
+}
+
+function parsePositiveInt(key: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new BadRequest(`${key}: expected a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+function isFaultsObject(value: unknown): value is Faults {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class LocalPortal implements PortalServer {
+  url = '';
+  readonly requests: RequestRecord[] = [];
+  private index: ListIndex;
+  private downloads = new Map<string, { mod: DatasetMod; release: Release }>();
+  private faults: Faults | undefined;
+  private remaining: number | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly server: http.Server;
+  private closed = false;
+
+  constructor(
+    dataset: PortalDataset,
+    readonly credentials: { username: string; token: string },
+    private readonly now: () => number,
+  ) {
+    this.index = this.indexFor(dataset);
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  get dataset(): PortalDataset {
+    return this.index.dataset;
+  }
+
+  async listen(port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  setFaults(faults: Faults | undefined): void {
+    this.faults = faults ? { ...faults } : undefined;
+    this.remaining = faults?.times;
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  setDataset(dataset: PortalDataset): void {
+    this.index = this.indexFor(dataset);
+  }
+
+  invalidate(): void {
+    this.index = this.indexFor(this.index.dataset);
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+      for (const socket of this.sockets) socket.destroy();
+    });
+  }
+
+  private indexFor(dataset: PortalDataset): ListIndex {
+    attachReleaseHashes(dataset, true);
+    const index = new ListIndex(dataset);
+    this.downloads = new Map();
+    for (const mod of dataset.mods) {
+      for (const release of mod.releases) this.downloads.set(release.download_url, { mod, release });
+    }
+    return index;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const rawUrl = req.url ?? '/';
+    const url = new URL(rawUrl, 'http://127.0.0.1');
+    if (url.pathname.startsWith('/__control/')) {
+      this.control(req, res, url.pathname);
+      return;
+    }
+    const record: RequestRecord = { method: req.method ?? 'GET', url: rawUrl, at: this.now() };
+    const userAgent = req.headers['user-agent'];
+    if (userAgent !== undefined) record.userAgent = userAgent;
+    this.requests.push(record);
+
+    const faults = this.takeFaults(url.pathname, rawUrl);
+    const respond = (): void => {
+      if (this.closed) return;
+      if (faults?.hang) return;
+      if (faults?.status !== undefined) return this.send(res, faultReply(faults), false);
+      if (faults?.html) return this.send(res, htmlReply(200, 'Mod Portal', 'Something went wrong. Please try again later.'), false);
+      let reply: Reply;
+      try {
+        reply = this.route(req.method ?? 'GET', url, faults?.corruptDownload === true);
+      } catch (error) {
+        reply = error instanceof BadRequest ? messageReply(400, error.message) : messageReply(500, 'Internal error');
+        if (!(error instanceof BadRequest)) console.error(error);
+      }
+      this.send(res, reply, faults?.truncate === true);
+    };
+    if (faults?.latencyMs !== undefined && faults.latencyMs > 0) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        respond();
+      }, faults.latencyMs);
+      this.timers.add(timer);
+    } else {
+      respond();
+    }
+  }
+
+  /** The faults that apply to this request, counting it against `times`. */
+  private takeFaults(pathname: string, rawUrl: string): Faults | undefined {
+    const faults = this.faults;
+    if (!faults) return undefined;
+    const isApi = pathname.startsWith('/api/') || pathname === '/api';
+    const isDownload = pathname.startsWith('/download/');
+    if (!isApi && !isDownload) return undefined;
+    if (faults.match !== undefined && !rawUrl.includes(faults.match)) return undefined;
+    const affectsAny =
+      (faults.latencyMs ?? 0) > 0 || faults.status !== undefined || faults.truncate === true || faults.html === true || faults.hang === true;
+    if (!affectsAny && !(faults.corruptDownload === true && isDownload)) return undefined;
+    if (this.remaining !== undefined) {
+      if (this.remaining <= 0) return undefined;
+      this.remaining--;
+    }
+    return faults;
+  }
+
+  private send(res: http.ServerResponse, reply: Reply, truncate: boolean): void {
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(reply.body.length) });
+    if (!truncate) {
+      res.end(reply.body);
+      return;
+    }
+    // Promise the whole body, deliver part of it, then drop the connection.
+    const part = reply.body.subarray(0, Math.max(1, Math.floor(reply.body.length / 2)));
+    res.write(part, () => res.socket?.destroy());
+  }
+
+  private route(method: string, url: URL, corrupt: boolean): Reply {
+    const { pathname } = url;
+    if (pathname === '/api/mods' || pathname === '/api/mods/') {
+      if (method !== 'GET' && method !== 'HEAD') return messageReply(405, 'Method not allowed');
+      return this.list(url);
+    }
+    if (pathname.startsWith('/api/mods/')) {
+      if (method !== 'GET' && method !== 'HEAD') return messageReply(405, 'Method not allowed');
+      return this.modDetails(pathname.slice('/api/mods/'.length));
+    }
+    if (pathname.startsWith('/api/')) return messageReply(404, 'Not found');
+    if (pathname.startsWith('/download/')) return this.download(url, corrupt);
+    if (pathname === '/login') return htmlReply(200, 'Log in', 'Log in to the Factorio Mod Portal to download mods.');
+    return htmlReply(404, 'Not found', 'The page you are looking for does not exist.');
+  }
+
+  private modDetails(rest: string): Reply {
+    const parts = rest.split('/');
+    const full = parts.length === 2 && parts[1] === 'full';
+    if (parts.length > 2 || (parts.length === 2 && !full && parts[1] !== '')) return messageReply(404, 'Not found');
+    let name: string;
+    try {
+      name = decodeURIComponent(parts[0]);
+    } catch {
+      return messageReply(404, 'Mod not found');
+    }
+    const mod = this.index.find(name);
+    if (!mod) return messageReply(404, 'Mod not found');
+    return jsonReply(200, full ? this.index.fullJson(mod) : this.index.shortJson(mod));
+  }
+
+  private list(url: URL): Reply {
+    const params = url.searchParams;
+    const filter: ListFilter = { hideDeprecated: false };
+    const hide = params.get('hide_deprecated');
+    if (hide !== null) filter.hideDeprecated = parseBoolean(hide);
+    const version = params.get('version');
+    if (version !== null && version !== '') {
+      if (!/^\d+\.\d+$/.test(version)) throw new BadRequest(`version: expected a Factorio version such as 2.0, got "${version}"`);
+      filter.version = version;
+    }
+    const namelist = params
+      .getAll('namelist')
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
+    if (params.has('namelist')) filter.namelist = namelist;
+
+    const sortParam = params.get('sort') ?? 'name';
+    if (!SORT_KEYS.includes(sortParam)) throw new BadRequest(`sort: expected name, created_at or updated_at, got "${sortParam}"`);
+    const orderParam = params.get('sort_order') ?? 'desc';
+    if (orderParam !== 'asc' && orderParam !== 'desc') throw new BadRequest(`sort_order: expected asc or desc, got "${orderParam}"`);
+    const pageSizeParam = params.get('page_size');
+    const max = pageSizeParam === 'max';
+    const pageSize = pageSizeParam === null || max ? 25 : parsePositiveInt('page_size', pageSizeParam);
+    const pageParam = params.get('page');
+    const page = pageParam === null ? 1 : parsePositiveInt('page', pageParam);
+
+    if (filter.namelist) {
+      const entries = this.index.select(filter).map((m) => this.index.namelistEntryJson(m));
+      return jsonReply(200, `{"pagination":null,"results":[${entries.join(',')}]}`);
+    }
+    if (max) return jsonReply(200, this.index.maxBody(filter));
+
+    const mods = this.index.select(filter, sortParam as SortKey, orderParam as SortOrder);
+    const count = mods.length;
+    const pageCount = Math.ceil(count / pageSize);
+    const slice = mods.slice((page - 1) * pageSize, page * pageSize);
+    const link = (target: number): string => {
+      const query = new URLSearchParams();
+      for (const [key, value] of params) if (key !== 'page') query.append(key, value);
+      if (target > 1) query.append('page', String(target));
+      const text = query.toString();
+      return `${this.url}/api/mods${text ? `?${text}` : ''}`;
+    };
+    const pagination = {
+      count,
+      page,
+      page_count: pageCount,
+      page_size: pageSize,
+      links: {
+        first: page > 1 ? link(1) : null,
+        prev: page > 1 ? link(page - 1) : null,
+        next: page < pageCount ? link(page + 1) : null,
+        last: page < pageCount ? link(pageCount) : null,
+      },
+    };
+    const results = slice.map((m) => this.index.listEntryJson(m)).join(',');
+    return jsonReply(200, `{"pagination":${JSON.stringify(pagination)},"results":[${results}]}`);
+  }
+
+  private download(url: URL, corrupt: boolean): Reply {
+    const found = this.downloads.get(url.pathname);
+    if (!found) return htmlReply(404, 'Not found', 'No such file.');
+    const username = url.searchParams.get('username');
+    const token = url.searchParams.get('token');
+    if (username !== this.credentials.username || token !== this.credentials.token) {
+      return {
+        status: 302,
+        headers: { Location: `${this.url}/login?next=${encodeURIComponent(url.pathname)}`, 'Content-Type': 'text/html; charset=utf-8' },
+        body: Buffer.from('<p>Redirecting to the login page.</p>\n', 'utf8'),
+      };
+    }
+    let zip = buildReleaseZip(found.mod, found.release);
+    if (corrupt) {
+      zip = Buffer.from(zip);
+      // Flip bytes inside the stored info.json, keeping the length.
+      const from = Math.floor(zip.length / 3);
+      for (let i = from; i < from + 16 && i < zip.length; i++) zip[i] ^= 0xff;
+    }
+    return {
+      status: 200,
+      headers: {
+        'Content-Type': 'application/zip',
+        'Content-Disposition': `attachment; filename="${found.release.file_name}"`,
+      },
+      body: zip,
+    };
+  }
+
+  private control(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void {
+    const noContent = (): void => {
+      res.writeHead(204);
+      res.end();
+    };
+    if (pathname === '/__control/requests' && req.method === 'GET') {
+      this.send(res, jsonReply(200, JSON.stringify(this.requests)), false);
+      return;
+    }
+    if (pathname === '/__control/clear-requests' && req.method === 'POST') {
+      req.resume();
+      this.clearRequests();
+      noContent();
+      return;
+    }
+    if (pathname === '/__control/faults' && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= 65536) chunks.push(chunk);
+      });
+      req.on('end', () => {
+        let body: unknown;
+        try {
+          const text = Buffer.concat(chunks).toString('utf8').trim();
+          body = text === '' ? null : JSON.parse(text);
+        } catch {
+          this.send(res, messageReply(400, 'Body must be a JSON Faults object or null'), false);
+          return;
+        }
+        if (body !== null && !isFaultsObject(body)) {
+          this.send(res, messageReply(400, 'Body must be a JSON Faults object or null'), false);
+          return;
+        }
+        this.setFaults(body ?? undefined);
+        noContent();
+      });
+      return;
+    }
+    this.send(res, messageReply(404, 'Unknown control endpoint'), false);
+  }
+}
+
+export async function startPortalServer(options: PortalServerOptions = {}): Promise<PortalServer> {
+  const dataset = options.dataset ?? generateDataset({ mods: options.mods ?? 200, seed: options.seed ?? 1 });
+  const portal = new LocalPortal(dataset, { ...(options.credentials ?? DEFAULT_CREDENTIALS) }, options.now ?? Date.now);
+  portal.setFaults(options.faults);
+  await portal.listen(options.port ?? 0);
+  return portal;
+}
