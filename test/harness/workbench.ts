@@ -48,8 +48,14 @@ export function workbenchUrl(baseUrl: string, folder: string, payload?: Payload)
 export const SUGGEST_WIDGET = '.editor-widget.suggest-widget.visible';
 
 /** Opens the workbench on `folder` with `file` (absolute) in an editor, and waits for it. */
-export async function openWorkbenchWithFile(page: Page, baseUrl: string, folder: string, file: string): Promise<void> {
-  const payload: Payload = [['openFile', remoteUri(baseUrl, file)], ['skipWelcome', 'true']];
+export async function openWorkbenchWithFile(
+  page: Page,
+  baseUrl: string,
+  folder: string,
+  file: string,
+  extraPayload: Payload = [],
+): Promise<void> {
+  const payload: Payload = [['openFile', remoteUri(baseUrl, file)], ['skipWelcome', 'true'], ...extraPayload];
   await page.goto(workbenchUrl(baseUrl, folder, payload));
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   const name = file.split('/').pop()!;

@@ -1,6 +1,10 @@
 // Helpers for suites running inside VS Code: reach the local portal through its control
 // endpoints (the server runs in the harness process, not here) and drive the editor.
 import * as vscode from 'vscode';
+// Types only: the server itself runs in the harness process.
+import type { Faults, RequestRecord } from '../portal-server/server';
+
+export type { Faults, RequestRecord };
 
 export const EXTENSION_ID = 'factorio-portal-tools.factorio-mod-portal';
 
@@ -22,23 +26,21 @@ async function control(method: 'GET' | 'POST', route: string, body?: unknown): P
   return text ? (JSON.parse(text) as unknown) : undefined;
 }
 
-/** Sets the portal's faults (see test/portal-server); `null` clears them. */
-export async function setFaults(faults: object | null): Promise<void> {
+/** Sets the portal's faults (see test/portal-server/server.ts); `null` clears them. */
+export async function setFaults(faults: Faults | null): Promise<void> {
   await control('POST', 'faults', faults);
 }
 
-/** One request the local portal received. */
-export interface RecordedRequest {
-  method: string;
+/** A request the local portal received; `path` is `url` without its query. */
+export interface RecordedRequest extends RequestRecord {
   path: string;
-  [key: string]: unknown;
 }
 
+/** Every request the local portal received since the last clearRequests(), in order. */
 export async function getRequests(): Promise<RecordedRequest[]> {
   const body = await control('GET', 'requests');
-  const list = Array.isArray(body) ? body : (body as { requests?: unknown } | undefined)?.requests;
-  if (!Array.isArray(list)) throw new Error(`unexpected /__control/requests body: ${JSON.stringify(body)}`);
-  return list as RecordedRequest[];
+  if (!Array.isArray(body)) throw new Error(`unexpected /__control/requests body: ${JSON.stringify(body)}`);
+  return (body as RequestRecord[]).map((record) => ({ ...record, path: record.url.split('?')[0]! }));
 }
 
 export async function clearRequests(): Promise<void> {

@@ -1,0 +1,150 @@
+// `npm run try`: the extension in a real VS Code on sample/, against the local portal
+// with the bundled sample data (or the real portal with --real-portal).
+//
+//   npm run try [-- --port 8080] [--real-portal] [--code-server] [--screenshot out.png]
+//
+// Desktop VS Code when `code` is on PATH, else code-server on 127.0.0.1. --screenshot
+// (code-server only) opens sample/info.json in headless Chromium, saves a PNG and exits.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SAMPLE_DATASET_PATH, loadDataset } from '../portal-server/dataset';
+import { startPortalServer } from '../portal-server/server';
+import { ensureCodeServer, startCodeServer } from './code-server';
+import { Cleanup, log, makeTempDir, removeDir, REPO_ROOT, run, spawnGroup, killGroup } from './proc';
+import { launchChromium, openWorkbenchWithFile, remoteUri, workbenchUrl, type Payload } from './workbench';
+
+const REAL_PORTAL = 'https://mods.factorio.com';
+const SAMPLE_DIR = path.join(REPO_ROOT, 'sample');
+
+interface TryOptions {
+  port: number;
+  realPortal: boolean;
+  forceCodeServer: boolean;
+  screenshot?: string;
+}
+
+function parseOptions(): TryOptions {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8080' },
+      'real-portal': { type: 'boolean', default: false },
+      'code-server': { type: 'boolean', default: false },
+      screenshot: { type: 'string' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`--port: not a port: ${values.port}`);
+  return {
+    port,
+    realPortal: values['real-portal'] ?? false,
+    forceCodeServer: values['code-server'] ?? false,
+    screenshot: values.screenshot ? path.resolve(values.screenshot) : undefined,
+  };
+}
+
+async function commandOnPath(name: string): Promise<boolean> {
+  try {
+    await run('sh', ['-c', `command -v ${name}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function writeSettings(userDataDir: string, portalUrl: string): void {
+  mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  const settings = {
+    'factorioPortal.portalUrl': portalUrl,
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoUpdate': false,
+  };
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
+/** Resolves when the process exits; Ctrl+C is handled by Cleanup.onSignals meanwhile. */
+function untilExit(child: { once(event: 'exit', fn: () => void): unknown }): Promise<void> {
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const cleanup = new Cleanup();
+  cleanup.onSignals();
+  try {
+    log('dev build: npm run build');
+    await run('npm', ['run', 'build']);
+
+    let portalUrl = REAL_PORTAL;
+    if (!options.realPortal) {
+      const portal = await startPortalServer({ dataset: loadDataset(SAMPLE_DATASET_PATH) });
+      cleanup.add('close portal server', () => portal.close());
+      portalUrl = portal.url;
+      log(`local portal (bundled sample data) on ${portalUrl}`);
+    } else {
+      log(`using the real portal: ${portalUrl}`);
+    }
+
+    const tempRoot = makeTempDir('factorio-portal-try');
+    cleanup.add('remove temp folders', () => removeDir(tempRoot));
+    const userDataDir = path.join(tempRoot, 'user-data');
+    const extensionsDir = path.join(tempRoot, 'extensions');
+    mkdirSync(extensionsDir, { recursive: true });
+    writeSettings(userDataDir, portalUrl);
+
+    const desktop = !options.forceCodeServer && !options.screenshot && (await commandOnPath('code'));
+    if (desktop) {
+      log('opening desktop VS Code (close its window or press Ctrl+C to stop)');
+      const code = spawnGroup(
+        'code',
+        [
+          '--new-window',
+          '--wait',
+          `--extensionDevelopmentPath=${REPO_ROOT}`,
+          '--user-data-dir', userDataDir,
+          '--extensions-dir', extensionsDir,
+          SAMPLE_DIR,
+        ],
+        { stdio: 'inherit', cwd: REPO_ROOT },
+      );
+      cleanup.add('stop VS Code', () => killGroup(code));
+      await untilExit(code);
+      return;
+    }
+
+    const { entry } = await ensureCodeServer();
+    const server = await startCodeServer({ entry, userDataDir, extensionsDir, port: options.port, folder: SAMPLE_DIR });
+    cleanup.add('stop code-server', () => server.stop());
+    // code-server has no --extensionDevelopmentPath: the workbench URL carries it.
+    const payload: Payload = [['extensionDevelopmentPath', remoteUri(server.baseUrl, REPO_ROOT)]];
+
+    if (options.screenshot) {
+      const context = await launchChromium(path.join(tempRoot, 'chromium-profile'));
+      cleanup.add('close chromium', () => context.close());
+      const page = await context.newPage();
+      await openWorkbenchWithFile(page, server.baseUrl, SAMPLE_DIR, path.join(SAMPLE_DIR, 'info.json'), payload);
+      await page.locator('.editor-instance .view-lines', { hasText: 'dependencies' }).waitFor({ timeout: 30_000 });
+      mkdirSync(path.dirname(options.screenshot), { recursive: true });
+      await page.screenshot({ path: options.screenshot });
+      log(`screenshot saved: ${options.screenshot}`);
+      return;
+    }
+
+    console.log(`\nOpen ${workbenchUrl(server.baseUrl, SAMPLE_DIR, payload)} in your browser`);
+    console.log('(Ctrl+C stops code-server and the local portal)\n');
+    await untilExit(server.process);
+    log('code-server exited');
+  } finally {
+    await cleanup.run();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  },
+);
