@@ -4,7 +4,7 @@
 // Default: code-server + headless Chromium (no desktop VS Code can be downloaded here).
 // With VSCODE_EXECUTABLE set to a desktop VS Code, or --electron, the same suite runs
 // through @vscode/test-electron instead (UI checks need the browser and are skipped).
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { TestResult, RunSummary } from '../integration/framework';
@@ -57,6 +57,7 @@ class Tally {
 
 interface Prepared {
   tempRoot: string;
+  testBundle: string;
   workspaceDir: string;
   userDataDir: string;
   extensionsDir: string;
@@ -72,6 +73,14 @@ async function prepare(cleanup: Cleanup): Promise<Prepared & { vsix: string }> {
 
   const tempRoot = makeTempDir('factorio-portal-it');
   cleanup.add('remove temp folders', () => removeDir(tempRoot));
+  // Private copies, so another build in the same checkout cannot swap them mid-run.
+  const testBundle = path.join(tempRoot, 'test-bundle', 'integration.js');
+  mkdirSync(path.dirname(testBundle));
+  for (const suffix of ['', '.map']) {
+    if (existsSync(TEST_BUNDLE + suffix)) copyFileSync(TEST_BUNDLE + suffix, testBundle + suffix);
+  }
+  const vsixCopy = path.join(tempRoot, path.basename(vsix));
+  copyFileSync(vsix, vsixCopy);
 
   log('starting the local portal (3000 mods, seed 7)');
   const portal = await startPortalServer({ mods: 3000, seed: 7 });
@@ -98,7 +107,16 @@ async function prepare(cleanup: Cleanup): Promise<Prepared & { vsix: string }> {
   );
   const extensionsDir = path.join(tempRoot, 'extensions');
   mkdirSync(extensionsDir);
-  return { tempRoot, workspaceDir, userDataDir, extensionsDir, resultsFile: path.join(tempRoot, 'results.json'), portalUrl: portal.url, vsix };
+  return {
+    tempRoot,
+    workspaceDir,
+    userDataDir,
+    extensionsDir,
+    resultsFile: path.join(tempRoot, 'results.json'),
+    portalUrl: portal.url,
+    vsix: vsixCopy,
+    testBundle,
+  };
 }
 
 function testEnv(prepared: Prepared, extensionPath: string): NodeJS.ProcessEnv {
@@ -153,7 +171,10 @@ async function runWithCodeServer(tally: Tally, cleanup: Cleanup): Promise<void> 
   cleanup.add('close chromium', () => context.close());
 
   await runSuiteInBrowser(tally, context, server, prepared, installed);
-  await runUiChecks(tally, context, server, prepared.workspaceDir);
+  // Suites edit their workspace (scratch files, .vscode settings): UI checks get a clean one.
+  const uiWorkspace = path.join(prepared.tempRoot, 'workspace-ui');
+  cpSync(FIXTURE_WORKSPACE, uiWorkspace, { recursive: true });
+  await runUiChecks(tally, context, server, uiWorkspace);
 }
 
 function installedExtensionDir(extensionsDir: string): string {
@@ -191,7 +212,7 @@ async function runSuiteInBrowser(
 
   const payload: Payload = [
     ['extensionDevelopmentPath', remoteUri(server.baseUrl, installed)],
-    ['extensionTestsPath', remoteUri(server.baseUrl, TEST_BUNDLE)],
+    ['extensionTestsPath', remoteUri(server.baseUrl, prepared.testBundle)],
     ['enableProposedApi', ''],
     ['skipWelcome', 'true'],
   ];
@@ -287,11 +308,12 @@ async function runWithElectron(tally: Tally, cleanup: Cleanup): Promise<void> {
   const { runTests } = await import('@vscode/test-electron');
   log(`running the suite with @vscode/test-electron${process.env.VSCODE_EXECUTABLE ? ` (${process.env.VSCODE_EXECUTABLE})` : ''}`);
   let code: number | undefined;
+  let launchError = '';
   try {
     code = await runTests({
       vscodeExecutablePath: process.env.VSCODE_EXECUTABLE || undefined,
       extensionDevelopmentPath: unpacked,
-      extensionTestsPath: TEST_BUNDLE,
+      extensionTestsPath: prepared.testBundle,
       extensionTestsEnv: testEnv(prepared, unpacked),
       launchArgs: [
         prepared.workspaceDir,
@@ -304,10 +326,10 @@ async function runWithElectron(tally: Tally, cleanup: Cleanup): Promise<void> {
   } catch (error) {
     // runTests rejects on a non-zero exit; the results file tells whether tests ran.
     code = 1;
-    log(`test-electron: ${(error as Error).message}`);
+    launchError = `@vscode/test-electron: ${(error as Error).message}`;
   }
   printSuiteResults(prepared.resultsFile);
-  recordSuite(tally, prepared.resultsFile, code, () => '');
+  recordSuite(tally, prepared.resultsFile, code, () => launchError);
   log(`UI checks skipped under test-electron (${UI_CHECKS.length} need the code-server workbench)`);
 }
 

@@ -126,9 +126,25 @@ async function main(): Promise<void> {
       const page = await context.newPage();
       await openWorkbenchWithFile(page, server.baseUrl, SAMPLE_DIR, path.join(SAMPLE_DIR, 'info.json'), payload);
       await page.locator('.editor-instance .view-lines', { hasText: 'dependencies' }).waitFor({ timeout: 30_000 });
+      // sample/info.json has deliberate problems: squiggles prove the extension is live.
+      const squiggle = page.locator('.editor-instance .monaco-editor :is(.squiggly-error, .squiggly-warning, .squiggly-info)');
+      let live = true;
+      try {
+        await squiggle.first().waitFor({ state: 'attached', timeout: 60_000 });
+      } catch {
+        live = false;
+      }
+      // Best effort: portal-based diagnostics follow once the mod list has loaded, which
+      // the status bar reports ("N mods").
+      await page
+        .locator('.statusbar-item', { hasText: /\d[\d,]* mods/ })
+        .first()
+        .waitFor({ timeout: 30_000 })
+        .catch(() => log('the status bar never reported the mod list; taking the screenshot anyway'));
       mkdirSync(path.dirname(options.screenshot), { recursive: true });
       await page.screenshot({ path: options.screenshot });
       log(`screenshot saved: ${options.screenshot}`);
+      if (!live) throw new Error('the extension showed no diagnostics on sample/info.json within 60 s');
       return;
     }
 
