@@ -1,10 +1,11 @@
 // The generated bulk of the local portal: realistic-looking mods with heavy-tailed
 // downloads, release histories across Factorio versions and dependencies between mods.
-import { CURRENT_CATEGORIES, CURRENT_TAGS, type PortalImage, type PortalTag } from '../../src/portal/types';
+import { CURRENT_CATEGORIES, CURRENT_TAGS, type PortalImage, type PortalTag, type Release } from '../../src/portal/types';
 import { CASE_NAMES, CASES, LIBRARY_VERSIONS } from './cases';
-import { createRng, type Rng } from './prng';
+import { Rng, WeightedTable } from './prng';
 import {
   DATASET_NOW,
+  flat,
   ERAS,
   LICENSES,
   formatChangelog,
@@ -38,12 +39,52 @@ const ERA_INDICES = ERAS.map((_, i) => i);
 const ERA_INDEX_2_0 = ERAS.findIndex((e) => e.version === '2.0');
 const ERA_INDEX_2_1 = ERAS.findIndex((e) => e.version === '2.1');
 
+const table = <T>(items: readonly T[], weights: readonly number[]): WeightedTable<T> => new WeightedTable(items, weights);
+
+/** Every weighted choice of the generator, prepared once. */
+const T = {
+  nameWords: table([1, 2, 3, 4], [12, 45, 32, 11]),
+  nameStyle: table(['kebab', 'pascal', 'snake', 'mixed', 'prefixed', 'digits', 'odd'] as const, [40, 17, 14, 13, 10, 5, 1]),
+  ownerStyle: table(['word', 'worddigits', 'lower', 'deleted'] as const, [35, 35, 28, 2]),
+  categoryShape: table(['current', 'old', 'empty', 'null', 'missing', 'tag'] as const, [940, 25, 10, 5, 15, 5]),
+  category: table(CURRENT_CATEGORIES, [4, 25, 5, 20, 20, 3, 6, 4, 8]),
+  startEra: table(ERA_INDICES, START_ERA_WEIGHTS),
+  baseStyle: table(['full', 'short', 'plain', 'none'] as const, [55, 10, 25, 10]),
+  libStyle: table(['ge', 'plain', 'tilde', 'optional'] as const, [65, 15, 10, 10]),
+  depPrefix: table(['', '? ', '(?) ', '~ ', '! '] as const, [48, 27, 6, 7, 12]),
+  depOperator: table(['', '>=', '>', '=', '<', '<='] as const, [50, 38, 3, 4, 3, 2]),
+  quality: table(['none', 'optional', 'required'] as const, [80, 16, 4]),
+  flagCount: table([1, 2, 3], [60, 30, 10]),
+  thumbnail: table(['hash', 'empty', 'none'] as const, [82, 3, 15]),
+  homepage: table(['none', 'repo', 'discord', 'empty', 'text'] as const, [75, 15, 5, 3, 2]),
+  githubPath: table(['none', 'path', 'empty'] as const, [76, 18, 6]),
+  tagCount: table([0, 1, 2, 3], [35, 35, 20, 10]),
+  licenseKind: table(['default', 'custom', 'none'] as const, [88, 5, 7]),
+  license: table(Object.values(LICENSES), [50, 20, 8, 8, 6, 8]),
+};
+
+/** Dependency strings every era repeats, built once instead of once per release. */
+const BASE_DEPENDENCY = {
+  full: ERAS.map((e) => `base >= ${e.version}.0`),
+  short: ERAS.map((e) => `base >= ${e.version}`),
+};
+const LIBRARY_DEPENDENCY: Readonly<Record<string, { ge: string[]; tilde: string[]; optional: string[] }>> = Object.fromEntries(
+  Object.entries(LIBRARY_VERSIONS).map(([era, versions]) => [
+    era,
+    {
+      ge: versions.map((v) => `${CASES.library} >= ${v}`),
+      tilde: versions.map((v) => `~ ${CASES.library} >= ${v}`),
+      optional: versions.map((v) => `? ${CASES.library} >= ${v}`),
+    },
+  ]),
+);
+
 /** What later mods need to know about an earlier one to depend on it. */
 interface Target {
   name: string;
   firstEra: number;
   lastEra: number;
-  versions: string[];
+  releases: readonly Release[];
 }
 
 interface Dependency {
@@ -71,13 +112,10 @@ function sanitiseName(name: string): string {
 
 function makeName(ctx: GenContext, owner: string): string {
   const { rng } = ctx;
-  const count = rng.weighted([1, 2, 3, 4], [12, 45, 32, 11]);
+  const count = T.nameWords.pick(rng);
   const words: string[] = [];
   for (let i = 0; i < count; i++) words.push(rng.pick(NAME_WORDS));
-  const style = rng.weighted(
-    ['kebab', 'pascal', 'snake', 'mixed', 'prefixed', 'digits', 'odd'],
-    [40, 17, 14, 13, 10, 5, 1],
-  );
+  const style = T.nameStyle.pick(rng);
   let name: string;
   switch (style) {
     case 'kebab':
@@ -118,7 +156,7 @@ function makeName(ctx: GenContext, owner: string): string {
 function makeOwners(rng: Rng, count: number): string[] {
   const owners: string[] = [];
   for (let i = 0; i < count; i++) {
-    const style = rng.weighted(['word', 'worddigits', 'lower', 'deleted'], [35, 35, 28, 2]);
+    const style = T.ownerStyle.pick(rng);
     const word = rng.pick(OWNER_WORDS);
     if (style === 'word') owners.push(i < OWNER_WORDS.length ? word : `${word}_${rng.pick(NAME_WORDS)}`);
     else if (style === 'worddigits') owners.push(`${word}${rng.int(1, 9999)}`);
@@ -156,11 +194,11 @@ function makeSummary(rng: Rng): string {
 }
 
 function pickCategory(rng: Rng): { category?: string; wire?: DatasetMod['wire'] } {
-  const shape = rng.weighted(['current', 'old', 'empty', 'null', 'missing', 'tag'], [940, 25, 10, 5, 15, 5]);
+  const shape = T.categoryShape.pick(rng);
   switch (shape) {
     case 'current':
       return {
-        category: rng.weighted(CURRENT_CATEGORIES, [4, 25, 5, 20, 20, 3, 6, 4, 8]),
+        category: T.category.pick(rng),
       };
     case 'old':
       return { category: rng.pick(OLD_CATEGORY_NAMES) };
@@ -190,9 +228,8 @@ function dependencyString(rng: Rng, dep: Dependency, eraIndex: number): string |
   const t = dep.target;
   const inEra = eraIndex >= t.firstEra && eraIndex <= t.lastEra;
   if (!inEra && dep.prefix !== '! ') return undefined;
-  let out = `${dep.prefix}${t.name}`;
-  if (dep.operator !== '' && dep.prefix !== '! ') out += ` ${dep.operator} ${rng.pick(t.versions)}`;
-  return out;
+  if (dep.operator === '' || dep.prefix === '! ') return flat(dep.prefix, t.name);
+  return flat(dep.prefix, t.name, ' ', dep.operator, ' ', rng.pick(t.releases).version);
 }
 
 /** Real info.json files vary in spacing; a few generated ones do too. */
@@ -212,13 +249,13 @@ function makeReleases(ctx: GenContext, name: string, popular: boolean): {
   usesLibrary: boolean;
 } {
   const { rng } = ctx;
-  const firstEra = rng.weighted(ERA_INDICES, START_ERA_WEIGHTS);
+  const firstEra = T.startEra.pick(rng);
   let lastEra = firstEra;
   while (lastEra < ERAS.length - 1 && rng.chance(popular ? 0.7 : 0.35)) lastEra++;
 
-  const baseStyle = rng.weighted(['full', 'short', 'plain', 'none'], [55, 10, 25, 10]);
+  const baseStyle = T.baseStyle.pick(rng);
   const usesLibrary = rng.chance(0.28);
-  const libStyle = rng.weighted(['ge', 'plain', 'tilde', 'optional'], [65, 15, 10, 10]);
+  const libStyle = T.libStyle.pick(rng);
   const noDeps = rng.chance(0.02);
   const deps: Dependency[] = [];
   const depCount = ctx.targets.length === 0 ? 0 : rng.geometric(0.45, 4);
@@ -227,12 +264,12 @@ function makeReleases(ctx: GenContext, name: string, popular: boolean): {
     if (target.name === name || deps.some((d) => d.target === target)) continue;
     deps.push({
       target,
-      prefix: rng.weighted(['', '? ', '(?) ', '~ ', '! '] as const, [48, 27, 6, 7, 12]),
-      operator: rng.weighted(['', '>=', '>', '=', '<', '<='] as const, [50, 38, 3, 4, 3, 2]),
+      prefix: T.depPrefix.pick(rng),
+      operator: T.depOperator.pick(rng),
     });
   }
   const spaceAge = rng.chance(0.22);
-  const quality = rng.weighted(['none', 'optional', 'required'], [80, 16, 4]);
+  const quality = T.quality.pick(rng);
   const elevatedRails = rng.chance(0.04);
   const recommends = rng.chance(0.15);
   const recycler = rng.chance(0.05);
@@ -252,6 +289,32 @@ function makeReleases(ctx: GenContext, name: string, popular: boolean): {
     const times: number[] = [];
     for (let i = 0; i < count; i++) times.push(from + Math.floor(rng.next() * span));
     times.sort((a, b) => a - b);
+    const dependencies: string[] = [];
+    if (!noDeps) {
+      if (baseStyle === 'full') dependencies.push(BASE_DEPENDENCY.full[eraIndex]);
+      else if (baseStyle === 'short') dependencies.push(BASE_DEPENDENCY.short[eraIndex]);
+      else if (baseStyle === 'plain') dependencies.push('base');
+      const lib = LIBRARY_DEPENDENCY[era.version];
+      if (usesLibrary && lib) {
+        const which = Math.floor(rng.next() * Math.ceil((lib.ge.length * 2) / 3));
+        if (libStyle === 'plain') dependencies.push(CASES.library);
+        else dependencies.push(lib[libStyle][which]);
+      }
+      for (const dep of deps) {
+        const text = dependencyString(rng, dep, eraIndex);
+        if (text) dependencies.push(roughen(rng, text));
+      }
+      if (eraIndex >= ERA_INDEX_2_0) {
+        if (spaceAge) dependencies.push('space-age');
+        if (quality === 'optional') dependencies.push('? quality');
+        else if (quality === 'required') dependencies.push('quality >= 2.0.0');
+        if (elevatedRails) dependencies.push('? elevated-rails');
+      }
+      if (eraIndex >= ERA_INDEX_2_1) {
+        if (recommends) dependencies.push(`+ ${deps.length > 0 && deps[0].prefix !== '! ' ? deps[0].target.name : 'quality'}`);
+        if (recycler) dependencies.push('? recycler');
+      }
+    }
     for (let i = 0; i < count; i++) {
       const releasedAt = Math.min(Math.max(times[i], previous + HOUR), DATASET_NOW - HOUR * (count - i));
       previous = releasedAt;
@@ -264,38 +327,11 @@ function makeReleases(ctx: GenContext, name: string, popular: boolean): {
         if (total > 0) version = nextVersion(rng, version, eraChanged);
         versionString = version.join('.');
       }
-      const dependencies: string[] = [];
-      if (!noDeps) {
-        if (baseStyle === 'full') dependencies.push(`base >= ${era.version}.0`);
-        else if (baseStyle === 'short') dependencies.push(`base >= ${era.version}`);
-        else if (baseStyle === 'plain') dependencies.push('base');
-        const libVersions = LIBRARY_VERSIONS[era.version];
-        if (usesLibrary && libVersions) {
-          const libVersion = libVersions[Math.floor(rng.next() * Math.max(1, Math.ceil((libVersions.length * 2) / 3)))];
-          if (libStyle === 'ge') dependencies.push(`${CASES.library} >= ${libVersion}`);
-          else if (libStyle === 'plain') dependencies.push(CASES.library);
-          else if (libStyle === 'tilde') dependencies.push(`~ ${CASES.library} >= ${libVersion}`);
-          else dependencies.push(`? ${CASES.library} >= ${libVersion}`);
-        }
-        for (const dep of deps) {
-          const text = dependencyString(rng, dep, eraIndex);
-          if (text) dependencies.push(roughen(rng, text));
-        }
-        if (eraIndex >= ERA_INDEX_2_0) {
-          if (spaceAge) dependencies.push('space-age');
-          if (quality === 'optional') dependencies.push('? quality');
-          else if (quality === 'required') dependencies.push('quality >= 2.0.0');
-          if (elevatedRails) dependencies.push('? elevated-rails');
-        }
-        if (eraIndex >= ERA_INDEX_2_1) {
-          if (recommends) dependencies.push(`+ ${deps.length > 0 && deps[0].prefix !== '! ' ? deps[0].target.name : 'quality'}`);
-          if (recycler) dependencies.push('? recycler');
-        }
-      }
       const spec: ReleaseSpec = {
         version: versionString,
         factorioVersion: era.version,
         releasedAt,
+        // Releases of one era share their dependency list; nothing mutates it.
         dependencies,
         featureFlags: eraIndex >= ERA_INDEX_2_0 ? flags : undefined,
         downloadId: rng.hex(24),
@@ -309,7 +345,7 @@ function makeReleases(ctx: GenContext, name: string, popular: boolean): {
 
 function pickFlags(rng: Rng): string[] {
   const out = new Set<string>();
-  const count = rng.weighted([1, 2, 3], [60, 30, 10]);
+  const count = T.flagCount.pick(rng);
   while (out.size < count) out.add(rng.pick(FEATURE_FLAGS));
   return FEATURE_FLAGS.filter((f) => out.has(f));
 }
@@ -327,7 +363,7 @@ function makeChangelog(rng: Rng, releases: DatasetMod['releases']): string {
 
 function makeDescription(rng: Rng, title: string, summary: string): string {
   const features = Array.from({ length: rng.int(1, 3) }, () => `- ${fillTemplate(rng, rng.pick(SUMMARY_TEMPLATES))}`);
-  return `# ${title}\n\n${summary}\n\n## Features\n\n${features.join('\n')}\n`;
+  return flat('# ', title, '\n\n', summary, '\n\n## Features\n\n', features.join('\n'), '\n');
 }
 
 function makeImages(rng: Rng): PortalImage[] {
@@ -335,13 +371,12 @@ function makeImages(rng: Rng): PortalImage[] {
     const id = rng.hex(40);
     return {
       id,
-      thumbnail: `https://assets-mod.factorio.com/assets/${id}.thumb.png`,
-      url: `https://assets-mod.factorio.com/assets/${id}.png`,
+      thumbnail: flat('https://assets-mod.factorio.com/assets/', id, '.thumb.png'),
+      url: flat('https://assets-mod.factorio.com/assets/', id, '.png'),
     };
   });
 }
 
-const LICENSE_LIST = Object.values(LICENSES);
 
 function makeBulkMod(ctx: GenContext, index: number): DatasetMod {
   const { rng } = ctx;
@@ -368,8 +403,8 @@ function makeBulkMod(ctx: GenContext, index: number): DatasetMod {
   if (category.wire) mod.wire = category.wire;
   mod.score = rng.chance(0.3) ? 0 : Math.round((rng.next() - 0.3) * 12 * (1 + Math.log10(1 + downloads)) * 30) / 30;
 
-  const thumb = rng.weighted(['hash', 'empty', 'none'], [82, 3, 15]);
-  if (thumb === 'hash') mod.thumbnail = `/assets/${rng.hex(40)}.thumb.png`;
+  const thumb = T.thumbnail.pick(rng);
+  if (thumb === 'hash') mod.thumbnail = flat('/assets/', rng.hex(40), '.thumb.png');
   else if (thumb === 'empty') mod.thumbnail = '/assets/.thumb.png';
   if (rng.chance(0.015)) {
     const when = first + Math.floor(rng.next() * (DATASET_NOW - first));
@@ -382,20 +417,20 @@ function makeBulkMod(ctx: GenContext, index: number): DatasetMod {
   if (rng.chance(0.45)) mod.description = makeDescription(rng, title, summary);
   if (rng.chance(0.05)) mod.faq = `**Does it work with ${rng.pick(NAME_WORDS)} mods?**\n\nMostly.`;
   const repo = `${owner}/${name}`;
-  const homepage = rng.weighted(['none', 'repo', 'discord', 'empty', 'text'], [75, 15, 5, 3, 2]);
+  const homepage = T.homepage.pick(rng);
   if (homepage === 'repo') mod.homepage = `https://github.com/${repo}`;
   else if (homepage === 'discord') mod.homepage = `https://discord.gg/${rng.hex(8)}`;
   else if (homepage === 'empty') mod.homepage = '';
   else if (homepage === 'text') mod.homepage = 'See the forum thread';
   if (rng.chance(0.35)) mod.source_url = `https://github.com/${repo}`;
-  const github = rng.weighted(['none', 'path', 'empty'], [76, 18, 6]);
+  const github = T.githubPath.pick(rng);
   if (github === 'path') mod.github_path = repo;
   else if (github === 'empty') mod.github_path = '';
   if (rng.chance(0.25)) mod.images = makeImages(rng);
 
   const tags = new Set<string>();
   if (index < CURRENT_TAGS.length) tags.add(CURRENT_TAGS[index]);
-  const tagCount = rng.weighted([0, 1, 2, 3], [35, 35, 20, 10]);
+  const tagCount = T.tagCount.pick(rng);
   while (tags.size < tagCount) tags.add(rng.pick(CURRENT_TAGS));
   if (tags.size > 0) {
     mod.tags = [...tags];
@@ -406,21 +441,21 @@ function makeBulkMod(ctx: GenContext, index: number): DatasetMod {
       };
     }
   }
-  const license = rng.weighted(['default', 'custom', 'none'], [88, 5, 7]);
-  if (license === 'default') mod.license = { ...rng.weighted(LICENSE_LIST, [50, 20, 8, 8, 6, 8]) };
+  const license = T.licenseKind.pick(rng);
+  if (license === 'default') mod.license = { ...T.license.pick(rng) };
   else if (license === 'custom') {
     const id = `custom_${rng.hex(24)}`;
     mod.license = { id, name: id, title: 'Custom license', description: 'See LICENSE in the mod.', url: `https://github.com/${repo}/blob/main/LICENSE` };
   }
   if (rng.chance(lastEra < ERA_INDEX_2_0 - 1 ? 0.06 : 0.012)) mod.deprecated = true;
 
-  ctx.targets.push({ name, firstEra, lastEra, versions: releases.map((r) => r.version) });
+  ctx.targets.push({ name, firstEra, lastEra, releases });
   return mod;
 }
 
 /** `count` generated mods (the fixed cases not included). */
 export function generateBulkMods(count: number, seed: number): DatasetMod[] {
-  const rng = createRng(seed);
+  const rng = new Rng(seed);
   const usedNames = new Set<string>([...CASE_NAMES, ...BUILTIN_NAMES].map((n) => n.toLowerCase()));
   const ctx: GenContext = { rng, usedNames, owners: makeOwners(rng, Math.max(20, Math.ceil(count / 3))), targets: [] };
   const mods: DatasetMod[] = [];

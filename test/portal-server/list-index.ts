@@ -22,12 +22,42 @@ function compareNames(a: DatasetMod, b: DatasetMod): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/** Serialises a `page_size=max` body a slice at a time, so it can be built in the background. */
+class MaxBodyBuilder {
+  private readonly parts: string[];
+  private done = 0;
+  private body: Buffer | undefined;
+
+  constructor(private readonly mods: readonly DatasetMod[]) {
+    this.parts = new Array<string>(mods.length);
+  }
+
+  get finished(): boolean {
+    return this.body !== undefined;
+  }
+
+  step(count: number): void {
+    const end = Math.min(this.mods.length, this.done + count);
+    for (let i = this.done; i < end; i++) this.parts[i] = JSON.stringify(listEntry(this.mods[i]));
+    this.done = end;
+  }
+
+  finish(): Buffer {
+    if (!this.body) {
+      this.step(this.mods.length);
+      this.body = Buffer.from(`{"pagination":null,"results":[${this.parts.join(',')}]}`, 'utf8');
+      this.parts.length = 0;
+    }
+    return this.body;
+  }
+}
+
 export class ListIndex {
   readonly byName = new Map<string, DatasetMod>();
-  private readonly listJson = new Map<DatasetMod, string>();
+  private warming: NodeJS.Immediate | undefined;
   private readonly sorted = new Map<string, readonly DatasetMod[]>();
   private readonly filtered = new Map<string, readonly DatasetMod[]>();
-  private readonly maxBodies = new Map<string, Buffer>();
+  private readonly maxBodies = new Map<string, MaxBodyBuilder>();
 
   constructor(readonly dataset: PortalDataset) {
     for (const mod of dataset.mods) this.byName.set(mod.name, mod);
@@ -81,12 +111,7 @@ export class ListIndex {
   }
 
   listEntryJson(mod: DatasetMod): string {
-    let json = this.listJson.get(mod);
-    if (json === undefined) {
-      json = JSON.stringify(listEntry(mod));
-      this.listJson.set(mod, json);
-    }
-    return json;
+    return JSON.stringify(listEntry(mod));
   }
 
   namelistEntryJson(mod: DatasetMod): string {
@@ -101,14 +126,33 @@ export class ListIndex {
     return JSON.stringify(fullEntry(mod));
   }
 
+  private maxBuilder(filter: ListFilter): MaxBodyBuilder {
+    const key = `${filter.hideDeprecated}|${filter.version ?? ''}`;
+    return this.maxBodies.get(key) ?? boundedSet(this.maxBodies, key, new MaxBodyBuilder(this.select(filter)));
+  }
+
   /** The whole `page_size=max` body for a filter, built once. */
   maxBody(filter: ListFilter): Buffer {
-    const key = `${filter.hideDeprecated}|${filter.version ?? ''}`;
-    const cached = this.maxBodies.get(key);
-    if (cached) return cached;
-    const mods = this.select(filter);
-    const parts = new Array<string>(mods.length);
-    for (let i = 0; i < mods.length; i++) parts[i] = this.listEntryJson(mods[i]);
-    return boundedSet(this.maxBodies, key, Buffer.from(`{"pagination":null,"results":[${parts.join(',')}]}`, 'utf8'));
+    return this.maxBuilder(filter).finish();
+  }
+
+  /**
+   * Builds the unfiltered `page_size=max` body in small slices between requests, so
+   * the first client to ask for the whole list (as the extension does) gets it fast.
+   */
+  warmUp(sliceSize = 500): void {
+    const builder = this.maxBuilder({ hideDeprecated: false });
+    const tick = (): void => {
+      this.warming = undefined;
+      if (builder.finished) return;
+      builder.step(sliceSize);
+      this.warming = setImmediate(tick);
+    };
+    this.warming = setImmediate(tick);
+  }
+
+  dispose(): void {
+    if (this.warming) clearImmediate(this.warming);
+    this.warming = undefined;
   }
 }

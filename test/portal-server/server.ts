@@ -174,15 +174,17 @@ class LocalPortal implements PortalServer {
   }
 
   setDataset(dataset: PortalDataset): void {
+    this.index.dispose();
     this.index = this.indexFor(dataset);
   }
 
   invalidate(): void {
-    this.index = this.indexFor(this.index.dataset);
+    this.setDataset(this.index.dataset);
   }
 
   close(): Promise<void> {
     this.closed = true;
+    this.index.dispose();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     return new Promise((resolve) => {
@@ -195,6 +197,7 @@ class LocalPortal implements PortalServer {
   private indexFor(dataset: PortalDataset): ListIndex {
     attachReleaseHashes(dataset, true);
     const index = new ListIndex(dataset);
+    index.warmUp();
     this.downloads = new Map();
     for (const mod of dataset.mods) {
       for (const release of mod.releases) this.downloads.set(release.download_url, { mod, release });

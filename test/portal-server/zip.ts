@@ -38,61 +38,64 @@ function dosDateTime(date: Date): { time: number; date: number } {
 }
 
 const UTF8_FLAG = 0x0800;
+const EMPTY = new Uint8Array(0);
 
 /** Builds a zip archive; `modified` stamps every entry so the output is deterministic. */
 export function buildZip(entries: readonly ZipInput[], modified: Date): Buffer {
   const stamp = dosDateTime(modified);
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
-    const data = entry.data ?? new Uint8Array(0);
-    const isDir = entry.name.endsWith('/');
+  const names = entries.map((e) => Buffer.from(e.name, 'utf8'));
+  let localSize = 0;
+  let centralSize = 0;
+  for (let i = 0; i < entries.length; i++) {
+    localSize += 30 + names[i].length + (entries[i].data?.length ?? 0);
+    centralSize += 46 + names[i].length;
+  }
+  // One zero-filled buffer written in place: far cheaper than concatenating pieces.
+  const zip = Buffer.alloc(localSize + centralSize + 22);
+  let local = 0;
+  let central = localSize;
+  for (let i = 0; i < entries.length; i++) {
+    const name = names[i];
+    const data = entries[i].data ?? EMPTY;
+    const isDir = entries[i].name.endsWith('/');
     const crc = crc32(data);
 
-    const local = Buffer.alloc(30 + name.length);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(10, 4);
-    local.writeUInt16LE(UTF8_FLAG, 6);
-    local.writeUInt16LE(0, 8);
-    local.writeUInt16LE(stamp.time, 10);
-    local.writeUInt16LE(stamp.date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    name.copy(local, 30);
+    zip.writeUInt32LE(0x04034b50, local);
+    zip.writeUInt16LE(10, local + 4);
+    zip.writeUInt16LE(UTF8_FLAG, local + 6);
+    zip.writeUInt16LE(stamp.time, local + 10);
+    zip.writeUInt16LE(stamp.date, local + 12);
+    zip.writeUInt32LE(crc, local + 14);
+    zip.writeUInt32LE(data.length, local + 18);
+    zip.writeUInt32LE(data.length, local + 22);
+    zip.writeUInt16LE(name.length, local + 26);
+    name.copy(zip, local + 30);
+    zip.set(data, local + 30 + name.length);
 
-    const central = Buffer.alloc(46 + name.length);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, spec 2.0
-    central.writeUInt16LE(10, 6);
-    central.writeUInt16LE(UTF8_FLAG, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(stamp.time, 12);
-    central.writeUInt16LE(stamp.date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(isDir ? ((0o40755 << 16) | 0x10) >>> 0 : (0o100644 << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
-    name.copy(central, 46);
+    zip.writeUInt32LE(0x02014b50, central);
+    zip.writeUInt16LE((3 << 8) | 20, central + 4); // made by: Unix, spec 2.0
+    zip.writeUInt16LE(10, central + 6);
+    zip.writeUInt16LE(UTF8_FLAG, central + 8);
+    zip.writeUInt16LE(stamp.time, central + 12);
+    zip.writeUInt16LE(stamp.date, central + 14);
+    zip.writeUInt32LE(crc, central + 16);
+    zip.writeUInt32LE(data.length, central + 20);
+    zip.writeUInt32LE(data.length, central + 24);
+    zip.writeUInt16LE(name.length, central + 28);
+    zip.writeUInt32LE(isDir ? ((0o40755 << 16) | 0x10) >>> 0 : (0o100644 << 16) >>> 0, central + 38);
+    zip.writeUInt32LE(local, central + 42);
+    name.copy(zip, central + 46);
 
-    locals.push(local, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    centrals.push(central);
-    offset += local.length + data.length;
+    local += 30 + name.length + data.length;
+    central += 46 + name.length;
   }
-  const centralSize = centrals.reduce((sum, b) => sum + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
+  const end = localSize + centralSize;
+  zip.writeUInt32LE(0x06054b50, end);
+  zip.writeUInt16LE(entries.length, end + 8);
+  zip.writeUInt16LE(entries.length, end + 10);
+  zip.writeUInt32LE(centralSize, end + 12);
+  zip.writeUInt32LE(localSize, end + 16);
+  return zip;
 }
 
 /**
