@@ -26,6 +26,22 @@ export function safeWebUrl(raw: string | undefined): string | undefined {
   }
 }
 
+/**
+ * Portal text goes in through appendText (Markdown syntax and theme icons escaped);
+ * `<` is escaped last so that no HTML tag survives even where HTML would render.
+ */
+function finish(md: vscode.MarkdownString): vscode.MarkdownString {
+  md.value = md.value.replace(/</g, '&lt;');
+  md.isTrusted = false;
+  md.supportHtml = false;
+  return md;
+}
+
+/** A mod name as inline code; backslash escapes don't work inside code spans. */
+function code(name: string): string {
+  return '`' + name.replace(/[`\r\n]/g, '') + '`';
+}
+
 function date(iso: string | undefined): string | undefined {
   return iso ? iso.slice(0, 10) : undefined;
 }
@@ -55,7 +71,7 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
     if (!item || !name) return undefined;
     const range = toRange(document, item.range.start, item.range.end);
 
-    if (isBuiltinMod(name)) return new vscode.Hover(this.builtinCard(name, doc.factorioVersion), range);
+    if (isBuiltinMod(name)) return new vscode.Hover(finish(this.builtinCard(name, doc.factorioVersion)), range);
 
     await this.data.ensure([name], { full: false });
     const mod = this.data.mod(name);
@@ -68,19 +84,19 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
           ? vscode.l10n.t('The Mod Portal has no mod with this name.')
           : vscode.l10n.t('No portal data for this mod yet (the portal could not be reached).'),
       );
-      return new vscode.Hover(md, range);
+      return new vscode.Hover(finish(md), range);
     }
     const full = await Promise.race([
       this.data.fetchFull(name),
       new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), FULL_INFO_BUDGET_MS)),
     ]);
-    return new vscode.Hover(this.modCard(mod, full ?? this.data.fullMod(name), item, doc.factorioVersion), range);
+    return new vscode.Hover(finish(this.modCard(mod, full ?? this.data.fullMod(name), item, doc.factorioVersion)), range);
   }
 
   private builtinCard(name: string, factorioVersion: string | undefined): vscode.MarkdownString {
     const builtin = BUILTIN_MODS.find((b) => b.name === name)!;
     const md = new vscode.MarkdownString();
-    md.appendMarkdown('**').appendText(builtin.title).appendMarkdown('** `').appendText(name).appendMarkdown('`\n\n');
+    md.appendMarkdown('**').appendText(builtin.title).appendMarkdown(`** ${code(name)}\n\n`);
     md.appendText(builtin.description);
     md.appendMarkdown('\n\n');
     md.appendText(vscode.l10n.t('Built into Factorio: not on the Mod Portal, versioned with the game.'));
@@ -106,7 +122,7 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
       md.appendMarkdown('**\n\n---\n\n');
     }
     md.appendMarkdown('### ').appendText(mod.title || mod.name).appendMarkdown('\n\n');
-    md.appendMarkdown('`').appendText(mod.name).appendMarkdown('` · ');
+    md.appendMarkdown(`${code(mod.name)} · `);
     md.appendText(vscode.l10n.t('by {0}', mod.owner || '?'));
     md.appendText(` · ${vscode.l10n.t('{0} downloads', mod.downloads_count.toLocaleString('en-US'))}`);
     md.appendMarkdown('\n\n');
@@ -167,8 +183,10 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
           budget -= body.length;
           md.appendMarkdown('**').appendText(entry.version).appendMarkdown('**');
           if (entry.date) md.appendText(` (${entry.date})`);
+          md.appendMarkdown('  \n');
+          // Plain text line by line: a code fence could be closed by the portal's own text.
+          for (const line of body.split('\n')) md.appendText(line.trim()).appendMarkdown('  \n');
           md.appendMarkdown('\n');
-          md.appendCodeblock(body, 'text');
           if (budget <= 0) break;
         }
         if (entries.length > MAX_CHANGELOG_ENTRIES) md.appendText(vscode.l10n.t('…and {0} more.', entries.length - MAX_CHANGELOG_ENTRIES));

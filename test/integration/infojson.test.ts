@@ -1,0 +1,351 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { after, suite, test } from './framework';
+import { clearRequests, extensionApi, getRequests, portalUrl, setFaults, waitFor } from './helpers';
+import {
+  applyAction,
+  closeAllEditors,
+  codeActionsAt,
+  codesOf,
+  completionsAt,
+  diagnosticsWhere,
+  hoverText,
+  infoJson,
+  labelOf,
+  openInfoJson,
+  writeInfoJson,
+  ours,
+  positionOf,
+} from './infojson-support';
+
+interface Api {
+  status(): { text: string; offline: boolean };
+  listState(): { status: string; modCount?: number };
+}
+
+const LIB = 'factorio-lib';
+const LIB_LATEST_20 = '1.4.2';
+
+suite('info.json completion', () => {
+  after(closeAllEditors);
+
+  test('mod names come from the portal, best match first, replacing only the typed token', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: ['base >= 2.0.0', 'factorio-l'] }));
+    const doc = editor.document;
+    const position = positionOf(doc, '"factorio-l');
+    const items = await waitFor(async () => {
+      const list = await completionsAt(doc, position);
+      return list.some((i) => labelOf(i) === LIB) ? list : undefined;
+    }, { timeoutMs: 30_000, message: 'factorio-lib offered' });
+    const ranked = items.filter((i) => i.kind === vscode.CompletionItemKind.Module).sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''));
+    assert.equal(labelOf(ranked[0]), LIB, `first item: ${ranked.map(labelOf).slice(0, 5).join(', ')}`);
+    const lib = ranked[0];
+    assert.equal((lib.label as vscode.CompletionItemLabel).description, 'Factorio Library');
+    assert.match(String(lib.detail), /downloads/);
+    const range = lib.range as vscode.Range;
+    assert.equal(doc.getText(range), 'factorio-l', 'the range is exactly the typed name');
+
+    await editor.edit((e) => e.replace(range, String(lib.insertText ?? LIB)));
+    assert.match(doc.getText(), /"base >= 2\.0\.0",\s*"factorio-lib"\n/);
+  });
+
+  test('built-in mods are offered, and a prefix keeps completing names', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: ['? spa'] }));
+    const items = await completionsAt(editor.document, positionOf(editor.document, '"? spa'));
+    const labels = items.map(labelOf);
+    assert.ok(labels.includes('space-age'), `space-age offered: ${labels.slice(0, 10).join(', ')}`);
+    assert.ok(labels.includes('space-age-addon'), 'portal mods offered after the ? prefix');
+    const builtin = items.find((i) => labelOf(i) === 'space-age')!;
+    assert.equal(editor.document.getText(builtin.range as vscode.Range), 'spa');
+  });
+
+  test('a new item in the array is inserted with its quotes', async () => {
+    const editor = await openInfoJson('{\n  "name": "new-item-mod",\n  "factorio_version": "2.0",\n  "dependencies": [\n    \n  ]\n}\n');
+    const doc = editor.document;
+    const position = new vscode.Position(4, 4);
+    const items = await completionsAt(doc, position);
+    const lib = items.find((i) => labelOf(i) === LIB);
+    assert.ok(lib, 'factorio-lib offered');
+    assert.equal(lib.insertText, `"${LIB}"`);
+  });
+
+  test('after a name come the operators, after an operator the compatible versions newest first', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: [`${LIB} `, `${LIB} >= `] }));
+    const doc = editor.document;
+    const operators = (await completionsAt(doc, positionOf(doc, `"${LIB} `))).map(labelOf);
+    for (const op of ['>=', '=', '>', '<', '<=']) assert.ok(operators.includes(op), `operator ${op} offered`);
+
+    const items = await completionsAt(doc, positionOf(doc, `"${LIB} >= `));
+    const versions = items
+      .filter((i) => i.kind === vscode.CompletionItemKind.Constant)
+      .sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''))
+      .map(labelOf);
+    assert.deepEqual(versions, ['1.4.2', '1.4.1', '1.4.0', '1.3.0', '1.2.1', '1.2.0', '1.1.0', '1.0.1', '1.0.0']);
+    const first = items.find((i) => labelOf(i) === '1.4.2')!;
+    assert.match(String((first.label as vscode.CompletionItemLabel).description), /^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  test('factorio_version completes the Factorio versions the portal knows', async () => {
+    const editor = await openInfoJson('{\n  "name": "fv-mod",\n  "factorio_version": ""\n}\n');
+    const doc = editor.document;
+    const labels = (await completionsAt(doc, positionOf(doc, '"factorio_version": "'))).map(labelOf);
+    for (const v of ['2.1', '2.0', '1.1', '0.18']) assert.ok(labels.includes(v), `${v} offered`);
+  });
+});
+
+suite('info.json hover cards', () => {
+  after(closeAllEditors);
+
+  test('a dependency shows the portal card with what updating brings', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: [`${LIB} >= 1.2.0`] }));
+    const text = await hoverText(editor.document, positionOf(editor.document, '"factorio-li'));
+    for (const expected of ['Factorio Library', 'lib-maintainer', 'downloads', 'Latest for Factorio 2.0', LIB_LATEST_20, 'Latest overall', '2.1.0', 'Factorio versions', '1.1, 2.0, 2.1', 'Mod Portal', 'Updating from 1.2.0 to 1.4.2']) {
+      assert.ok(text.includes(expected), `hover has "${expected}":\n${text}`);
+    }
+    assert.ok(text.includes(`${portalUrl()}/mod/${LIB}`), 'links to the portal page');
+  });
+
+  test('a deprecated mod gets a banner; built-in mods get a card', async () => {
+    const editor = await openInfoJson(infoJson({ factorio_version: '1.1', dependencies: ['old-deprecated-mod', 'base'] }));
+    const deprecated = await hoverText(editor.document, positionOf(editor.document, '"old-dep'));
+    assert.match(deprecated, /Deprecated/);
+    const base = await hoverText(editor.document, positionOf(editor.document, '"bas'));
+    assert.match(base, /Built into Factorio/);
+  });
+
+  test('portal text is untrusted: no raw HTML, no command links', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: ['? markdown-mod'] }));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      positionOf(editor.document, '"? markd'),
+    );
+    const contents = hovers.flatMap((h) => h.contents).filter((c): c is vscode.MarkdownString => c instanceof vscode.MarkdownString || (typeof c === 'object' && 'value' in c));
+    assert.ok(contents.length > 0, 'a hover is shown');
+    for (const md of contents) {
+      assert.ok(!md.value.includes('<script'), 'no raw <script>');
+      assert.ok(!/<img[^>]*onerror/i.test(md.value), 'no raw <img onerror>');
+      assert.ok(!md.value.includes('](command:'), 'no command links');
+      assert.notEqual((md as vscode.MarkdownString).isTrusted, true);
+    }
+  });
+});
+
+suite('info.json diagnostics', () => {
+  after(closeAllEditors);
+
+  test('each portal-based problem is flagged with its code', async () => {
+    const editor = await openInfoJson(
+      infoJson({
+        dependencies: [
+          'base >= 2.0.0',
+          'no-such-mod-anywhere',
+          'old-deprecated-mod',
+          'legacy-only-11',
+          `${LIB} >= 9.0.0`,
+          'huge-version-numbers = 1.300.1024',
+        ],
+      }),
+    );
+    const uri = editor.document.uri;
+    const expected = ['unknown-mod', 'deprecated-mod', 'no-compatible-release', 'unsatisfiable-constraint', 'outdated-constraint'];
+    await diagnosticsWhere(uri, (list) => expected.every((c) => list.some((d) => d.code === c)), `codes ${expected.join(', ')}`);
+    const unknown = ours(uri).find((d) => d.code === 'unknown-mod')!;
+    assert.equal(editor.document.getText(unknown.range).replace(/"/g, ''), 'no-such-mod-anywhere');
+  });
+
+  test('syntax and field rules, without the portal', async () => {
+    const editor = await openInfoJson(
+      [
+        '{',
+        '  // the game rejects comments',
+        '  "name": "ab",',
+        '  "version": "1.0",',
+        '  "title": "Fields",',
+        '  "author": "Tester",',
+        '  "factorio_version": "2.0.1",',
+        '  "dependencies": ["base >= 2.0.0", "ab", 42, "? space-age-addon >= 1.x", "! conflicting-mod >= 1.0", "+ recommends-mod", "base >= 2.0.0",],',
+        '}',
+      ].join('\n'),
+    );
+    const uri = editor.document.uri;
+    const expected = [
+      'json-comment',
+      'json-trailing-comma',
+      'invalid-name',
+      'invalid-version',
+      'invalid-factorio-version',
+      'self-dependency',
+      'dependency-not-string',
+      'malformed-dependency',
+      'version-on-incompatible',
+      'duplicate-dependency',
+    ];
+    const list = await diagnosticsWhere(uri, (l) => expected.every((c) => l.some((d) => d.code === c)), 'field codes');
+    const malformed = list.find((d) => d.code === 'malformed-dependency')!;
+    assert.equal(editor.document.getText(malformed.range), '1.x', 'the range is the bad version');
+    assert.match(malformed.message, /version/i);
+  });
+
+  test('built-in mods and prefixes are checked against factorio_version', async () => {
+    const editor = await openInfoJson(infoJson({ factorio_version: '2.0', dependencies: ['base >= 2.1.0', 'recycler', '+ recommends-mod'] }));
+    const expected = ['builtin-version-mismatch', 'builtin-unavailable', 'recommended-needs-2.1'];
+    await diagnosticsWhere(editor.document.uri, (l) => expected.every((c) => l.some((d) => d.code === c)), expected.join(', '));
+  });
+
+  test('a correct file has no diagnostics', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: ['base >= 2.0.0', `${LIB} >= ${LIB_LATEST_20}`, '? quality', 'space-age', '~ Mixed_Case-Mod'] }));
+    const uri = editor.document.uri;
+    // Wait for portal data to have arrived (the hover needs it), then for the list to settle empty.
+    await hoverText(editor.document, positionOf(editor.document, '"factorio-li'));
+    await diagnosticsWhere(uri, (l) => l.length === 0, 'no diagnostics on a correct file');
+  });
+
+  test('severities are configurable, including off, and dependencies can be ignored', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: [`${LIB} >= 1.0.0`, 'not-a-real-mod-xyz'] }));
+    const uri = editor.document.uri;
+    await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'outdated-minimum') && l.some((d) => d.code === 'unknown-mod'), 'hint and unknown');
+    const hint = ours(uri).find((d) => d.code === 'outdated-minimum')!;
+    assert.equal(hint.severity, vscode.DiagnosticSeverity.Hint);
+    const config = vscode.workspace.getConfiguration('factorioPortal');
+    try {
+      await config.update('diagnostics.severity', { 'outdated-minimum': 'off', 'unknown-mod': 'warning' }, vscode.ConfigurationTarget.Workspace);
+      await diagnosticsWhere(uri, (l) => !l.some((d) => d.code === 'outdated-minimum') && l.some((d) => d.code === 'unknown-mod' && d.severity === vscode.DiagnosticSeverity.Warning), 'severity applied');
+      await config.update('diagnostics.ignore', ['not-a-real-mod-xyz'], vscode.ConfigurationTarget.Workspace);
+      await diagnosticsWhere(uri, (l) => !l.some((d) => d.code === 'unknown-mod'), 'ignored name not flagged');
+    } finally {
+      await config.update('diagnostics.severity', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('diagnostics.ignore', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('closing a file clears its diagnostics', async () => {
+    const uri = await writeInfoJson(infoJson({ version: 'bad' }));
+    // Opened the way a user opens a file, so that closing the editor really closes the document.
+    await vscode.commands.executeCommand('vscode.open', uri);
+    await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'invalid-version'), 'invalid-version');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await diagnosticsWhere(uri, (l) => l.length === 0, 'cleared after close');
+  });
+});
+
+suite('info.json quick fixes', () => {
+  after(closeAllEditors);
+
+  async function fixFor(editor: vscode.TextEditor, code: string, title: RegExp): Promise<vscode.CodeAction> {
+    const uri = editor.document.uri;
+    const [diagnostic] = (await diagnosticsWhere(uri, (l) => l.some((d) => d.code === code), code)).filter((d) => d.code === code);
+    const actions = await codeActionsAt(editor.document, diagnostic.range);
+    const action = actions.find((a) => title.test(a.title));
+    assert.ok(action, `a fix matching ${title} for ${code}; got ${actions.map((a) => a.title).join(' | ')}`);
+    return action;
+  }
+
+  test('update an outdated constraint to the latest compatible release', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: [`? ${LIB} = 1.0.0`] }));
+    await applyAction(await fixFor(editor, 'outdated-constraint', /^Update/));
+    assert.equal(JSON.parse(editor.document.getText()).dependencies[0], `? ${LIB} >= ${LIB_LATEST_20}`);
+  });
+
+  test('raise a minimum', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: [`${LIB} >= 1.0.0`] }));
+    await applyAction(await fixFor(editor, 'outdated-minimum', /^Update/));
+    assert.equal(JSON.parse(editor.document.getText()).dependencies[0], `${LIB} >= ${LIB_LATEST_20}`);
+  });
+
+  test('did you mean, for an unknown name', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: ['? factorio-libb >= 1.0.0'] }));
+    await applyAction(await fixFor(editor, 'unknown-mod', /Did you mean "factorio-lib"/));
+    assert.equal(JSON.parse(editor.document.getText()).dependencies[0], `? ${LIB} >= 1.0.0`);
+  });
+
+  test('remove a dependency, keeping the layout', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: ['base >= 2.0.0', 'old-deprecated-mod', 'space-age'] }));
+    await applyAction(await fixFor(editor, 'deprecated-mod', /^Remove/));
+    const text = editor.document.getText();
+    assert.deepEqual(JSON.parse(text).dependencies, ['base >= 2.0.0', 'space-age']);
+    assert.match(text, /"dependencies": \[\n {4}"base >= 2\.0\.0",\n {4}"space-age"\n {2}\]/);
+  });
+
+  test('rewrite to the canonical form', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: [`?${LIB}>=1.4.2`] }));
+    const doc = editor.document;
+    const position = positionOf(doc, '"?fac');
+    const actions = await codeActionsAt(doc, new vscode.Range(position, position));
+    const rewrite = actions.find((a) => /^Rewrite as/.test(a.title));
+    assert.ok(rewrite, `rewrite offered: ${actions.map((a) => a.title).join(' | ')}`);
+    await applyAction(rewrite);
+    assert.equal(JSON.parse(doc.getText()).dependencies[0], `? ${LIB} >= ${LIB_LATEST_20}`);
+  });
+
+  test('remove a trailing comma the game would reject', async () => {
+    const editor = await openInfoJson('{\n  "name": "comma-mod",\n  "version": "1.0.0",\n  "title": "t",\n  "author": "a",\n  "factorio_version": "2.0",\n  "dependencies": ["base"],\n}\n');
+    await applyAction(await fixFor(editor, 'json-trailing-comma', /comma/));
+    assert.doesNotThrow(() => JSON.parse(editor.document.getText()));
+  });
+
+  test('ignore a dependency from a quick fix', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: ['private-unpublished-mod'] }));
+    const config = vscode.workspace.getConfiguration('factorioPortal');
+    try {
+      await applyAction(await fixFor(editor, 'unknown-mod', /^Ignore/));
+      assert.deepEqual(vscode.workspace.getConfiguration('factorioPortal').get('diagnostics.ignore'), ['private-unpublished-mod']);
+      await diagnosticsWhere(editor.document.uri, (l) => !l.some((d) => d.code === 'unknown-mod'), 'no longer flagged');
+    } finally {
+      await config.update('diagnostics.ignore', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('Update All Dependencies is one undoable edit', async () => {
+    const original = infoJson({ dependencies: ['base >= 2.0.0', `${LIB} >= 1.0.0`, '? huge-version-numbers = 1.300.1024', 'space-age'] });
+    const editor = await openInfoJson(original);
+    const before = editor.document.getText();
+    await diagnosticsWhere(editor.document.uri, (l) => l.some((d) => d.code === 'outdated-minimum') && l.some((d) => d.code === 'outdated-constraint'), 'outdated findings');
+    const count = await vscode.commands.executeCommand<number>('factorioPortal.updateAllDependencies');
+    assert.equal(count, 2);
+    const deps = JSON.parse(editor.document.getText()).dependencies as string[];
+    assert.equal(deps[1], `${LIB} >= ${LIB_LATEST_20}`);
+    assert.match(deps[2], /^\? huge-version-numbers >= /);
+    assert.equal(deps[0], 'base >= 2.0.0');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), before, 'one undo restores the file');
+  });
+});
+
+suite('info.json with the portal in trouble', () => {
+  after(async () => {
+    await setFaults(null);
+    await closeAllEditors();
+  });
+
+  test('all dependencies are fetched in batched requests', async () => {
+    const response = await fetch(`${portalUrl()}/api/mods?page_size=120&sort=name&sort_order=asc`);
+    const names = ((await response.json()) as { results: { name: string }[] }).results.map((m) => m.name);
+    assert.equal(names.length, 120);
+    await clearRequests();
+    const editor = await openInfoJson(infoJson({ dependencies: names.map((n) => `? ${n}`) }));
+    await hoverText(editor.document, positionOf(editor.document, `"? ${names[0]}`));
+    const requests = await getRequests();
+    const namelist = requests.filter((r) => String(r.url ?? r.path).includes('namelist'));
+    assert.ok(namelist.length >= 1 && namelist.length <= 3, `${namelist.length} namelist requests for 120 names`);
+    const single = requests.filter((r) => /\/api\/mods\/[^/?]+(\?|$)/.test(String(r.url ?? r.path)));
+    assert.equal(single.length, 0, 'no per-mod short requests');
+  });
+
+  test('when the portal fails, nothing is reported unknown and field checks still work', async () => {
+    await setFaults({ status: 503 });
+    const editor = await openInfoJson(infoJson({ version: '1.0', dependencies: ['no-category-mod', 'totally-unfetched-name'] }));
+    const uri = editor.document.uri;
+    const api = await extensionApi<Api>();
+    await waitFor(() => api.status().offline || undefined, { timeoutMs: 60_000, message: 'status shows offline' });
+    const codes = codesOf(uri);
+    assert.ok(codes.includes('invalid-version'), `field checks still run: ${codes.join(', ')}`);
+    assert.ok(!codes.includes('unknown-mod'), 'a failed request never makes a mod unknown');
+    assert.match(api.status().text, /offline/i);
+
+    await setFaults(null);
+    await vscode.commands.executeCommand('factorioPortal.refresh');
+    await waitFor(() => !api.status().offline || undefined, { timeoutMs: 30_000, message: 'back online' });
+    await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'unknown-mod'), 'unknown-mod once the portal answers', 30_000);
+  });
+});
