@@ -111,8 +111,9 @@ function faultReply(faults: Faults): Reply {
   return reply;
 }
 
+/** `?hide_deprecated` alone counts as true; false, 0 and no as false. */
 function parseBoolean(value: string): boolean {
-  return !['false', '0', 'no', ''].includes(value.toLowerCase());
+  return !['false', '0', 'no'].includes(value.toLowerCase());
 }
 
 function parsePositiveInt(key: string, value: string): number {
@@ -399,7 +400,7 @@ class LocalPortal implements PortalServer {
       res.end();
     };
     if (pathname === '/__control/requests' && req.method === 'GET') {
-      this.send(res, jsonReply(200, JSON.stringify(this.requests)), false);
+      this.send(res, { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: Buffer.from(JSON.stringify(this.requests), 'utf8') }, false);
       return;
     }
     if (pathname === '/__control/clear-requests' && req.method === 'POST') {
