@@ -1,6 +1,8 @@
 // The UI checks the integration runner iterates, in order; add new ones here.
 import { completionCheck } from './completion';
+import { hoverCheck } from './hover';
+import { problemsCheck } from './problems';
 import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck];
