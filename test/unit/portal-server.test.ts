@@ -38,6 +38,15 @@ async function getJson<T = Json>(url: string): Promise<{ status: number; headers
   return { status: res.status, headers: res.headers, body: (await res.json()) as T };
 }
 
+function compareVersions(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  }
+  return 0;
+}
+
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -70,6 +79,7 @@ describe('generated dataset', () => {
       assert.ok(mod.releases.length >= 1);
       for (let i = 1; i < mod.releases.length; i++) {
         assert.ok(mod.releases[i].released_at > mod.releases[i - 1].released_at, `${mod.name} release dates`);
+        assert.ok(compareVersions(mod.releases[i].version, mod.releases[i - 1].version) > 0, `${mod.name} versions`);
       }
       for (const r of mod.releases) {
         assert.match(r.sha1, /^[0-9a-f]{40}$/);
@@ -269,6 +279,13 @@ describe('portal server API', () => {
     assert.ok(!hidden.body.results.some((r) => deprecated.includes(r.name as string)));
   });
 
+  it('treats a bare hide_deprecated as true', async () => {
+    const bare = await getJson<ListBody>(`${server.url}/api/mods?hide_deprecated&page_size=max`);
+    assert.ok(!bare.body.results.some((r) => r.name === CASES.deprecated));
+    const off = await getJson<ListBody>(`${server.url}/api/mods?hide_deprecated=false&page_size=max`);
+    assert.ok(off.body.results.some((r) => r.name === CASES.deprecated));
+  });
+
   it('serves one mod, short and full', async () => {
     const short = await getJson(`${server.url}/api/mods/${CASES.deprecated}`);
     assert.equal(short.status, 200);
@@ -322,6 +339,21 @@ describe('portal server API', () => {
     const res = await fetch(`${server.url}/nothing/here`);
     assert.equal(res.status, 404);
     await res.body?.cancel();
+  });
+
+  it('serves changed data after invalidate()', async () => {
+    const own = await startPortalServer({ mods: 10, seed: 8 });
+    try {
+      const before = await getJson<ListBody>(`${own.url}/api/mods?page_size=max`);
+      const mod = own.dataset.mods.find((m) => m.name === CASES.mixedCase)!;
+      mod.downloads_count += 1000;
+      own.invalidate();
+      const after = await getJson<ListBody>(`${own.url}/api/mods?page_size=max`);
+      const count = (body: ListBody): unknown => body.results.find((r) => r.name === CASES.mixedCase)!.downloads_count;
+      assert.equal(count(after.body), (count(before.body) as number) + 1000);
+    } finally {
+      await own.close();
+    }
   });
 
   it('logs requests with their User-Agent', async () => {
