@@ -119,7 +119,6 @@ test('the schema is draft-07 JSON describing an object that may carry more field
   assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
   assert.equal(schema.type, 'object');
   assert.notEqual(schema.additionalProperties, false, 'real mods carry fields of their own');
-  assert.deepEqual([...(schema.required ?? [])].sort(), ['author', 'name', 'title', 'version']);
 });
 
 test('every documented field is described in Markdown', () => {
@@ -156,69 +155,39 @@ test('string fields have the documented types and limits', () => {
   assert.equal(deps.items?.type, 'string');
 });
 
-test('name follows the portal rules', () => {
-  const name = patternOf(property(loadSchema(), 'name'));
-  const good = ['core', 'base', 'quality', 'elevated-rails', 'space-age', 'recycler', 'sample-mod',
-    'Mixed_Case-Mod', 'legacy-only-11', 'abcd', 'x'.repeat(49), '1234'];
-  for (const value of good) assert.match(value, name);
-  const bad = ['', 'abc', 'x'.repeat(50), 'has space', 'mod.name', 'mödname', 'mod/name', ' base'];
-  for (const value of bad) assert.doesNotMatch(value, name, JSON.stringify(value));
+test('value rules are left to the extension, so a problem is reported once, with its fix', () => {
+  // The extension's diagnostics check name, version, factorio_version, dependency strings and
+  // missing fields with precise ranges and quick fixes; the same rules here would report
+  // every such problem twice.
+  const schema = loadSchema();
+  assert.equal(schema.required, undefined);
+  for (const field of ['name', 'version', 'factorio_version']) assert.equal(property(schema, field).pattern, undefined, field);
+  assert.equal((property(schema, 'dependencies').items as Schema).pattern, undefined);
 });
 
-test('version is A.B.C with numbers up to 65535', () => {
-  const version = patternOf(property(loadSchema(), 'version'));
-  const good = ['2.0.66', '2.1.12', '0.3.1', '0.0.0', '1.0.0', '65535.65535.65535', '300.1000.9999', '1.02.0'];
-  for (const value of good) assert.match(value, version);
-  const bad = ['', '1.0', '1.0.0.0', '65536.0.0', '0.99999.0', '1.x.0', 'v1.0.0', ' 1.0.0', '1.0.0-beta', '-1.0.0'];
-  for (const value of bad) assert.doesNotMatch(value, version, JSON.stringify(value));
-});
-
-test('factorio_version is A.B and suggests the versions from 0.13 to 2.1', () => {
-  const prop = property(loadSchema(), 'factorio_version');
-  const fv = patternOf(prop);
-  for (const value of ['2.0', '2.1', '1.1', '1.0', '0.18', '0.12']) assert.match(value, fv);
-  for (const value of ['', '2', '2.0.0', '2.x', ' 2.0', '2.0 ']) assert.doesNotMatch(value, fv, JSON.stringify(value));
-  const examples = prop.examples ?? [];
+test('factorio_version suggests the versions from 0.13 to 2.1', () => {
+  const examples = property(loadSchema(), 'factorio_version').examples ?? [];
   for (const v of ['0.13', '0.14', '0.15', '0.16', '0.17', '0.18', '1.0', '1.1', '2.0', '2.1']) {
     assert.ok(examples.includes(v), `suggests ${v}`);
   }
-  for (const v of examples) assert.match(String(v), fv);
 });
 
-test('dependency strings follow the documented grammar', () => {
-  const dep = patternOf(property(loadSchema(), 'dependencies').items as Schema);
-  const good = ['base >= 2.0.0', '? quality', '! incompatible-mod', '(?) hidden-lib', '~ some-mod >= 1.0.0',
-    'space-age', '+ quality >= 2.1.0', '? mod>=1.0', '~mod', '?  double  >=  1.0', 'trailing >= 1.0 ',
-    'Old Mod With Spaces', 'lib < 1.0', 'lib <= 1.0', 'lib = 1.0.0', 'lib > 0.1', '(?)lib'];
-  for (const value of good) assert.match(value, dep, JSON.stringify(value));
-  const bad = ['', ' ', '!', '? ', '(?)', '>= 1.0', 'mod >= 1.x', 'mod >= 1', 'mod >= 1.0.0.1', 'mod => 1.0',
-    'mod >=', '?? mod', 'mod >= 1.0 extra', '! ! mod'];
-  for (const value of bad) assert.doesNotMatch(value, dep, JSON.stringify(value));
-});
-
-test("the built-in mods' info.json files validate, except core's missing version", () => {
+test("the built-in mods' info.json files validate", () => {
   const schema = loadSchema();
   for (const [which, info] of Object.entries(BUILTIN_INFO)) {
     const errors = validate(schema, info);
-    assert.deepEqual(errors, which.startsWith('core@') ? ['$: missing version'] : [], which);
+    assert.deepEqual(errors, [], which);
   }
 });
 
-test('the sample mod validates except for its deliberately malformed dependency', () => {
-  const info = JSON.parse(readFileSync(path.join(ROOT, 'sample', 'info.json'), 'utf8')) as { dependencies: string[] };
-  const malformed = info.dependencies.indexOf('? space-age-addon >= 1.x');
-  assert.ok(malformed >= 0);
-  assert.deepEqual(validate(loadSchema(), info), [`$.dependencies[${malformed}]: pattern`]);
+test('the sample mod validates', () => {
+  const info = JSON.parse(readFileSync(path.join(ROOT, 'sample', 'info.json'), 'utf8')) as unknown;
+  assert.deepEqual(validate(loadSchema(), info), []);
 });
 
 test('the validator used here reports what it should', () => {
-  const errors = validate(loadSchema(), { name: 'ab', version: '1', title: 1, author: 'a', dependencies: 'base' });
-  assert.deepEqual(errors, [
-    '$.name: pattern',
-    '$.version: pattern',
-    '$.title: expected string',
-    '$.dependencies: expected array',
-  ]);
+  const errors = validate(loadSchema(), { name: 'ab', version: 1, title: 'x'.repeat(101), author: 'a', dependencies: 'base' });
+  assert.deepEqual(errors, ['$.version: expected string', '$.title: maxLength', '$.dependencies: expected array']);
 });
 
 test('package.json applies the schema to info.json files', () => {
