@@ -245,8 +245,6 @@ function makeReleases(ctx: GenContext, name: string, popular: boolean): {
   releases: DatasetMod['releases'];
   firstEra: number;
   lastEra: number;
-  featureFlagged: boolean;
-  usesLibrary: boolean;
 } {
   const { rng } = ctx;
   const firstEra = T.startEra.pick(rng);
@@ -340,7 +338,7 @@ function makeReleases(ctx: GenContext, name: string, popular: boolean): {
       total++;
     }
   }
-  return { releases, firstEra, lastEra, featureFlagged: flags.length > 0, usesLibrary };
+  return { releases, firstEra, lastEra };
 }
 
 function pickFlags(rng: Rng): string[] {

@@ -121,8 +121,27 @@ function parsePositiveInt(key: string, value: string): number {
   return Number(value);
 }
 
-function isFaultsObject(value: unknown): value is Faults {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+const FAULT_FIELD_TYPES: Record<keyof Faults, 'number' | 'boolean' | 'string'> = {
+  latencyMs: 'number',
+  status: 'number',
+  retryAfterSeconds: 'number',
+  truncate: 'boolean',
+  html: 'boolean',
+  hang: 'boolean',
+  corruptDownload: 'boolean',
+  times: 'number',
+  match: 'string',
+};
+
+/** Why a control request's body is not a Faults object, or undefined when it is one. */
+function faultsProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object or null';
+  for (const [key, field] of Object.entries(value)) {
+    const expected = FAULT_FIELD_TYPES[key as keyof Faults];
+    if (!expected) return `unknown field "${key}"`;
+    if (field !== undefined && field !== null && typeof field !== expected) return `"${key}" must be a ${expected}`;
+  }
+  return undefined;
 }
 
 class LocalPortal implements PortalServer {
@@ -207,6 +226,15 @@ class LocalPortal implements PortalServer {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    try {
+      this.dispatch(req, res);
+    } catch (error) {
+      console.error(error);
+      if (!res.headersSent) this.send(res, messageReply(500, 'Internal error'), false);
+    }
+  }
+
+  private dispatch(req: http.IncomingMessage, res: http.ServerResponse): void {
     const rawUrl = req.url ?? '/';
     const url = new URL(rawUrl, 'http://127.0.0.1');
     if (url.pathname.startsWith('/__control/')) {
@@ -425,11 +453,12 @@ class LocalPortal implements PortalServer {
           this.send(res, messageReply(400, 'Body must be a JSON Faults object or null'), false);
           return;
         }
-        if (body !== null && !isFaultsObject(body)) {
-          this.send(res, messageReply(400, 'Body must be a JSON Faults object or null'), false);
+        const problem = body === null ? undefined : faultsProblem(body);
+        if (problem) {
+          this.send(res, messageReply(400, `Faults: ${problem}`), false);
           return;
         }
-        this.setFaults(body ?? undefined);
+        this.setFaults((body as Faults | null) ?? undefined);
         noContent();
       });
       return;

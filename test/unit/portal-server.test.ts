@@ -539,9 +539,11 @@ describe('portal server faults', () => {
     await ok.text();
     assert.equal((await fetch(`${server.url}/__control/clear-requests`, { method: 'POST' })).status, 204);
     assert.equal(server.requests.length, 0);
-    const bad = await fetch(`${server.url}/__control/faults`, { method: 'POST', body: '{nope' });
-    assert.equal(bad.status, 400);
-    await bad.text();
+    for (const body of ['{nope', '[1]', '{"status":"500"}', '{"hangs":true}']) {
+      const bad = await fetch(`${server.url}/__control/faults`, { method: 'POST', body });
+      assert.equal(bad.status, 400, body);
+      await bad.text();
+    }
   });
 
   it('ends hanging requests on close', async () => {
