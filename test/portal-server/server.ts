@@ -458,7 +458,9 @@ class LocalPortal implements PortalServer {
           this.send(res, messageReply(400, `Faults: ${problem}`), false);
           return;
         }
-        this.setFaults((body as Faults | null) ?? undefined);
+        // A null field means "not set", like an absent one.
+        const faults = body === null ? undefined : (Object.fromEntries(Object.entries(body as Faults).filter(([, v]) => v !== null)) as Faults);
+        this.setFaults(faults);
         noContent();
       });
       return;

@@ -532,6 +532,12 @@ describe('portal server faults', () => {
     assert.equal(log.body.length, 1);
     assert.equal(log.body[0].url, '/api/mods');
     assert.equal(log.body[0].userAgent, 'ctl-test');
+    const nullFields = await fetch(`${server.url}/__control/faults`, { method: 'POST', body: '{"status":null,"html":true,"times":1}' });
+    assert.equal(nullFields.status, 204);
+    const html = await fetch(`${server.url}/api/mods`);
+    assert.equal(html.status, 200);
+    assert.match(html.headers.get('content-type') ?? '', /^text\/html/);
+    await html.text();
     const cleared = await fetch(`${server.url}/__control/faults`, { method: 'POST', body: 'null' });
     assert.equal(cleared.status, 204);
     const ok = await fetch(`${server.url}/api/mods`);
