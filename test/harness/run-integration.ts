@@ -4,6 +4,12 @@
 // Default: code-server + headless Chromium (no desktop VS Code can be downloaded here).
 // With VSCODE_EXECUTABLE set to a desktop VS Code, or --electron, the same suite runs
 // through @vscode/test-electron instead (UI checks need the browser and are skipped).
+//
+// Environment: FACTORIO_PORTAL_TEST_GREP (only tests whose "suite › name" contains it),
+// FACTORIO_PORTAL_TEST_TIMEOUT_MS (per test, default 20 s), FACTORIO_PORTAL_TEST_DEADLINE_MS
+// (whole suite, default 10 min), FACTORIO_PORTAL_TEST_VERBOSE=1 (echo code-server and
+// workbench logs), FACTORIO_PORTAL_TEST_MODS (local portal size, default 3000),
+// FACTORIO_PORTAL_TEST_SKIP_UI=1 (suite only; `npm run bench` uses these). Screenshots of the UI checks land in test-results/.
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -11,7 +17,7 @@ import type { TestResult, RunSummary } from '../integration/framework';
 import { startPortalServer } from '../portal-server/server';
 import { ensureCodeServer, installVsix, startCodeServer, type RunningCodeServer } from './code-server';
 import { packageExtension } from './package';
-import { Cleanup, log, makeTempDir, removeDir, REPO_ROOT, run } from './proc';
+import { Cleanup, log, makeTempDir, removeDir, REPO_ROOT, run, showBuildWarnings } from './proc';
 import { UI_CHECKS } from './ui';
 import type { UiCheck } from './ui/types';
 import { launchChromium, remoteUri, workbenchUrl, type Payload } from './workbench';
@@ -67,7 +73,7 @@ interface Prepared {
 
 async function prepare(cleanup: Cleanup): Promise<Prepared & { vsix: string }> {
   log('dev build (extension + test bundle): npm run build');
-  await run('npm', ['run', 'build']);
+  showBuildWarnings(await run('npm', ['run', 'build']));
   if (!existsSync(TEST_BUNDLE)) throw new Error(`test bundle missing after build: ${TEST_BUNDLE}`);
   const { vsix } = await packageExtension();
 
@@ -82,8 +88,9 @@ async function prepare(cleanup: Cleanup): Promise<Prepared & { vsix: string }> {
   const vsixCopy = path.join(tempRoot, path.basename(vsix));
   copyFileSync(vsix, vsixCopy);
 
-  log('starting the local portal (3000 mods, seed 7)');
-  const portal = await startPortalServer({ mods: 3000, seed: 7 });
+  const mods = Number(process.env.FACTORIO_PORTAL_TEST_MODS) || 3000;
+  log(`starting the local portal (${mods} mods, seed 7)`);
+  const portal = await startPortalServer({ mods, seed: 7 });
   cleanup.add('close portal server', () => portal.close());
   log(`local portal on ${portal.url}`);
 
@@ -141,7 +148,9 @@ function recordSuite(tally: Tally, resultsFile: string, exitCode: number | undef
     return;
   }
   tally.addSuiteResults(summary.results);
-  if (exitCode !== 0 && summary.failed === 0) {
+  if (!summary.finished) {
+    tally.fail('integration suite', `the run stopped while "${summary.running ?? '?'}" was running (code ${exitCode})\n${diagnostics()}`);
+  } else if (exitCode !== 0 && summary.failed === 0) {
     tally.fail('integration suite', `run() rejected (code ${exitCode}) although no test failed\n${diagnostics()}`);
   }
 }
@@ -174,7 +183,7 @@ async function runWithCodeServer(tally: Tally, cleanup: Cleanup): Promise<void> 
   // Suites edit their workspace (scratch files, .vscode settings): UI checks get a clean one.
   const uiWorkspace = path.join(prepared.tempRoot, 'workspace-ui');
   cpSync(FIXTURE_WORKSPACE, uiWorkspace, { recursive: true });
-  await runUiChecks(tally, context, server, uiWorkspace);
+  if (process.env.FACTORIO_PORTAL_TEST_SKIP_UI !== '1') await runUiChecks(tally, context, server, uiWorkspace);
 }
 
 function installedExtensionDir(extensionsDir: string): string {
@@ -223,9 +232,10 @@ async function runSuiteInBrowser(
     const result = await outcome;
     log(`suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (result.error) {
-      tally.fail('integration suite', `${result.error}\n${diagnostics()}`);
       const summary = readResults(prepared.resultsFile);
       if (summary) tally.addSuiteResults(summary.results);
+      const running = summary && !summary.finished ? ` while "${summary.running ?? '?'}" was running` : '';
+      tally.fail('integration suite', `${result.error}${running}\n${diagnostics()}`);
       return;
     }
     printSuiteResults(prepared.resultsFile);
@@ -251,6 +261,10 @@ function tail(text: string, lines = 40): string {
 async function runUiChecks(tally: Tally, context: BrowserContext, server: RunningCodeServer, workspaceDir: string): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   for (const check of UI_CHECKS) {
+    if (server.process.exitCode !== null || server.process.signalCode !== null) {
+      tally.fail(`UI › ${check.name}`, `code-server is no longer running\n${tail(server.output(), 15)}`);
+      continue;
+    }
     const page = await context.newPage();
     const started = Date.now();
     try {

@@ -4,6 +4,7 @@
 import { runRegistered } from './framework';
 import './activation.test';
 import './infojson.test';
+import './bench.test';
 
 export async function run(): Promise<void> {
   await runRegistered();

@@ -1,0 +1,296 @@
+// `npm run bench [-- section ...]`: figures for the portal layer at 50,000 mods against the
+// local portal (in a worker thread). It prints figures and targets; it never fails.
+// Add a measurement by appending a BenchSection to `sections`.
+
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { PortalCache, LIST_FILE } from '../../src/portal/cache';
+import { PortalClient } from '../../src/portal/client';
+import { ModIndex } from '../../src/portal/search';
+import { FileCacheStorage } from '../../src/portal/storage';
+import type { ModEntry } from '../../src/portal/types';
+import { completionInVsCode, infoJsonAnalysis } from './infojson';
+import { seededRandom } from './prng';
+
+export interface Figure {
+  label: string;
+  value: number;
+  unit: string;
+  /** e.g. '< 2000' or '>= 20'; shown next to the value. */
+  target?: string;
+}
+
+export interface BenchContext {
+  readonly url: string;
+  readonly mods: number;
+  /** A scratch folder, removed at the end. */
+  readonly dir: string;
+  client(): PortalClient;
+}
+
+export interface BenchSection {
+  name: string;
+  run(context: BenchContext): Promise<Figure[]>;
+}
+
+const MODS = 50_000;
+const SEED = 11;
+const SEARCH_LIMIT = 50;
+const QUERY_COUNT = 1000;
+
+const now = (): number => performance.now();
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function gc(): boolean {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) return false;
+  collect();
+  collect();
+  return true;
+}
+
+/** 1..6 characters: prefixes of names, pieces of titles, random letters, in turn. */
+export function sampleQueries(mods: readonly ModEntry[], count: number, seed: number): string[] {
+  const random = seededRandom(seed);
+  const pick = (): ModEntry => mods[Math.floor(random() * mods.length)]!;
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const queries: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const length = 1 + (i % 6);
+    switch (i % 3) {
+      case 0:
+        queries.push(pick().name.slice(0, length).toLowerCase());
+        break;
+      case 1: {
+        const title = pick().title;
+        const start = Math.floor(random() * Math.max(1, title.length - length));
+        queries.push(title.slice(start, start + length).toLowerCase());
+        break;
+      }
+      default: {
+        let q = '';
+        for (let j = 0; j < length; j++) q += letters[Math.floor(random() * letters.length)];
+        queries.push(q);
+      }
+    }
+  }
+  return queries;
+}
+
+/** What a first attempt looks like: lower-case and `includes` over every mod, then a full sort. */
+export function naiveSearch(mods: readonly ModEntry[], query: string, limit: number): ModEntry[] {
+  const q = query.toLowerCase();
+  const hits: { mod: ModEntry; score: number }[] = [];
+  for (const mod of mods) {
+    const name = mod.name.toLowerCase();
+    const title = mod.title.toLowerCase();
+    if (name.startsWith(q)) hits.push({ mod, score: 4 });
+    else if (title.startsWith(q)) hits.push({ mod, score: 3 });
+    else if (name.includes(q)) hits.push({ mod, score: 2 });
+    else if (title.includes(q)) hits.push({ mod, score: 1 });
+  }
+  hits.sort((a, b) => b.score - a.score || b.mod.downloads_count - a.mod.downloads_count);
+  return hits.slice(0, limit).map((h) => h.mod);
+}
+
+const fetchAndIndex: BenchSection = {
+  name: 'fetch',
+  async run(context) {
+    const client = context.client();
+    // The portal builds its answer once; the first request is not ours to measure.
+    await client.getAllMods();
+    const fetches: number[] = [];
+    const builds: number[] = [];
+    let count = 0;
+    for (let i = 0; i < 3; i++) {
+      const t0 = now();
+      const mods = await client.getAllMods();
+      const t1 = now();
+      const index = new ModIndex(mods);
+      const t2 = now();
+      count = index.size;
+      fetches.push(t1 - t0);
+      builds.push(t2 - t1);
+    }
+    const totals = fetches.map((f, i) => f + builds[i]!);
+    return [
+      { label: `mods in the list`, value: count, unit: '' },
+      { label: 'fetch + parse + decode (median of 3)', value: median(fetches), unit: 'ms' },
+      { label: 'build the index (median of 3)', value: median(builds), unit: 'ms' },
+      { label: 'fetch + parse + index (median of 3)', value: median(totals), unit: 'ms', target: '< 2000' },
+    ];
+  },
+};
+
+const diskLoad: BenchSection = {
+  name: 'disk',
+  async run(context) {
+    const dir = path.join(context.dir, 'cache');
+    const warm = new PortalCache({ client: context.client(), storage: new FileCacheStorage(dir) });
+    await warm.getIndex();
+    await warm.flush();
+    const size = statSync(path.join(dir, LIST_FILE)).size;
+    const loads: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      let requests = 0;
+      const client = context.client();
+      const counting = {
+        getAllMods: (o?: Parameters<PortalClient['getAllMods']>[0]) => (requests++, client.getAllMods(o)),
+        getModsByName: client.getModsByName.bind(client),
+        getFullMod: client.getFullMod.bind(client),
+      };
+      gc();
+      const t0 = now();
+      const cold = new PortalCache({ client: counting, storage: new FileCacheStorage(dir) });
+      const index = await cold.getIndex();
+      loads.push(now() - t0);
+      if (requests !== 0 || index.size < context.mods) throw new Error('the cold cache did not load from disk');
+    }
+    return [
+      { label: `${LIST_FILE} size`, value: Math.round(size / 1024 / 102.4) / 10, unit: 'MB' },
+      { label: 'cold cache: load + index from disk (median of 5)', value: median(loads), unit: 'ms', target: '< 300' },
+      { label: 'cold cache: load + index from disk (best of 5)', value: Math.min(...loads), unit: 'ms' },
+    ];
+  },
+};
+
+const search: BenchSection = {
+  name: 'search',
+  async run(context) {
+    const mods = await context.client().getAllMods();
+    const index = new ModIndex(mods);
+    const queries = sampleQueries(mods, QUERY_COUNT, SEED);
+    for (const q of queries.slice(0, 200)) index.search(q, SEARCH_LIMIT);
+    const fast: number[] = [];
+    let hits = 0;
+    for (const q of queries) {
+      const t0 = now();
+      hits += index.search(q, SEARCH_LIMIT).length;
+      fast.push(now() - t0);
+    }
+    for (const q of queries.slice(0, 20)) naiveSearch(mods, q, SEARCH_LIMIT);
+    const naive: number[] = [];
+    for (const q of queries) {
+      const t0 = now();
+      naiveSearch(mods, q, SEARCH_LIMIT);
+      naive.push(now() - t0);
+    }
+    const sum = (v: number[]): number => v.reduce((a, b) => a + b, 0);
+    const closest: number[] = [];
+    for (const q of queries.filter((q) => q.length >= 4).slice(0, 100)) {
+      const t0 = now();
+      index.closest(`${q}-mod`, 3);
+      closest.push(now() - t0);
+    }
+    return [
+      { label: `queries (1..6 chars, limit ${SEARCH_LIMIT}), mean hits`, value: Math.round((hits / queries.length) * 10) / 10, unit: '' },
+      { label: 'index search median', value: median(fast), unit: 'ms' },
+      { label: 'index search p99', value: percentile(fast, 99), unit: 'ms', target: '< 2' },
+      { label: 'index search max', value: Math.max(...fast), unit: 'ms' },
+      { label: 'naive search median', value: median(naive), unit: 'ms' },
+      { label: 'naive search p99', value: percentile(naive, 99), unit: 'ms' },
+      { label: 'speed-up, total time over all queries', value: sum(naive) / sum(fast), unit: 'x', target: '>= 20' },
+      { label: 'speed-up, medians', value: median(naive) / median(fast), unit: 'x' },
+      { label: 'closest() ("did you mean") median', value: median(closest), unit: 'ms' },
+    ];
+  },
+};
+
+const memory: BenchSection = {
+  name: 'memory',
+  async run(context) {
+    if (!gc()) return [{ label: 'memory: run node with --expose-gc', value: NaN, unit: '' }];
+    const client = context.client();
+    const heap = (): number => process.memoryUsage().heapUsed;
+    const before = heap();
+    let mods: ModEntry[] | undefined = await client.getAllMods();
+    gc();
+    const withEntries = heap();
+    let index: ModIndex | undefined = new ModIndex(mods);
+    gc();
+    const withIndex = heap();
+    const size = index.size;
+    mods = undefined;
+    index = undefined;
+    const mb = (bytes: number): number => Math.round(bytes / 1024 / 102.4) / 10;
+    return [
+      { label: `decoded entries (${size} mods)`, value: mb(withEntries - before), unit: 'MB' },
+      { label: 'index structures on top of them', value: mb(withIndex - withEntries), unit: 'MB' },
+      { label: 'entries + index', value: mb(withIndex - before), unit: 'MB', target: '< 80' },
+    ];
+  },
+};
+
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, completionInVsCode];
+
+function format(figure: Figure): string {
+  const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);
+  const target = figure.target ? `   (target ${figure.target}${figure.unit === 'x' ? 'x' : ` ${figure.unit}`})` : '';
+  return `  ${figure.label.padEnd(52)} ${value.padStart(10)} ${figure.unit}${target}`;
+}
+
+async function startServer(mods: number, seed: number): Promise<{ url: string; stop(): Promise<void> }> {
+  // Loader hooks are per thread: the worker registers tsx itself before loading TypeScript.
+  const entry = path.join(__dirname, 'server-worker.ts');
+  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
+    eval: true,
+    workerData: { mods, seed },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    worker.once('message', (m: { url: string }) => resolve(m.url));
+    worker.once('error', reject);
+  });
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
+
+export async function runBench(selected: readonly string[] = []): Promise<void> {
+  const chosen = selected.length ? sections.filter((s) => selected.includes(s.name)) : sections;
+  const [load1] = loadavg();
+  console.log(`Portal benchmark: ${MODS} generated mods, node ${process.version}, load average ${load1!.toFixed(1)}`);
+  const t0 = now();
+  const server = await startServer(MODS, SEED);
+  console.log(`  local portal ready in ${Math.round(now() - t0)} ms at ${server.url}`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'portal-bench-'));
+  const context: BenchContext = {
+    url: server.url,
+    mods: MODS,
+    dir,
+    client: () =>
+      new PortalClient({ baseUrl: server.url, userAgent: 'factorio-mod-portal-bench/0.1.0', listTimeoutMs: 120_000 }),
+  };
+  try {
+    for (const section of chosen) {
+      console.log(`\n[${section.name}]`);
+      try {
+        for (const figure of await section.run(context)) console.log(format(figure));
+      } catch (error) {
+        console.log(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
+  }
+}
+
+if (require.main === module) {
+  void runBench(process.argv.slice(2));
+}
