@@ -104,8 +104,10 @@ function capitalise(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+const INVALID_NAME_CHARS = /[^A-Za-z0-9_-]/g;
+
 function sanitiseName(name: string): string {
-  let out = name.replace(/[^A-Za-z0-9_-]/g, '');
+  let out = name.search(INVALID_NAME_CHARS) < 0 ? name : name.replace(INVALID_NAME_CHARS, '');
   if (out.length > 49) out = out.slice(0, 49).replace(/[-_]+$/, '');
   return out;
 }
@@ -142,8 +144,10 @@ function makeName(ctx: GenContext, owner: string): string {
       name = rng.pick(['-', '--', '_', '0-']) + words.join('-');
   }
   name = sanitiseName(name);
-  while (name.length < 4) name += `-${rng.pick(NAME_WORDS)}`;
-  name = sanitiseName(name);
+  if (name.length < 4) {
+    while (name.length < 4) name += `-${rng.pick(NAME_WORDS)}`;
+    name = sanitiseName(name);
+  }
   let candidate = name;
   for (let n = 2; ctx.usedNames.has(candidate.toLowerCase()); n++) {
     const suffix = rng.chance(0.5) ? `-${n}` : `_${n}`;
