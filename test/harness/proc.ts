@@ -14,8 +14,6 @@ export function log(message: string): void {
 export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Inherit stdio instead of capturing it (long, chatty steps). */
-  inherit?: boolean;
 }
 
 export interface RunResult {
@@ -30,7 +28,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     const child = spawn(command, args, {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? process.env,
-      stdio: options.inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -47,6 +45,12 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       }
     });
   });
+}
+
+/** Echoes a build's stderr (esbuild warnings) without npm's own notices. */
+export function showBuildWarnings(result: RunResult): void {
+  const lines = result.stderr.split('\n').filter((line) => line.trim() && !/^npm (warn|notice)/i.test(line));
+  if (lines.length > 0) console.error(lines.join('\n'));
 }
 
 /** Spawns a long-lived process in its own process group so the whole tree can be killed. */

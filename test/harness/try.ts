@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { SAMPLE_DATASET_PATH, loadDataset } from '../portal-server/dataset';
 import { startPortalServer } from '../portal-server/server';
 import { ensureCodeServer, startCodeServer } from './code-server';
-import { Cleanup, log, makeTempDir, removeDir, REPO_ROOT, run, spawnGroup, killGroup } from './proc';
+import { Cleanup, killGroup, log, makeTempDir, removeDir, REPO_ROOT, run, showBuildWarnings, spawnGroup } from './proc';
 import { launchChromium, openWorkbenchWithFile, remoteUri, workbenchUrl, type Payload } from './workbench';
 
 const REAL_PORTAL = 'https://mods.factorio.com';
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   cleanup.onSignals();
   try {
     log('dev build: npm run build');
-    await run('npm', ['run', 'build']);
+    showBuildWarnings(await run('npm', ['run', 'build']));
 
     let portalUrl = REAL_PORTAL;
     if (!options.realPortal) {

@@ -23,6 +23,10 @@ export interface RunSummary {
   failed: number;
   durationMs: number;
   results: TestResult[];
+  /** False while the run is in progress (the file is rewritten as each test starts). */
+  finished: boolean;
+  /** The test running when the file was written, so a hung run can be diagnosed. */
+  running?: string;
 }
 
 export interface RunOptions {
@@ -102,24 +106,30 @@ export class TestRegistry {
 
   async run(options: RunOptions = {}): Promise<RunSummary> {
     const started = Date.now();
+    const snapshot = (finished: boolean, running?: string): RunSummary => ({
+      passed: ctx.results.filter((r) => r.status === 'passed').length,
+      failed: ctx.results.filter((r) => r.status === 'failed').length,
+      durationMs: Date.now() - started,
+      results: ctx.results,
+      finished,
+      running,
+    });
+    const save = (summary: RunSummary): void => {
+      if (!options.resultsFile) return;
+      mkdirSync(path.dirname(options.resultsFile), { recursive: true });
+      writeFileSync(options.resultsFile, JSON.stringify(summary, null, 2));
+    };
     const ctx: RunContext = {
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       grep: options.grep,
       log: options.log ?? ((line) => console.log(line)),
       results: [],
+      progress: (running) => save(snapshot(false, running)),
     };
     for (const child of this.root.children) await runSuite(child, [], ctx);
-    const summary: RunSummary = {
-      passed: ctx.results.filter((r) => r.status === 'passed').length,
-      failed: ctx.results.filter((r) => r.status === 'failed').length,
-      durationMs: Date.now() - started,
-      results: ctx.results,
-    };
+    const summary = snapshot(true);
     ctx.log(`${summary.passed} passed, ${summary.failed} failed (${summary.durationMs} ms)`);
-    if (options.resultsFile) {
-      mkdirSync(path.dirname(options.resultsFile), { recursive: true });
-      writeFileSync(options.resultsFile, JSON.stringify(summary, null, 2));
-    }
+    save(summary);
     return summary;
   }
 }
@@ -129,6 +139,7 @@ interface RunContext {
   grep?: string;
   log: (line: string) => void;
   results: TestResult[];
+  progress: (running: string) => void;
 }
 
 function selected(suite: SuiteNode, test: TestCase, grep: string | undefined): boolean {
@@ -167,6 +178,7 @@ function allTests(suite: SuiteNode): Array<{ suite: SuiteNode; test: TestCase }>
 
 async function runTest(suite: SuiteNode, test: TestCase, chain: SuiteNode[], ctx: RunContext): Promise<void> {
   const started = Date.now();
+  ctx.progress(`${suite.name} › ${test.name}`);
   let error = await runHooks(chain.flatMap((s) => s.beforeEach), ctx.timeoutMs, 'beforeEach');
   if (!error) error = await runWithTimeout(test.fn, test.timeoutMs ?? ctx.timeoutMs, `test "${test.name}"`);
   // afterEach runs even after a failure so a test cannot leak state (faults, open editors).

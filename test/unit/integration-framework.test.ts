@@ -108,13 +108,23 @@ test('writes the JSON summary to resultsFile', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'framework-test-'));
   try {
     const registry = new TestRegistry();
+    const file = path.join(dir, 'nested', 'results.json');
+    let seenWhileRunning: RunSummary | undefined;
     registry.suite('s', () => {
       registry.test('ok', () => {});
-      registry.test('bad', () => Promise.reject(new Error('nope')));
+      registry.test('bad', () => {
+        seenWhileRunning = JSON.parse(readFileSync(file, 'utf8')) as RunSummary;
+        return Promise.reject(new Error('nope'));
+      });
     });
-    const file = path.join(dir, 'nested', 'results.json');
     await quietRun(registry, { resultsFile: file });
+    // A run that hangs leaves a file naming the test it was in.
+    assert.equal(seenWhileRunning?.finished, false);
+    assert.equal(seenWhileRunning?.running, 's › bad');
+    assert.equal(seenWhileRunning?.passed, 1);
     const written = JSON.parse(readFileSync(file, 'utf8')) as RunSummary;
+    assert.equal(written.finished, true);
+    assert.equal(written.running, undefined);
     assert.equal(written.passed, 1);
     assert.equal(written.failed, 1);
     assert.equal(written.results[1]?.error?.message, 'nope');
