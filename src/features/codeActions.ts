@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { Finding, FindingCode } from '../model/analysis';
 import { formatDependency, isCanonical } from '../model/dependency';
-import { dependencyRange, parseInfoJson, type DependencyItem, type InfoJsonDocument } from '../model/document';
+import { dependencyRange, type DependencyItem, type InfoJsonDocument } from '../model/document';
 import type { Config } from './config';
 import type { DependencyDiagnostics } from './diagnostics';
-import { INFO_JSON_SELECTOR, toRange } from './documents';
+import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from './documents';
 
 export const IGNORE_COMMAND = 'factorioPortal.ignoreDependency';
 
@@ -61,7 +61,7 @@ export class DependencyCodeActionProvider implements vscode.CodeActionProvider {
   constructor(private readonly diagnostics: DependencyDiagnostics) {}
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const doc = parseInfoJson(document.getText());
+    const doc = infoJsonModel(document);
     const findings = this.diagnostics.findingsFor(document);
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
@@ -140,7 +140,7 @@ export class DependencyCodeActionProvider implements vscode.CodeActionProvider {
 
 /** Every outdated constraint of a document brought up to date, as one edit. */
 export function updateAllEdit(document: vscode.TextDocument, diagnostics: DependencyDiagnostics): { edit: vscode.WorkspaceEdit; count: number } {
-  const doc = parseInfoJson(document.getText());
+  const doc = infoJsonModel(document);
   const edit = new vscode.WorkspaceEdit();
   const done = new Set<DependencyItem>();
   for (const { finding } of diagnostics.analyzeNow(document)) {

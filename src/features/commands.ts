@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
-import { parseInfoJson } from '../model/document';
 import { updateAllEdit } from './codeActions';
 import type { DependencyData } from './dependencyData';
 import type { DependencyDiagnostics } from './diagnostics';
-import { findInfoJson } from './documents';
+import { findInfoJson, infoJsonModel } from './documents';
 import type { Logger } from './logger';
 import type { PortalStatus } from './status';
 
@@ -23,7 +22,7 @@ async function updateAllDependencies({ data, diagnostics }: CommandServices): Pr
     void vscode.window.showInformationMessage(vscode.l10n.t('No info.json found in this workspace.'));
     return 0;
   }
-  const names = parseInfoJson(document.getText()).dependencies?.items.flatMap((i) => (i.parsed?.name ? [i.parsed.name.text] : [])) ?? [];
+  const names = infoJsonModel(document).dependencies?.items.flatMap((i) => (i.parsed?.name ? [i.parsed.name.text] : [])) ?? [];
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking dependencies on the Mod Portal…') },
     () => data.ensure(names, { full: false }),

@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import { compatibleReleases } from '../model/analysis';
 import { BUILTIN_MODS, builtinModsFor, isBuiltinMod } from '../model/builtins';
 import { FACTORIO_VERSIONS } from '../portal/types';
-import { completionContextAt, parseInfoJson } from '../model/document';
+import { completionContextAt } from '../model/document';
 import { compareVersionStrings, parseFactorioVersion } from '../model/version';
 import type { ModEntry } from '../portal/types';
 import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
-import { INFO_JSON_SELECTOR, toRange } from './documents';
+import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from './documents';
 
 /** How long completion waits for portal data before answering with what it has. */
 const DATA_BUDGET_MS = 2500;
@@ -73,7 +73,7 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     const offset = document.offsetAt(position);
     const context = completionContextAt(text, offset);
     if (!context) return undefined;
-    const factorioVersion = parseInfoJson(text).factorioVersion;
+    const factorioVersion = infoJsonModel(document).factorioVersion;
     const range = toRange(document, context.replaceRange.start, context.replaceRange.end);
     const typed = text.slice(context.replaceRange.start, offset);
 

@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { analyzeDocument, type Finding, type Severity } from '../model/analysis';
-import { parseInfoJson } from '../model/document';
 import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
-import { isInfoJson, toRange } from './documents';
+import { infoJsonModel, isInfoJson, toRange } from './documents';
 
 const DEBOUNCE_MS = 300;
 export const DIAGNOSTIC_SOURCE = 'Factorio Mod Portal';
@@ -77,7 +76,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
   }
 
   private analyze(document: vscode.TextDocument, publish: boolean): FindingDiagnostic[] {
-    const doc = parseInfoJson(document.getText());
+    const doc = infoJsonModel(document);
     const names = doc.dependencies?.items.flatMap((item) => (item.parsed?.name ? [item.parsed.name.text] : [])) ?? [];
     const findings = analyzeDocument(doc, {
       facts: (name) => this.data.facts(name),

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { parseInfoJson, type InfoJsonDocument } from '../model/document';
 
 /** The documents the extension works on: any JSON file named info.json. */
 export const INFO_JSON_SELECTOR: vscode.DocumentSelector = [
@@ -26,4 +27,18 @@ export async function findInfoJson(): Promise<vscode.TextDocument | undefined> {
   if (open) return open;
   const [uri] = await vscode.workspace.findFiles('**/info.json', '**/node_modules/**', 1);
   return uri ? vscode.workspace.openTextDocument(uri) : undefined;
+}
+
+const parsed = new WeakMap<vscode.TextDocument, { version: number; doc: InfoJsonDocument }>();
+
+/**
+ * The parsed model of a document, computed once per document version: completion,
+ * hover, diagnostics and code actions all ask for it on the same keystroke.
+ */
+export function infoJsonModel(document: vscode.TextDocument): InfoJsonDocument {
+  const hit = parsed.get(document);
+  if (hit && hit.version === document.version) return hit.doc;
+  const doc = parseInfoJson(document.getText());
+  parsed.set(document, { version: document.version, doc });
+  return doc;
 }

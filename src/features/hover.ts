@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import { compatibleReleases, latestCompatibleRelease } from '../model/analysis';
 import { builtinModsFor, isBuiltinMod, builtinAvailableIn, BUILTIN_MODS } from '../model/builtins';
 import { changelogBetween, parseChangelog } from '../model/changelog';
-import { parseInfoJson, type DependencyItem } from '../model/document';
+import type { DependencyItem } from '../model/document';
 import { compareVersions, parseVersion, satisfies, sortVersionsDesc } from '../model/version';
 import type { FullModEntry, ModEntry, Release } from '../portal/types';
 import type { DependencyData } from './dependencyData';
-import { INFO_JSON_SELECTOR, toRange } from './documents';
+import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from './documents';
 import type { PortalService } from './portalService';
 
 const FULL_INFO_BUDGET_MS = 3000;
@@ -63,9 +63,8 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
   ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    const text = document.getText();
     const offset = document.offsetAt(position);
-    const doc = parseInfoJson(text);
+    const doc = infoJsonModel(document);
     const item = doc.dependencies?.items.find((i) => offset >= i.range.start && offset <= i.range.end);
     const name = item?.parsed?.name?.text;
     if (!item || !name) return undefined;

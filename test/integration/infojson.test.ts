@@ -183,7 +183,7 @@ suite('info.json diagnostics', () => {
     ];
     const list = await diagnosticsWhere(uri, (l) => expected.every((c) => l.some((d) => d.code === c)), 'field codes');
     const malformed = list.find((d) => d.code === 'malformed-dependency')!;
-    assert.equal(editor.document.getText(malformed.range), '1.x', 'the range is the bad version');
+    assert.equal(editor.document.getText(malformed.range), 'x', 'the range is the bad part of the version');
     assert.match(malformed.message, /version/i);
   });
 
@@ -191,6 +191,13 @@ suite('info.json diagnostics', () => {
     const editor = await openInfoJson(infoJson({ factorio_version: '2.0', dependencies: ['base >= 2.1.0', 'recycler', '+ recommends-mod'] }));
     const expected = ['builtin-version-mismatch', 'builtin-unavailable', 'recommended-needs-2.1'];
     await diagnosticsWhere(editor.document.uri, (l) => expected.every((c) => l.some((d) => d.code === c)), expected.join(', '));
+  });
+
+  test('broken JSON and missing fields are reported', async () => {
+    const editor = await openInfoJson('{\n  "name": "half-typed",\n  "factorio_version": "2.0",\n  "dependencies": ["base" "space-age"]\n}\n');
+    const expected = ['json-syntax', 'missing-field'];
+    const list = await diagnosticsWhere(editor.document.uri, (l) => expected.every((c) => l.some((d) => d.code === c)), expected.join(', '));
+    assert.ok(list.some((d) => d.code === 'missing-field' && /version/.test(d.message)), 'names the missing field');
   });
 
   test('a correct file has no diagnostics', async () => {
@@ -282,6 +289,27 @@ suite('info.json quick fixes', () => {
     const editor = await openInfoJson('{\n  "name": "comma-mod",\n  "version": "1.0.0",\n  "title": "t",\n  "author": "a",\n  "factorio_version": "2.0",\n  "dependencies": ["base"],\n}\n');
     await applyAction(await fixFor(editor, 'json-trailing-comma', /comma/));
     assert.doesNotThrow(() => JSON.parse(editor.document.getText()));
+  });
+
+  test('repairable mistakes get their repair', async () => {
+    const cases: Array<{ deps: string[]; code: string; fv?: string; expected: string }> = [
+      { deps: [`${LIB} => 1.4.2`], code: 'malformed-dependency', expected: `${LIB} >= 1.4.2` },
+      { deps: ['! conflicting-mod >= 1.0'], code: 'version-on-incompatible', expected: '! conflicting-mod' },
+      { deps: ['+ recommends-mod'], code: 'recommended-needs-2.1', expected: '? recommends-mod' },
+      { deps: ['base >= 2.1.0'], code: 'builtin-version-mismatch', expected: 'base >= 2.0.0' },
+    ];
+    for (const c of cases) {
+      const editor = await openInfoJson(infoJson({ dependencies: c.deps }));
+      await applyAction(await fixFor(editor, c.code, /^(Change to|Update to|Rewrite as)/));
+      assert.equal(JSON.parse(editor.document.getText()).dependencies[0], c.expected, c.code);
+    }
+  });
+
+  test('remove a comment the game would reject', async () => {
+    const editor = await openInfoJson('{\n  // a note\n  "name": "comment-mod",\n  "version": "1.0.0",\n  "title": "t",\n  "author": "a",\n  "factorio_version": "2.0",\n  "dependencies": ["base"]\n}\n');
+    await applyAction(await fixFor(editor, 'json-comment', /comment/));
+    assert.equal(JSON.parse(editor.document.getText()).name, 'comment-mod');
+    assert.ok(!editor.document.getText().includes('//'));
   });
 
   test('ignore a dependency from a quick fix', async () => {

@@ -11,9 +11,9 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/** A mod name from a string, `{ name }`, or `{ mod: { name } }`. */
+/** A mod name from a string, `{ name }`, or a tree node (`{ mod: { name } }`, `{ node: { name } }`). */
 export function modNameArg(arg: unknown): string | undefined {
-  return str(arg) ?? str(field(arg, 'name')) ?? str(field(field(arg, 'mod'), 'name'));
+  return str(arg) ?? str(field(arg, 'name')) ?? str(field(field(arg, 'mod'), 'name')) ?? str(field(field(arg, 'node'), 'name'));
 }
 
 export function stringArg(arg: unknown, key: string): string | undefined {

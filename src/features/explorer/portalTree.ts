@@ -1,0 +1,365 @@
+import * as vscode from 'vscode';
+import { compareVersionStrings } from '../../model/version';
+import type { ModIndex } from '../../portal/search';
+import type { TagIndex } from '../../portal/tags';
+import type { ModEntry, Release } from '../../portal/types';
+import type { DependencyData } from '../dependencyData';
+import type { Logger } from '../logger';
+import type { PortalService } from '../portalService';
+import type { PortalStatus } from '../status';
+import type { PortalFilterSets } from './filterSets';
+import {
+  applyFilter,
+  categoryTitle,
+  describeFilter,
+  formatDownloads,
+  groupByCategory,
+  type ExplorerFilter,
+  type FilterSets,
+} from './portalModel';
+import { snapshotOf, type TreeItemSnapshot } from './snapshot';
+
+export const PAGE_SIZE = 100;
+export const LOAD_MORE_COMMAND = 'factorioPortal.explorer.loadMore';
+
+export type PortalNode =
+  | { type: 'group'; id: string; group: 'categories' | 'tags' }
+  | { type: 'category'; id: string; key: string; count: number }
+  | { type: 'tag'; id: string; tag: string; count: number }
+  | { type: 'mod'; id: string; name: string }
+  | { type: 'release'; id: string; name: string; version: string; release: Release }
+  | { type: 'more'; id: string; listId: string; remaining: number }
+  | { type: 'message'; id: string; text: string; icon: string; tooltip?: string };
+
+export interface PortalTreeServices {
+  portal: PortalService;
+  data: DependencyData;
+  status: PortalStatus;
+  logger: Logger;
+  tags: () => TagIndex;
+  filterSets: () => PortalFilterSets;
+  /** The most downloaded mods to check for tags, given the list. */
+  startTagChecks: (index: ModIndex) => void;
+  getFilter: () => ExplorerFilter;
+}
+
+interface View {
+  index: ModIndex;
+  key: string;
+  mods: ModEntry[];
+  names: Set<string>;
+  groups: Map<string, ModEntry[]>;
+  error?: string;
+}
+
+/** The Mod Portal tree: categories and tags, their mods, a mod's releases. */
+export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<PortalNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly nodes = new Map<string, PortalNode>();
+  private readonly shown = new Map<string, number>();
+  private view: View | undefined;
+  private unavailable: boolean | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly services: PortalTreeServices) {}
+
+  /** Re-reads everything soon; bursts of changes (a tag check every half second) make one refresh. */
+  refreshSoon(delayMs = 300): void {
+    if (this.refreshTimer !== undefined) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refresh();
+    }, delayMs);
+  }
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  /** Filters changed: what is shown starts over at the first page. */
+  filterChanged(): void {
+    this.view = undefined;
+    this.shown.clear();
+    this.refresh();
+  }
+
+  loadMore(listId: string): void {
+    this.shown.set(listId, (this.shown.get(listId) ?? PAGE_SIZE) + PAGE_SIZE);
+    this.refresh();
+  }
+
+  description(): string {
+    return describeFilter(this.services.getFilter());
+  }
+
+  private remember<T extends PortalNode>(node: T): T {
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
+  private setUnavailable(value: boolean): void {
+    if (this.unavailable === value) return;
+    this.unavailable = value;
+    void vscode.commands.executeCommand('setContext', 'factorioPortal.listUnavailable', value);
+  }
+
+  // ---- data ----
+
+  private async currentView(index: ModIndex): Promise<View> {
+    const filter = this.services.getFilter();
+    const key = JSON.stringify(filter);
+    if (this.view && this.view.index === index && this.view.key === key) return this.view;
+    const sets: FilterSets = {};
+    let error: string | undefined;
+    try {
+      if (filter.factorioVersion !== undefined) sets.version = await this.services.filterSets().get({ version: filter.factorioVersion });
+      else if (filter.hideDeprecated) sets.notDeprecated = await this.services.filterSets().get({ hideDeprecated: true });
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+      this.services.logger.warn(`Explorer filter could not be applied: ${error}`);
+    }
+    // Without the filter's names, nothing would pass: show everything and say why.
+    const mods = error ? applyFilter(index.all(), { ...filter, factorioVersion: undefined, hideDeprecated: false }, {}) : applyFilter(index.all(), filter, sets);
+    const view: View = { index, key, mods, names: new Set(mods.map((m) => m.name)), groups: groupByCategory(mods), ...(error ? { error } : {}) };
+    this.view = view;
+    return view;
+  }
+
+  isDeprecated(name: string): boolean {
+    const full = this.services.portal.cache.peekFullMod(name);
+    if (full.state === 'found') return full.mod.deprecated === true;
+    const checked = this.services.tags().deprecated(name);
+    if (checked !== undefined) return checked;
+    const notDeprecated = this.services.filterSets().peek({ hideDeprecated: true });
+    return notDeprecated !== undefined && this.services.portal.cache.peekIndex()?.get(name) !== undefined && !notDeprecated.has(name);
+  }
+
+  private page(listId: string, mods: readonly ModEntry[]): PortalNode[] {
+    const limit = this.shown.get(listId) ?? PAGE_SIZE;
+    const out: PortalNode[] = mods.slice(0, limit).map((m) => this.remember({ type: 'mod', id: `${listId}/${m.name}`, name: m.name }));
+    if (mods.length > limit) out.push(this.remember({ type: 'more', id: `${listId}/…more`, listId, remaining: mods.length - limit }));
+    return out;
+  }
+
+  private message(parentId: string, text: string, icon: string, tooltip?: string): PortalNode {
+    return this.remember({ type: 'message', id: `${parentId}/…message`, text, icon, ...(tooltip ? { tooltip } : {}) });
+  }
+
+  async getChildren(element?: PortalNode): Promise<PortalNode[]> {
+    if (element === undefined) return this.roots();
+    const index = this.services.portal.cache.peekIndex() ?? (await this.services.data.index());
+    if (!index) return [];
+    switch (element.type) {
+      case 'group':
+        return element.group === 'categories' ? this.categories(element, index) : this.tagGroups(element, index);
+      case 'category': {
+        const view = await this.currentView(index);
+        return this.page(element.id, view.groups.get(element.key) ?? []);
+      }
+      case 'tag': {
+        const view = await this.currentView(index);
+        const names = new Set(this.services.tags().modsWithTag(element.tag));
+        return this.page(element.id, view.mods.filter((m) => names.has(m.name)));
+      }
+      case 'mod':
+        return this.releases(element);
+      default:
+        return [];
+    }
+  }
+
+  private async roots(): Promise<PortalNode[]> {
+    const index = await this.services.data.index();
+    if (!index || index.size === 0) {
+      const state = this.services.portal.cache.listState;
+      const failed = state.status === 'error' || this.services.status.lastFailure !== undefined || !index;
+      this.setUnavailable(failed);
+      if (!failed) return [this.message('root', vscode.l10n.t('The Mod Portal lists no mods.'), 'info')];
+      return [];
+    }
+    this.setUnavailable(false);
+    return [
+      this.remember({ type: 'group', id: 'categories', group: 'categories' }),
+      this.remember({ type: 'group', id: 'tags', group: 'tags' }),
+    ];
+  }
+
+  private async categories(parent: PortalNode, index: ModIndex): Promise<PortalNode[]> {
+    const view = await this.currentView(index);
+    const out: PortalNode[] = [];
+    if (view.error) out.push(this.message(parent.id, vscode.l10n.t('Filter not applied: {0}', view.error), 'warning', view.error));
+    for (const [key, mods] of view.groups) out.push(this.remember({ type: 'category', id: `category:${key}`, key, count: mods.length }));
+    if (view.groups.size === 0) out.push(this.message(parent.id, vscode.l10n.t('No mod matches the filters.'), 'info'));
+    return out;
+  }
+
+  private async tagGroups(parent: PortalNode, index: ModIndex): Promise<PortalNode[]> {
+    this.services.startTagChecks(index);
+    const view = await this.currentView(index);
+    const tagIndex = this.services.tags();
+    const out: PortalNode[] = [];
+    for (const { tag } of tagIndex.tags()) {
+      const count = tagIndex.modsWithTag(tag).filter((n) => view.names.has(n)).length;
+      out.push(this.remember({ type: 'tag', id: `tag:${tag}`, tag, count }));
+    }
+    if (out.length === 0) {
+      const coverage = tagIndex.coverage();
+      const text =
+        tagIndex.limit === 0
+          ? vscode.l10n.t('Tag checks are off (setting factorioPortal.explorer.tagChecks).')
+          : vscode.l10n.t('Checking the most downloaded mods for tags… ({0} of {1})', coverage.checked, coverage.target);
+      out.push(this.message(parent.id, text, tagIndex.limit === 0 ? 'info' : 'loading~spin'));
+    }
+    return out;
+  }
+
+  private async releases(node: { id: string; name: string }): Promise<PortalNode[]> {
+    await this.services.data.ensure([node.name], { full: false });
+    const record = this.services.portal.cache.peekMods([node.name]).get(node.name);
+    let releases: Release[] = record?.state === 'found' ? (record.mod.releases ?? []) : [];
+    if (releases.length === 0) {
+      const latest = this.services.portal.cache.peekIndex()?.get(node.name)?.latest_release;
+      if (latest) releases = [latest];
+    }
+    if (releases.length === 0) return [this.message(node.id, vscode.l10n.t('No releases known'), 'info')];
+    return [...releases]
+      .sort((a, b) => compareVersionStrings(b.version, a.version))
+      .map((release) => this.remember({ type: 'release', id: `${node.id}@${release.version}`, name: node.name, version: release.version, release }));
+  }
+
+  // ---- items ----
+
+  getTreeItem(node: PortalNode): vscode.TreeItem {
+    const item = this.buildItem(node);
+    item.id = node.id;
+    return item;
+  }
+
+  private buildItem(node: PortalNode): vscode.TreeItem {
+    const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
+    switch (node.type) {
+      case 'group': {
+        if (node.group === 'categories') {
+          const item = new vscode.TreeItem(vscode.l10n.t('Categories'), Collapsed);
+          item.iconPath = new vscode.ThemeIcon('list-tree');
+          item.description = this.view ? vscode.l10n.t('{0} mods', this.view.mods.length.toLocaleString('en-US')) : undefined;
+          return item;
+        }
+        const item = new vscode.TreeItem(vscode.l10n.t('Tags'), Collapsed);
+        item.iconPath = new vscode.ThemeIcon('tag');
+        const coverage = this.services.tags().coverage();
+        item.description = vscode.l10n.t('{0} of {1} most downloaded checked', coverage.checked, coverage.target);
+        item.tooltip = vscode.l10n.t(
+          'Tags come only from each mod’s full record, so they are known for the most downloaded mods checked so far ({0} of {1}) and for mods opened in detail.',
+          coverage.checked,
+          coverage.target,
+        );
+        return item;
+      }
+      case 'category': {
+        const item = new vscode.TreeItem(categoryTitle(node.key), Collapsed);
+        item.description = node.count.toLocaleString('en-US');
+        item.tooltip = node.key === '' ? vscode.l10n.t('Mods without a category') : vscode.l10n.t('Category "{0}": {1} mods', node.key, node.count);
+        item.iconPath = new vscode.ThemeIcon('folder');
+        item.contextValue = 'factorioPortal.category';
+        return item;
+      }
+      case 'tag': {
+        const coverage = this.services.tags().coverage();
+        const item = new vscode.TreeItem(node.tag, Collapsed);
+        item.description = vscode.l10n.t('{0} · {1} of {2} most downloaded checked', node.count, coverage.checked, coverage.target);
+        item.tooltip = vscode.l10n.t(
+          'Mods tagged "{0}" among those checked: the {1} most downloaded mods checked so far (of {2}) and mods opened in detail.',
+          node.tag,
+          coverage.checked,
+          coverage.target,
+        );
+        item.iconPath = new vscode.ThemeIcon('tag');
+        item.contextValue = 'factorioPortal.tag';
+        return item;
+      }
+      case 'mod':
+        return this.modItem(node);
+      case 'release': {
+        const r = node.release;
+        const item = new vscode.TreeItem(r.version, vscode.TreeItemCollapsibleState.None);
+        item.description = `Factorio ${r.info_json.factorio_version}${r.released_at ? ` · ${r.released_at.slice(0, 10)}` : ''}`;
+        const full = this.services.portal.cache.peekFullMod(node.name);
+        const deps = full.state === 'found' ? full.mod.releases?.find((x) => x.version === r.version)?.info_json.dependencies : undefined;
+        const tooltip = new vscode.MarkdownString();
+        tooltip.appendMarkdown(`**${node.name} ${r.version}** for Factorio ${r.info_json.factorio_version}\n\n`);
+        if (r.released_at) tooltip.appendMarkdown(`Released ${r.released_at.slice(0, 10)}\n\n`);
+        if (deps) tooltip.appendMarkdown(deps.length ? `Dependencies: ${deps.map((d) => `\`${d.replace(/`/g, "'")}\``).join(', ')}` : 'No dependencies');
+        item.tooltip = tooltip;
+        item.iconPath = new vscode.ThemeIcon('versions');
+        item.contextValue = 'factorioPortal.release';
+        return item;
+      }
+      case 'more': {
+        const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
+        item.description = vscode.l10n.t('{0} more', node.remaining.toLocaleString('en-US'));
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: LOAD_MORE_COMMAND, title: vscode.l10n.t('Load more'), arguments: [node.listId] };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        if (node.tooltip) item.tooltip = node.tooltip;
+        return item;
+      }
+    }
+  }
+
+  private modItem(node: { name: string }): vscode.TreeItem {
+    const mod = this.services.portal.cache.peekIndex()?.get(node.name);
+    const deprecated = this.isDeprecated(node.name);
+    const item = new vscode.TreeItem(mod?.title || node.name, vscode.TreeItemCollapsibleState.Collapsed);
+    const downloads = mod ? `${formatDownloads(mod.downloads_count)} ↓` : '';
+    item.description = deprecated ? `${downloads} · ${vscode.l10n.t('deprecated')}` : downloads;
+    const tooltip = new vscode.MarkdownString(undefined, false);
+    tooltip.isTrusted = false;
+    tooltip.supportHtml = false;
+    tooltip.appendText(mod?.title || node.name);
+    tooltip.appendMarkdown('\n\n');
+    tooltip.appendText(`${node.name} · ${mod?.owner ?? ''}`);
+    if (deprecated) tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Deprecated')}**`);
+    if (mod?.summary) {
+      tooltip.appendMarkdown('\n\n');
+      tooltip.appendText(mod.summary);
+    }
+    if (mod) {
+      tooltip.appendMarkdown('\n\n');
+      const latest = mod.latest_release;
+      tooltip.appendText(
+        vscode.l10n.t('{0} downloads', mod.downloads_count.toLocaleString('en-US')) +
+          (latest ? ` · ${vscode.l10n.t('latest {0} for Factorio {1}', latest.version, latest.info_json.factorio_version)}` : ''),
+      );
+    }
+    item.tooltip = tooltip;
+    item.iconPath = deprecated
+      ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
+      : new vscode.ThemeIcon('package');
+    item.contextValue = deprecated ? 'factorioPortal.mod.deprecated' : 'factorioPortal.mod';
+    item.command = { command: 'factorioPortal.showModDetails', title: vscode.l10n.t('Show Mod Details'), arguments: [{ name: node.name }] };
+    return item;
+  }
+
+  // ---- for the exported API ----
+
+  async snapshot(parentId?: string): Promise<TreeItemSnapshot[]> {
+    let parent: PortalNode | undefined;
+    if (parentId !== undefined) {
+      parent = this.nodes.get(parentId);
+      if (!parent) throw new Error(`No Mod Portal tree node "${parentId}" has been listed`);
+    }
+    const children = await this.getChildren(parent);
+    return children.map((child) => snapshotOf(child.id, this.getTreeItem(child)));
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.emitter.dispose();
+  }
+}

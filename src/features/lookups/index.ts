@@ -1,0 +1,104 @@
+import * as vscode from 'vscode';
+import type { TagIndex } from '../../portal/tags';
+import type { DependencyData } from '../dependencyData';
+import type { Logger } from '../logger';
+import type { PortalService } from '../portalService';
+import { addDependency } from './addDependency';
+import { modNameArg, stringArg } from './args';
+import { Credentials } from './credentials';
+import { DetailsPanel, type DetailsSnapshot } from './details';
+import { downloadRelease } from './downloadRelease';
+import { pickMod, type ItemButton } from './pickers';
+
+export interface LookupServices {
+  portal: PortalService;
+  data: DependencyData;
+  logger: Logger;
+  secrets: vscode.SecretStorage;
+  tags: () => TagIndex;
+}
+
+export interface LookupsApi {
+  /** The details panel's mod and page, while it is open. */
+  details(): DetailsSnapshot | undefined;
+}
+
+const OPEN_BUTTON: ItemButton = { id: 'open', iconPath: new vscode.ThemeIcon('link-external'), tooltip: vscode.l10n.t('Open on Mod Portal') };
+const ADD_BUTTON: ItemButton = { id: 'add', iconPath: new vscode.ThemeIcon('add'), tooltip: vscode.l10n.t('Add as Dependency') };
+
+/** The command palette lookups: search, details, add, open, copy, download, sign in/out. */
+export function registerLookups(services: LookupServices): { disposable: vscode.Disposable; api: LookupsApi } {
+  const { portal, data } = services;
+  const details = new DetailsPanel(portal, data, services.tags);
+  const credentials = new Credentials(services.secrets);
+
+  const askForMod = async (arg: unknown, title: string): Promise<string | undefined> =>
+    modNameArg(arg) ?? (await pickMod(data, { title }))?.name;
+
+  const openOnPortal = async (arg?: unknown): Promise<string | undefined> => {
+    const name = await askForMod(arg, vscode.l10n.t('Open on Mod Portal: which mod?'));
+    if (!name) return undefined;
+    const url = portal.modPageUrl(name);
+    await vscode.env.openExternal(vscode.Uri.parse(url));
+    return url;
+  };
+
+  const commands: Record<string, (arg?: unknown) => unknown> = {
+    'factorioPortal.searchMods': async (arg) => {
+      const query = typeof arg === 'string' ? arg : stringArg(arg, 'query');
+      const mod = await pickMod(data, {
+        title: vscode.l10n.t('Search the Mod Portal'),
+        ...(query ? { query } : {}),
+        buttons: [OPEN_BUTTON, ADD_BUTTON],
+        onButton: (picked, id) => {
+          if (id === 'open') void openOnPortal(picked.name);
+          else void vscode.commands.executeCommand('factorioPortal.addDependency', { name: picked.name });
+        },
+      });
+      if (!mod) return undefined;
+      await details.show(mod.name);
+      return mod.name;
+    },
+    'factorioPortal.showModDetails': async (arg) => {
+      const name = await askForMod(arg, vscode.l10n.t('Show Mod Details: which mod?'));
+      return name ? details.show(name) : false;
+    },
+    'factorioPortal.addDependency': (arg) => addDependency(data, arg),
+    'factorioPortal.openOnPortal': openOnPortal,
+    'factorioPortal.copyModName': async (arg) => {
+      const name = await askForMod(arg, vscode.l10n.t('Copy Mod Name: which mod?'));
+      if (!name) return undefined;
+      await vscode.env.clipboard.writeText(name);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Copied "{0}"', name), 3000);
+      return name;
+    },
+    'factorioPortal.downloadRelease': (arg) => downloadRelease({ portal, data, logger: services.logger, credentials }, arg),
+    'factorioPortal.signIn': async (arg) => {
+      const username = stringArg(arg, 'username');
+      const token = stringArg(arg, 'token');
+      let stored: string | undefined;
+      if (username && token) {
+        await credentials.store({ username, token });
+        stored = username;
+      } else {
+        stored = (await credentials.ask())?.username;
+      }
+      if (stored) void vscode.window.showInformationMessage(vscode.l10n.t('Mod Portal downloads will use the account "{0}".', stored));
+      return stored !== undefined;
+    },
+    'factorioPortal.signOut': async () => {
+      const had = (await credentials.get()) !== undefined;
+      await credentials.clear();
+      void vscode.window.showInformationMessage(
+        had ? vscode.l10n.t('Your Factorio username and token were removed from VS Code.') : vscode.l10n.t('No Factorio credentials were stored.'),
+      );
+      return had;
+    },
+  };
+
+  const disposable = vscode.Disposable.from(
+    details,
+    ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, (arg?: unknown) => run(arg))),
+  );
+  return { disposable, api: { details: () => details.snapshot() } };
+}
