@@ -231,6 +231,7 @@ async function runSuiteInBrowser(
     await page.goto(workbenchUrl(server.baseUrl, prepared.workspaceDir, payload));
     const result = await outcome;
     log(`suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    printSuiteResults(prepared.resultsFile);
     if (result.error) {
       const summary = readResults(prepared.resultsFile);
       if (summary) tally.addSuiteResults(summary.results);
@@ -238,7 +239,6 @@ async function runSuiteInBrowser(
       tally.fail('integration suite', `${result.error}${running}\n${diagnostics()}`);
       return;
     }
-    printSuiteResults(prepared.resultsFile);
     recordSuite(tally, prepared.resultsFile, result.code, diagnostics);
   } finally {
     clearTimeout(timer);
