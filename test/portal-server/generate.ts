@@ -29,6 +29,7 @@ import {
   SUMMARY_TEMPLATES,
 } from './words';
 
+const CAPITALISED_WORDS = NAME_WORDS.map(capitalise);
 const BUILTIN_NAMES = ['core', 'base', 'quality', 'elevated-rails', 'space-age', 'recycler'];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -112,36 +113,48 @@ function sanitiseName(name: string): string {
   return out;
 }
 
-function makeName(ctx: GenContext, owner: string): string {
+/** A unique mod name and the words it was made of (for the title). */
+function makeName(ctx: GenContext, owner: string): { name: string; words: string[] } {
   const { rng } = ctx;
   const count = T.nameWords.pick(rng);
-  const words: string[] = [];
-  for (let i = 0; i < count; i++) words.push(rng.pick(NAME_WORDS));
+  const lower: string[] = [];
+  const upper: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const index = Math.floor(rng.next() * NAME_WORDS.length);
+    lower.push(NAME_WORDS[index]);
+    upper.push(CAPITALISED_WORDS[index]);
+  }
   const style = T.nameStyle.pick(rng);
   let name: string;
   switch (style) {
     case 'kebab':
-      name = words.join('-');
+      name = lower.join('-');
       break;
     case 'pascal':
-      name = words.map(capitalise).join('');
+      name = upper.join('');
       break;
     case 'snake':
-      name = words.join('_');
+      name = lower.join('_');
       break;
-    case 'mixed':
-      name = words.map((w, i) => (i % 2 === 0 ? capitalise(w) : w)).reduce((acc, w, i) => acc + (i === 0 ? '' : i % 2 ? '_' : '-') + w, '');
+    case 'mixed': {
+      const parts: string[] = [];
+      for (let i = 0; i < count; i++) {
+        if (i > 0) parts.push(i % 2 ? '_' : '-');
+        parts.push(i % 2 === 0 ? upper[i] : lower[i]);
+      }
+      name = parts.join('');
       break;
+    }
     case 'prefixed': {
       const prefix = rng.chance(0.4) && !owner.startsWith('deleted_') ? owner.replace(/[^A-Za-z0-9]/g, '') : rng.pick(NAME_PREFIXES);
-      name = `${prefix}-${words.join('-')}`;
+      name = flat(prefix, '-', lower.join('-'));
       break;
     }
     case 'digits':
-      name = words.map(capitalise).join('') + String(rng.int(2, 3000));
+      name = flat(upper.join(''), rng.int(2, 3000));
       break;
     default:
-      name = rng.pick(['-', '--', '_', '0-']) + words.join('-');
+      name = flat(rng.pick(['-', '--', '_', '0-']), lower.join('-'));
   }
   name = sanitiseName(name);
   if (name.length < 4) {
@@ -149,12 +162,14 @@ function makeName(ctx: GenContext, owner: string): string {
     name = sanitiseName(name);
   }
   let candidate = name;
-  for (let n = 2; ctx.usedNames.has(candidate.toLowerCase()); n++) {
+  let key = candidate.toLowerCase();
+  for (let n = 2; ctx.usedNames.has(key); n++) {
     const suffix = rng.chance(0.5) ? `-${n}` : `_${n}`;
     candidate = sanitiseName(name.slice(0, 49 - suffix.length) + suffix);
+    key = candidate.toLowerCase();
   }
-  ctx.usedNames.add(candidate.toLowerCase());
-  return candidate;
+  ctx.usedNames.add(key);
+  return { name: candidate, words: upper };
 }
 
 function makeOwners(rng: Rng, count: number): string[] {
@@ -170,30 +185,45 @@ function makeOwners(rng: Rng, count: number): string[] {
   return owners;
 }
 
-function fillTemplate(rng: Rng, template: string): string {
-  return template.replace(/\{(a|b|adj|n|lang)\}/g, (_, key: string) => {
-    if (key === 'adj') return rng.pick(ADJECTIVES);
-    if (key === 'n') return String(rng.int(2, 40));
-    if (key === 'lang') return rng.pick(LANGUAGES);
-    return rng.pick(NAME_WORDS);
-  });
+type TemplateSlot = 'a' | 'b' | 'adj' | 'n' | 'lang';
+type CompiledTemplate = ReadonlyArray<string | { slot: TemplateSlot }>;
+
+/** Templates split once into text and slots, so filling one is a short loop. */
+function compileTemplates(templates: readonly string[]): CompiledTemplate[] {
+  return templates.map((template) =>
+    template.split(/(\{(?:a|b|adj|n|lang)\})/).map((part) => {
+      const slot = /^\{(a|b|adj|n|lang)\}$/.exec(part);
+      return slot ? { slot: slot[1] as TemplateSlot } : part;
+    }),
+  );
 }
 
-function makeTitle(rng: Rng, name: string): string {
+const SUMMARIES = compileTemplates(SUMMARY_TEMPLATES);
+const CHANGES = compileTemplates(CHANGE_LINES);
+
+function fillTemplate(rng: Rng, template: CompiledTemplate): string {
+  const out = new Array<string>(template.length);
+  for (let i = 0; i < template.length; i++) {
+    const part = template[i];
+    if (typeof part === 'string') out[i] = part;
+    else if (part.slot === 'adj') out[i] = rng.pick(ADJECTIVES);
+    else if (part.slot === 'n') out[i] = String(rng.int(2, 40));
+    else if (part.slot === 'lang') out[i] = rng.pick(LANGUAGES);
+    else out[i] = rng.pick(NAME_WORDS);
+  }
+  return out.join('');
+}
+
+function makeTitle(rng: Rng, words: readonly string[]): string {
   if (rng.chance(0.02)) return rng.pick(NON_LATIN_TITLES);
-  const words = name
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .split(/[-_\s]+/)
-    .filter((w) => w.length > 0)
-    .map(capitalise);
   const title = words.join(' ');
-  return rng.chance(0.1) ? `${title} ${rng.pick(['Plus', 'Redux', 'Continued', '(fork)', 'Reloaded'])}` : title;
+  return rng.chance(0.1) ? flat(title, ' ', rng.pick(['Plus', 'Redux', 'Continued', '(fork)', 'Reloaded'])) : title;
 }
 
 function makeSummary(rng: Rng): string {
   if (rng.chance(0.01)) return '';
-  const first = fillTemplate(rng, rng.pick(SUMMARY_TEMPLATES));
-  if (rng.chance(0.04)) return `${first}\r\n- ${fillTemplate(rng, rng.pick(SUMMARY_TEMPLATES))}\r\n- Works in multiplayer.`;
+  const first = fillTemplate(rng, rng.pick(SUMMARIES));
+  if (rng.chance(0.04)) return `${first}\r\n- ${fillTemplate(rng, rng.pick(SUMMARIES))}\r\n- Works in multiplayer.`;
   return first;
 }
 
@@ -358,13 +388,13 @@ function makeChangelog(rng: Rng, releases: DatasetMod['releases']): string {
     recent.map((r) => ({
       version: r.version,
       date: Date.parse(r.released_at),
-      sections: [{ category: rng.pick(CHANGELOG_CATEGORIES), lines: [fillTemplate(rng, rng.pick(CHANGE_LINES))] }],
+      sections: [{ category: rng.pick(CHANGELOG_CATEGORIES), lines: [fillTemplate(rng, rng.pick(CHANGES))] }],
     })),
   );
 }
 
 function makeDescription(rng: Rng, title: string, summary: string): string {
-  const features = Array.from({ length: rng.int(1, 3) }, () => `- ${fillTemplate(rng, rng.pick(SUMMARY_TEMPLATES))}`);
+  const features = Array.from({ length: rng.int(1, 3) }, () => `- ${fillTemplate(rng, rng.pick(SUMMARIES))}`);
   return flat('# ', title, '\n\n', summary, '\n\n## Features\n\n', features.join('\n'), '\n');
 }
 
@@ -383,10 +413,10 @@ function makeImages(rng: Rng): PortalImage[] {
 function makeBulkMod(ctx: GenContext, index: number): DatasetMod {
   const { rng } = ctx;
   const owner = ctx.owners[Math.floor(Math.pow(rng.next(), 2) * ctx.owners.length)];
-  const name = makeName(ctx, owner);
+  const { name, words } = makeName(ctx, owner);
   const downloads = Math.min(4_500_000, Math.floor(rng.pareto(60, 0.85)));
   const popular = downloads > 50_000;
-  const title = makeTitle(rng, name);
+  const title = makeTitle(rng, words);
   const summary = makeSummary(rng);
   const { releases, firstEra, lastEra } = makeReleases(ctx, name, popular);
   const first = Date.parse(releases[0].released_at);
