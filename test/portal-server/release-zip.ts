@@ -57,8 +57,8 @@ export function sha1Hex(data: Uint8Array): string {
  * (a test can fake a mismatch that way).
  */
 export class ReleaseHasher {
-  private readonly owners = new WeakMap<object, ModIdentity>();
-  private readonly memo = new WeakMap<object, string>();
+  private readonly owners = new Map<object, ModIdentity>();
+  private readonly memo = new Map<object, string>();
   private readonly descriptor: PropertyDescriptor;
 
   constructor() {
