@@ -58,11 +58,10 @@ export const DATASET_NOW = utc('2026-11-01');
 export function portalTime(ms: number): string {
   const dayMs = ((ms % DAY_MS) + DAY_MS) % DAY_MS;
   const seconds = Math.floor(dayMs / 1000);
-  const millis = dayMs % 1000;
   // join keeps the result flat, which matters for memory across ~300,000 timestamps.
   return [
-    portalDate(ms), 'T', pad2(Math.floor(seconds / 3600)), ':', pad2(Math.floor(seconds / 60) % 60), ':', pad2(seconds % 60),
-    '.', millis < 10 ? '00' : millis < 100 ? '0' : '', millis, '000Z',
+    portalDate(ms), 'T', PAD2[Math.floor(seconds / 3600)], ':', PAD2[Math.floor(seconds / 60) % 60], ':', PAD2[seconds % 60],
+    '.', PAD3[dayMs % 1000], '000Z',
   ].join('');
 }
 
@@ -77,12 +76,11 @@ export function portalDate(ms: number): string {
   const dayOfMonth = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return [year, '-', pad2(month), '-', pad2(dayOfMonth)].join('');
+  return [year, '-', PAD2[month], '-', PAD2[dayOfMonth]].join('');
 }
 
-function pad2(n: number): string {
-  return n < 10 ? '0' + n : String(n);
-}
+const PAD2: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
 export interface ReleaseSpec {
   version: string;
