@@ -6,6 +6,7 @@ import { Config } from './features/config';
 import { DependencyData } from './features/dependencyData';
 import { DependencyDiagnostics } from './features/diagnostics';
 import { isInfoJson } from './features/documents';
+import { registerExplorer, type ExplorerApi } from './features/explorer';
 import { registerHover } from './features/hover';
 import { Logger } from './features/logger';
 import { PortalService } from './features/portalService';
@@ -16,6 +17,8 @@ export interface FactorioPortalApi {
   readonly portalUrl: string;
   status(): { text: string; offline: boolean };
   listState(): { status: string; modCount?: number; fetchedAt?: number };
+  /** The mod explorer's trees and the details panel, as plain data. */
+  readonly explorer: ExplorerApi;
 }
 
 export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
@@ -39,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     registerCodeActions(diagnostics, config),
     registerCommands({ data, diagnostics, status, logger }),
   );
+  const explorer = registerExplorer(context, { portal, data, status, logger });
 
   // The mod list is what completion and "did you mean" search; load it as soon
   // as an info.json is in sight, not on every activation.
@@ -57,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
       const state = portal.cache.listState;
       return { status: state.status, modCount: state.modCount, fetchedAt: state.fetchedAt };
     },
+    explorer,
   };
 }
 
