@@ -33,7 +33,15 @@ function readLink(text: string, i: number): { label: string; url: string; end: n
     else if (text[j] === ']' && --depth === 0) break;
   }
   if (j >= text.length || text[j + 1] !== '(') return undefined;
-  const close = text.indexOf(')', j + 2);
+  // Parentheses inside the target are balanced, as Markdown does: (javascript:alert(1)).
+  let close = -1;
+  for (let k = j + 2, open = 1; k < text.length; k++) {
+    if (text[k] === '(') open++;
+    else if (text[k] === ')' && --open === 0) {
+      close = k;
+      break;
+    }
+  }
   if (close < 0) return undefined;
   const target = text.slice(j + 2, close).trim().split(/\s+/)[0] ?? '';
   return { label: text.slice(i + 1, j), url: target.replace(/^<|>$/g, ''), end: close + 1 };
