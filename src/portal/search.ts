@@ -27,6 +27,7 @@ const maskBit = text.maskBit;
 const maskOf = text.maskOf;
 const matchRanges = text.matchRanges;
 const popcount = text.popcount;
+const foldSpace = text.foldSpace;
 
 export { lowerKeepingLength, type MatchRange } from './searchText';
 
@@ -174,7 +175,7 @@ export class ModIndex {
     const target = lowerKeepingLength(name.trim());
     if (target === '' || limit <= 0) return [];
     const max = allowedEdits(target.length);
-    const targetMask = maskOf(target);
+    const targetMask = foldSpace(maskOf(target));
     const found: { rank: number; distance: number }[] = [];
     let rows = new Int32Array(3 * 64);
     const shared = this.sharedPairCounts(target);
@@ -186,7 +187,7 @@ export class ModIndex {
       const candidate = this.lowerNames[r]!;
       if (Math.abs(candidate.length - target.length) > max) continue;
       // Each character class present on one side only costs at least one edit.
-      const mask = this.nameMasks[r]!;
+      const mask = foldSpace(this.nameMasks[r]!);
       if (popcount(mask & ~targetMask) > max || popcount(targetMask & ~mask) > max) continue;
       if (3 * (candidate.length + 1) > rows.length) rows = new Int32Array(3 * (candidate.length + 1));
       const distance = boundedDistance(target, candidate, max, rows);
@@ -210,15 +211,29 @@ export class ModIndex {
   /** Prefix and word-start matches, each tier from the posting list of its position. */
   private collectPositional(q: string, hits: Collected): void {
     const key = leadingKey(q);
+    const qMask = maskOf(q);
     const names = this.lowerNames;
     const titles = this.lowerTitles;
-    this.collectFrom(PostingKind.nameStart, key, MatchTier.prefixName, hits, (r) => names[r]!.startsWith(q));
-    this.collectFrom(PostingKind.titleStart, key, MatchTier.prefixTitle, hits, (r) => titles[r]!.startsWith(q));
-    this.collectFrom(PostingKind.nameWord, key, MatchTier.wordStartName, hits, (r) =>
-      hasInnerWordStart(names[r]!, this.mods[r]!.name, q),
+    // The masks turn most candidates away before any string is looked at.
+    const nameMasks = this.nameMasks;
+    const textMasks = this.textMasks;
+    const inName = (r: number): boolean => (nameMasks[r]! & qMask) === qMask;
+    const inText = (r: number): boolean => (textMasks[r]! & qMask) === qMask;
+    this.collectFrom(PostingKind.nameStart, key, MatchTier.prefixName, hits, (r) => inName(r) && names[r]!.startsWith(q));
+    this.collectFrom(PostingKind.titleStart, key, MatchTier.prefixTitle, hits, (r) => inText(r) && titles[r]!.startsWith(q));
+    this.collectFrom(
+      PostingKind.nameWord,
+      key,
+      MatchTier.wordStartName,
+      hits,
+      (r) => inName(r) && hasInnerWordStart(names[r]!, this.mods[r]!.name, q),
     );
-    this.collectFrom(PostingKind.titleWord, key, MatchTier.wordStartTitle, hits, (r) =>
-      hasInnerWordStart(titles[r]!, this.mods[r]!.title, q),
+    this.collectFrom(
+      PostingKind.titleWord,
+      key,
+      MatchTier.wordStartTitle,
+      hits,
+      (r) => inText(r) && hasInnerWordStart(titles[r]!, this.mods[r]!.title, q),
     );
   }
 
@@ -237,11 +252,13 @@ export class ModIndex {
    */
   private collectSubstrings(q: string, hits: Collected): void {
     const need = hits.limit - hits.total;
+    const qMask = maskOf(q);
+    const nameMasks = this.nameMasks;
     const inNames: number[] = [];
     const inTitles: number[] = [];
     const consider = (r: number): boolean => {
       if (hits.taken.has(r)) return false;
-      if (this.lowerNames[r]!.includes(q)) inNames.push(r);
+      if ((nameMasks[r]! & qMask) === qMask && this.lowerNames[r]!.includes(q)) inNames.push(r);
       else if (inTitles.length < need && this.lowerTitles[r]!.includes(q)) inTitles.push(r);
       // Later ranks have fewer downloads: once name matches fill the need, nothing can beat them.
       return inNames.length >= need;
@@ -253,9 +270,8 @@ export class ModIndex {
         if ((masks[r]! & bit) !== 0 && consider(r)) break;
       }
     } else {
-      const [from, to] = this.rarestPair(q);
-      const ranks = this.postings.ranks;
-      for (let i = from; i < to; i++) if (consider(ranks[i]!)) break;
+      const candidates = this.pairCandidates(q);
+      for (let i = 0; i < candidates.length; i++) if (consider(candidates[i]!)) break;
     }
     for (const r of inNames) hits.take(r, MatchTier.substringName);
     for (const r of inTitles) if (!hits.full) hits.take(r, MatchTier.substringTitle);
@@ -279,22 +295,27 @@ export class ModIndex {
     for (const r of inTitles) if (!hits.full) hits.take(r, MatchTier.subsequenceTitle);
   }
 
-  /** The [from, to) range of the shortest anywhere-pair list among the pairs of `q`. */
-  private rarestPair(q: string): [number, number] {
-    let best = 0;
-    let bestSize = Infinity;
+  /**
+   * Mods holding every one of the query's rarest three character pairs (anywhere), in
+   * rank order: the intersection is usually far smaller than any one list.
+   */
+  private pairCandidates(q: string): Int32Array {
+    const keys = new Set<number>();
     let prev = charClass(q.charCodeAt(0));
     for (let i = 1; i < q.length; i++) {
       const cur = charClass(q.charCodeAt(i));
-      const key = pairKey(prev, cur);
-      const size = this.postings.size(PostingKind.anyPair, key);
-      if (size < bestSize) {
-        bestSize = size;
-        best = key;
-      }
+      keys.add(pairKey(prev, cur));
       prev = cur;
     }
-    return [this.postings.from(PostingKind.anyPair, best), this.postings.to(PostingKind.anyPair, best)];
+    const lists = [...keys]
+      .map((key) => this.postings.ranks.subarray(this.postings.from(PostingKind.anyPair, key), this.postings.to(PostingKind.anyPair, key)))
+      .sort((a, b) => a.length - b.length);
+    let result = lists[0]!;
+    for (const list of lists.slice(1, 3)) {
+      if (result.length === 0) break;
+      result = intersectSorted(result, list);
+    }
+    return result;
   }
 
   /** For each rank, how many of the text's distinct character pairs its name or title holds. */
@@ -316,4 +337,32 @@ export class ModIndex {
     }
     return { counts, pairs: seen.size };
   }
+}
+
+/** The ranks in both ascending lists; galloping through the longer one. */
+function intersectSorted(small: Int32Array, large: Int32Array): Int32Array {
+  const out = new Int32Array(small.length);
+  let count = 0;
+  let at = 0;
+  for (let i = 0; i < small.length && at < large.length; i++) {
+    const wanted = small[i]!;
+    // Gallop to a bound, then binary search within it.
+    let step = 1;
+    let hi = at;
+    while (hi < large.length && large[hi]! < wanted) {
+      at = hi;
+      hi += step;
+      step *= 2;
+    }
+    let lo = at;
+    hi = Math.min(hi, large.length);
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (large[mid]! < wanted) lo = mid + 1;
+      else hi = mid;
+    }
+    at = lo;
+    if (at < large.length && large[at] === wanted) out[count++] = wanted;
+  }
+  return out.subarray(0, count);
 }

@@ -18,12 +18,22 @@ export function charClass(code: number): number {
   return CLASS_OTHER;
 }
 
-/** One bit per letter, one for any digit, one for separators, one for anything else. */
+/** One bit per letter, one for any digit, one for dash or underscore, one for space, one for anything else. */
 export function maskBit(code: number): number {
   if (code >= 97 && code <= 122) return 1 << (code - 97);
   if (code >= 48 && code <= 57) return 1 << 26;
-  if (code === 32 || code === 45 || code === 95) return 1 << 27;
+  if (code === 45 || code === 95) return 1 << 27;
+  // Spaces get a bit of their own: titles have them, names almost never.
+  if (code === 32) return SPACE_BIT;
   return 1 << 28;
+}
+
+const SPACE_BIT = 1 << 29;
+const DASH_BIT = 1 << 27;
+
+/** A mask in which a space counts as a dash, for comparisons that treat them alike. */
+export function foldSpace(mask: number): number {
+  return mask & SPACE_BIT ? (mask & ~SPACE_BIT) | DASH_BIT : mask;
 }
 
 export function maskOf(text: string): number {

@@ -9,6 +9,17 @@ function mod(name: string, title: string, downloads: number): ModEntry {
 
 const names = (hits: { mod: ModEntry }[]): string[] => hits.map((h) => h.mod.name);
 
+/** mulberry32: small, seeded, good enough for test data. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 test('exact beats prefix beats word start beats substring beats subsequence', () => {
   const index = new ModIndex([
     mod('xrailx', 'Unrelated', 900), // substring
@@ -127,11 +138,7 @@ test('empty or blank query gives the most downloaded mods', () => {
 });
 
 test('search agrees with a straightforward reference on random data', () => {
-  let seed = 7;
-  const rand = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
+  const rand = seeded(7);
   const letters = 'abcdeilmnorst-_';
   const word = (n: number): string => Array.from({ length: n }, () => letters[Math.floor(rand() * letters.length)]).join('');
   const mods: ModEntry[] = [];
@@ -202,4 +209,62 @@ test('lowerKeepingLength keeps indices of characters whose lower case is longer'
   const index = new ModIndex([mod('istanbul', text, 1)]);
   const hit = index.search('mod', 1)[0]!;
   assert.equal(text.slice(hit.titleMatches[0]![0], hit.titleMatches[0]![1]), 'Mod');
+});
+
+test('closest agrees with a brute-force edit distance on random names', () => {
+  const rand = seeded(99);
+  const letters = 'abcdeklmnorst-_ 12';
+  const word = (n: number): string => Array.from({ length: n }, () => letters[Math.floor(rand() * letters.length)]).join('');
+  const names = new Set<string>();
+  while (names.size < 3000) names.add(word(2 + Math.floor(rand() * 12)));
+  const mods = [...names].map((n, i) => mod(n, `T ${i}`, Math.floor(rand() * 100)));
+  const index = new ModIndex(mods);
+  const loose = (s: string): string => s.toLowerCase().replace(/[ _]/g, '-');
+  // Optimal string alignment distance, written plainly.
+  const osa = (a: string, b: string): number => {
+    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      }
+    }
+    return d[a.length]![b.length]!;
+  };
+  const byDownloads = index.all();
+  for (let k = 0; k < 60; k++) {
+    const base = byDownloads[Math.floor(rand() * byDownloads.length)]!.name;
+    // A typo or two: replace, drop, swap, or turn a dash into a space.
+    let target = base.split('');
+    for (let e = 0; e < 1 + (k % 2); e++) {
+      const at = Math.floor(rand() * target.length);
+      const op = Math.floor(rand() * 4);
+      if (op === 0) target[at] = letters[Math.floor(rand() * letters.length)]!;
+      else if (op === 1 && target.length > 2) target.splice(at, 1);
+      else if (op === 2 && at + 1 < target.length) [target[at], target[at + 1]] = [target[at + 1]!, target[at]!];
+      else target = target.map((c) => (c === '-' ? ' ' : c));
+    }
+    const query = target.join('').trim();
+    if (query === '') continue;
+    const max = query.length <= 4 ? 1 : query.length <= 9 ? 2 : 3;
+    const expected = byDownloads
+      .map((m, rank) => ({ m, rank, d: osa(loose(query), loose(m.name)) }))
+      .filter((x) => x.d <= max)
+      .sort((a, b) => a.d - b.d || a.rank - b.rank)
+      .slice(0, 5)
+      .map((x) => x.m.name);
+    assert.deepEqual(index.closest(query, 5).map((m) => m.name), expected, `closest to "${query}"`);
+  }
+});
+
+test('a query with a space finds old names with spaces and titles', () => {
+  const index = new ModIndex([mod('Old Name Mod', 'Whatever', 1), mod('new-name', 'Name Mod Plus', 50)]);
+  const hits = index.search('name mod', 5);
+  assert.deepEqual(names(hits), ['new-name', 'Old Name Mod']);
+  assert.deepEqual(
+    hits.map((h) => h.score),
+    [MatchTier.prefixTitle, MatchTier.wordStartName],
+  );
+  assert.deepEqual(hits[1]!.nameMatches, [[4, 12]]);
 });
