@@ -5,6 +5,9 @@ import { runRegistered } from './framework';
 import './activation.test';
 import './infojson.test';
 import './bench.test';
+import './explorer.test';
+import './lookups.test';
+import './download.test';
 
 export async function run(): Promise<void> {
   await runRegistered();

@@ -1,8 +1,11 @@
 // The UI checks the integration runner iterates, in order; add new ones here.
 import { completionCheck } from './completion';
+import { detailsCheck } from './details';
+import { explorerCheck } from './explorer';
 import { hoverCheck } from './hover';
 import { problemsCheck } from './problems';
+import { searchCheck } from './search';
 import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck];

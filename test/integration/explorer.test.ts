@@ -1,0 +1,266 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { after, before, suite, test } from './framework';
+import { clearRequests, extensionApi, getRequests, setFaults } from './helpers';
+import {
+  byDownloads,
+  closeAllEditors,
+  explorerApi,
+  findInList,
+  openScratchInfoJson,
+  plainText,
+  portalList,
+  waitFor,
+  wireCategory,
+  type TreeItemSnapshot,
+} from './explorer-support';
+
+const LIB = 'factorio-lib';
+const LOAD_MORE = 'factorioPortal.explorer.loadMore';
+
+function modIds(children: readonly TreeItemSnapshot[], listId: string): string[] {
+  return children.filter((c) => c.contextValue?.startsWith('factorioPortal.mod')).map((c) => c.id.slice(listId.length + 1));
+}
+
+async function resetFilters(): Promise<void> {
+  await vscode.commands.executeCommand('factorioPortal.explorer.filterVersion', null);
+  await vscode.commands.executeCommand('factorioPortal.explorer.showDeprecated');
+  await vscode.commands.executeCommand('factorioPortal.explorer.sort', 'downloads');
+}
+
+suite('mod explorer: Mod Portal tree', () => {
+  before(resetFilters);
+  after(resetFilters);
+
+  test('roots are Categories and Tags; categories carry counts that add up to the whole list', async () => {
+    const explorer = await explorerApi();
+    const roots = await explorer.portal();
+    assert.deepEqual(roots.map((r) => [r.id, r.label]), [
+      ['categories', 'Categories'],
+      ['tags', 'Tags'],
+    ]);
+    const categories = await explorer.portal('categories');
+    const wire = await portalList();
+    const expected = new Map<string, number>();
+    for (const mod of wire) expected.set(wireCategory(mod), (expected.get(wireCategory(mod)) ?? 0) + 1);
+    const shown = new Map(categories.map((c) => [c.id.replace(/^category:/, ''), Number(c.description?.replace(/,/g, ''))]));
+    assert.deepEqual(shown, expected);
+    // Old values come as they are: old-shape-mod's Tag-object category "big-mods".
+    const old = categories.find((c) => c.id === 'category:big-mods');
+    assert.equal(old?.label, 'big-mods');
+    assert.equal(categories.find((c) => c.id === 'category:internal')?.label, 'Internal');
+    const api = await extensionApi<{ listState(): { modCount?: number } }>();
+    assert.equal([...shown.values()].reduce((a, b) => a + b, 0), api.listState().modCount);
+  });
+
+  test("a category's mods come most downloaded first, 100 at a time, with Load more", async () => {
+    const explorer = await explorerApi();
+    const wire = await portalList();
+    const counts = new Map<string, number>();
+    for (const mod of wire) counts.set(wireCategory(mod), (counts.get(wireCategory(mod)) ?? 0) + 1);
+    const [biggest] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+    assert.ok(counts.get(biggest)! > 100, 'the local portal has a category of more than 100 mods');
+    const listId = `category:${biggest}`;
+    await explorer.portal('categories');
+    const expected = wire.filter((m) => wireCategory(m) === biggest).sort(byDownloads).map((m) => m.name);
+
+    const first = await explorer.portal(listId);
+    assert.deepEqual(modIds(first, listId), expected.slice(0, 100));
+    const more = first[first.length - 1]!;
+    assert.equal(more.label, 'Load more…');
+    assert.equal(more.description, `${(expected.length - 100).toLocaleString('en-US')} more`);
+    assert.equal(more.command?.command, LOAD_MORE);
+
+    await vscode.commands.executeCommand(LOAD_MORE, ...(more.command?.arguments ?? []));
+    const second = await explorer.portal(listId);
+    assert.deepEqual(modIds(second, listId), expected.slice(0, 200));
+
+    const top = first[0]!;
+    assert.match(top.description ?? '', /↓$/);
+    assert.equal(top.command?.command, 'factorioPortal.showModDetails');
+    assert.ok(top.tooltip && top.tooltip.length > 0, 'a tooltip with the summary');
+  });
+
+  test('a mod expands to its releases: version, Factorio version, date, newest first', async () => {
+    const explorer = await explorerApi();
+    await explorer.portal('categories');
+    const lib = await findInList(explorer.portal, 'category:internal', `category:internal/${LIB}`);
+    assert.ok(lib, 'factorio-lib is listed under Internal');
+    assert.equal(lib.label, 'Factorio Library');
+    assert.match(plainText(lib.tooltip), /A set of commonly used utilities for creating Factorio mods\.\n\n9,876,543 downloads · latest 2\.1\.0 for Factorio 2\.1/);
+    assert.match(plainText(lib.tooltip), /factorio-lib · lib-maintainer/);
+    const releases = await explorer.portal(lib.id);
+    assert.equal(releases.length, 21);
+    assert.deepEqual(releases.slice(0, 3).map((r) => r.label), ['2.1.0', '2.0.0', '1.4.2']);
+    assert.equal(releases[0]!.description, 'Factorio 2.1 · 2026-09-10');
+    assert.equal(releases[0]!.contextValue, 'factorioPortal.release');
+    assert.equal(releases[releases.length - 1]!.label, '0.5.0');
+  });
+
+  test('hide deprecated asks the portal which mods are deprecated, and marks them once known', async () => {
+    const explorer = await explorerApi();
+    const id = 'category:utilities/old-deprecated-mod';
+    await explorer.portal('categories');
+    assert.ok(await findInList(explorer.portal, 'category:utilities', id), 'listed before the filter');
+
+    await vscode.commands.executeCommand('factorioPortal.explorer.hideDeprecated');
+    assert.equal((await explorer.filter()).hideDeprecated, true);
+    const categories = await explorer.portal('categories');
+    const expectedCount = (await portalList('&hide_deprecated=true')).filter((m) => wireCategory(m) === 'utilities').length;
+    assert.equal(categories.find((c) => c.id === 'category:utilities')?.description, expectedCount.toLocaleString('en-US'));
+    assert.equal(await findInList(explorer.portal, 'category:utilities', id), undefined, 'hidden');
+
+    await vscode.commands.executeCommand('factorioPortal.explorer.showDeprecated');
+    await explorer.portal('categories');
+    const shown = await findInList(explorer.portal, 'category:utilities', id);
+    assert.ok(shown, 'back after Show Deprecated');
+    assert.equal(shown.contextValue, 'factorioPortal.mod.deprecated');
+    assert.match(shown.description ?? '', /deprecated/);
+    assert.equal(shown.icon, 'circle-slash');
+  });
+
+  test('the Factorio version filter keeps exactly the mods the portal lists for that version', async () => {
+    const explorer = await explorerApi();
+    await vscode.commands.executeCommand('factorioPortal.explorer.filterVersion', '1.1');
+    const wire = await portalList('&version=1.1');
+    const categories = await explorer.portal('categories');
+    const total = categories.reduce((sum, c) => sum + Number(c.description?.replace(/,/g, '') ?? 0), 0);
+    assert.equal(total, wire.length);
+    assert.ok(await findInList(explorer.portal, 'category:tweaks', 'category:tweaks/legacy-only-11'), 'a 1.1-only mod is kept');
+    assert.equal(await findInList(explorer.portal, 'category:content', 'category:content/Mixed_Case-Mod'), undefined, 'a 2.0-only mod is not');
+    await vscode.commands.executeCommand('factorioPortal.explorer.filterVersion', null);
+    assert.equal((await explorer.filter()).factorioVersion, undefined);
+  });
+
+  test('sorting by name and by recent update', async () => {
+    const explorer = await explorerApi();
+    await vscode.commands.executeCommand('factorioPortal.explorer.sort', 'name');
+    await explorer.portal('categories');
+    const byName = (await explorer.portal('category:internal')).filter((c) => c.contextValue?.startsWith('factorioPortal.mod')).map((c) => c.label);
+    const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+    assert.deepEqual(byName, [...byName].sort(collator.compare));
+
+    await vscode.commands.executeCommand('factorioPortal.explorer.sort', 'updated');
+    const wire = (await portalList()).filter((m) => wireCategory(m) === 'internal');
+    const newest = [...wire].sort((a, b) => (b.latest_release?.released_at ?? '').localeCompare(a.latest_release?.released_at ?? ''))[0]!;
+    await explorer.portal('categories');
+    const recent = await explorer.portal('category:internal');
+    assert.equal(recent[0]!.id, `category:internal/${newest.name}`);
+  });
+
+  test('Tags: the most downloaded mods are checked at most twice a second, and each tag says how much it covers', async () => {
+    const explorer = await explorerApi();
+    const config = vscode.workspace.getConfiguration('factorioPortal');
+    await config.update('explorer.tagChecks', 6, vscode.ConfigurationTarget.Global);
+    try {
+      await clearRequests();
+      await explorer.portal();
+      const tags = await waitFor(
+        async () => {
+          const list = await explorer.portal('tags');
+          return explorer.tagCoverage().checked === 6 && list.some((t) => t.id === 'tag:logistics') ? list : undefined;
+        },
+        { timeoutMs: 20_000, message: 'six mods checked for tags' },
+      );
+      for (const tag of tags) assert.match(tag.description ?? '', /^\d+ · 6 of 6 most downloaded checked$/);
+      const logistics = await explorer.portal('tag:logistics');
+      assert.ok(logistics.some((m) => m.id === `tag:logistics/${LIB}`), 'factorio-lib is tagged logistics');
+
+      const fulls = (await getRequests()).filter((r) => /^\/api\/mods\/[^/?]+\/full/.test(String(r.url)));
+      assert.ok(fulls.length <= 6, `${fulls.length} full requests for 6 mods`);
+      const times = fulls.map((r) => Number(r.at)).sort((a, b) => a - b);
+      for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 450, `full requests ${times[i]! - times[i - 1]!} ms apart`);
+    } finally {
+      await config.update('explorer.tagChecks', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
+
+suite('mod explorer: Dependencies tree', () => {
+  after(async () => {
+    await setFaults(null);
+    await closeAllEditors();
+  });
+
+  async function settledRoots(): Promise<TreeItemSnapshot[]> {
+    const explorer = await explorerApi();
+    return waitFor(
+      async () => {
+        const roots = await explorer.dependencies();
+        const pending = JSON.stringify(roots).includes('loading…') || explorer.dependenciesBusy();
+        return pending ? undefined : roots;
+      },
+      { timeoutMs: 20_000, message: 'the dependency tree settles' },
+    );
+  }
+
+  async function settledChildren(id: string): Promise<TreeItemSnapshot[]> {
+    const explorer = await explorerApi();
+    return waitFor(
+      async () => {
+        await settledRoots();
+        const children = await explorer.dependencies(id);
+        return JSON.stringify(children).includes('loading…') ? undefined : children;
+      },
+      { timeoutMs: 20_000, message: `children of ${id} settle` },
+    );
+  }
+
+  test('resolves transitively and flags a required mod that another declares incompatible', async () => {
+    await openScratchInfoJson({
+      name: 'tree-mod',
+      version: '1.0.0',
+      title: 'Tree Mod',
+      author: 'Tester',
+      factorio_version: '2.0',
+      dependencies: ['base >= 2.0.0', 'conflicting-mod', 'Mixed_Case-Mod >= 0.1.0', '? space-age-addon'],
+    });
+    const roots = await settledRoots();
+    assert.deepEqual(roots.map((r) => r.label), ['Conflicts', 'base', 'conflicting-mod', 'Mixed_Case-Mod', 'space-age-addon']);
+    const conflicts = roots[0]!;
+    assert.equal(conflicts.icon, 'error');
+    const problems = await settledChildren(conflicts.id);
+    const incompatible = problems.find((p) => p.description === 'incompatible');
+    assert.ok(incompatible, JSON.stringify(problems));
+    assert.match(incompatible.label, /conflicting-mod declares Mixed_Case-Mod incompatible, but tree-mod requires it/);
+
+    const mixed = roots.find((r) => r.label === 'Mixed_Case-Mod')!;
+    assert.equal(mixed.description, '>= 0.1.0 → 0.2.0');
+    assert.equal(mixed.icon, 'error');
+    const mixedChildren = await settledChildren(mixed.id);
+    assert.deepEqual(mixedChildren.map((c) => c.label), ['base', LIB], "0.2.0's own dependencies");
+    assert.match(mixedChildren[1]!.description ?? '', /^>= 1\.0\.0 → 1\.4\.2$/);
+
+    const conflicting = roots.find((r) => r.label === 'conflicting-mod')!;
+    const declared = (await settledChildren(conflicting.id)).find((c) => c.label === 'Mixed_Case-Mod');
+    assert.equal(declared?.description, 'incompatible');
+
+    const optional = roots.find((r) => r.label === 'space-age-addon')!;
+    assert.equal(optional.description, 'optional · 0.3.0');
+    const optionalChildren = await settledChildren(optional.id);
+    assert.deepEqual(optionalChildren.map((c) => c.label), ['base', 'space-age', 'quality', LIB]);
+    assert.match(optionalChildren[1]!.description ?? '', /built in/);
+    assert.match(optionalChildren[2]!.description ?? '', /^optional/);
+  });
+
+  test('follows edits: removing the conflict clears it, an impossible constraint is flagged', async () => {
+    const editor = vscode.window.activeTextEditor!;
+    assert.ok(editor.document.uri.path.endsWith('info.json'));
+    const text = editor.document.getText();
+    const start = text.indexOf('"Mixed_Case-Mod >= 0.1.0"');
+    await editor.edit((e) => e.replace(new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(start + '"Mixed_Case-Mod >= 0.1.0"'.length)), '"factorio-lib >= 5.0.0"'));
+    const explorer = await explorerApi();
+    const roots = await waitFor(
+      async () => {
+        const list = await settledRoots();
+        return list.some((r) => r.label === LIB) ? list : undefined;
+      },
+      { message: 'the tree shows the edit' },
+    );
+    const lib = roots.find((r) => r.label === LIB)!;
+    assert.match(lib.description ?? '', /no release satisfies/);
+    const problems = await explorer.dependencies('problems');
+    assert.deepEqual(problems.map((p) => p.description), ['unsatisfiable']);
+    assert.match(problems[0]!.label, /No release of factorio-lib satisfies >= 5\.0\.0 \(tree-mod\)/);
+  });
+});
