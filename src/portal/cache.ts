@@ -7,6 +7,7 @@
 import { decodeFullModEntry, decodeModEntry } from './decode';
 import { Emitter, type Subscription } from './emitter';
 import { PortalError, isPortalError } from './errors';
+import { decodeModList, encodeModList } from './listFile';
 import { ModIndex } from './search';
 import type { CacheStorage } from './storage';
 import type { PortalClient } from './client';
@@ -128,12 +129,6 @@ function shortEntry(full: FullModEntry): ModEntry {
   if (full.thumbnail !== undefined) entry.thumbnail = full.thumbnail;
   if (full.last_highlighted_at !== undefined) entry.last_highlighted_at = full.last_highlighted_at;
   return entry;
-}
-
-function looksLikeModEntry(v: unknown): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  const m = v as Record<string, unknown>;
-  return typeof m.name === 'string' && typeof m.title === 'string' && typeof m.downloads_count === 'number';
 }
 
 export class PortalCache {
@@ -287,12 +282,7 @@ export class PortalCache {
     let mods: ModEntry[];
     let fetchedAt: number;
     try {
-      const data = JSON.parse(text) as { version?: unknown; fetchedAt?: unknown; mods?: unknown };
-      if (data.version !== FORMAT_VERSION) throw new Error(`format version ${String(data.version)}`);
-      if (typeof data.fetchedAt !== 'number' || !Array.isArray(data.mods)) throw new Error('missing fields');
-      if (!data.mods.every(looksLikeModEntry)) throw new Error('an entry has the wrong shape');
-      mods = data.mods as ModEntry[];
-      fetchedAt = data.fetchedAt;
+      ({ mods, fetchedAt } = decodeModList(text));
     } catch (e) {
       this.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
       await this.storage.delete(LIST_FILE).catch(() => undefined);
@@ -307,7 +297,7 @@ export class PortalCache {
   }
 
   private persistList(mods: readonly ModEntry[], fetchedAt: number): void {
-    this.enqueueWrite(LIST_FILE, () => JSON.stringify({ version: FORMAT_VERSION, fetchedAt, mods }));
+    this.enqueueWrite(LIST_FILE, () => encodeModList(mods, fetchedAt));
   }
 
   // ---- per-mod data ----

@@ -80,71 +80,34 @@ export function buildCharIndex(mods: readonly ModEntry[], lowerNames: readonly s
   const n = mods.length;
   const nameMasks = new Int32Array(n);
   const textMasks = new Int32Array(n);
-  const start = new Int32Array(SLOTS + 1);
-  const lastRank = new Int32Array(SLOTS).fill(-1);
   const rankEnd = new Int32Array(n);
-  let buffer = new Int32Array(1 << 16);
-  let used = 0;
-  const anyBase = PostingKind.anyPair * KEYS_PER_KIND;
+  const state: ScanState = {
+    start: new Int32Array(SLOTS + 1),
+    lastRank: new Int32Array(SLOTS).fill(-1),
+    buffer: new Int32Array(1 << 20),
+    used: 0,
+  };
+  const nameStart = PostingKind.nameStart * KEYS_PER_KIND;
+  const nameWord = PostingKind.nameWord * KEYS_PER_KIND;
+  const titleStart = PostingKind.titleStart * KEYS_PER_KIND;
+  const titleWord = PostingKind.titleWord * KEYS_PER_KIND;
   for (let r = 0; r < n; r++) {
     const mod = mods[r]!;
-    let textMask = 0;
-    for (let field = 0; field < 2; field++) {
-      const lower = field === 0 ? lowerNames[r]! : lowerTitles[r]!;
-      const original = field === 0 ? mod.name : mod.title;
-      const startBase = (field === 0 ? PostingKind.nameStart : PostingKind.titleStart) * KEYS_PER_KIND;
-      const wordBase = (field === 0 ? PostingKind.nameWord : PostingKind.titleWord) * KEYS_PER_KIND;
-      const length = lower.length;
-      // Room for the most a field can add: three slots per character.
-      if (used + 3 * length + 3 > buffer.length) {
-        const grown = new Int32Array(Math.max(buffer.length * 2, used + 3 * length + 3));
-        grown.set(buffer.subarray(0, used));
-        buffer = grown;
-      }
-      let mask = 0;
-      let code = length > 0 ? lower.charCodeAt(0) : 0;
-      let cls = charClass(code);
-      let originalPrev = 0;
-      for (let i = 0; i < length; i++) {
-        mask |= maskBit(code);
-        const nextCode = i + 1 < length ? lower.charCodeAt(i + 1) : -1;
-        const next = nextCode >= 0 ? charClass(nextCode) : -1;
-        const originalCode = original.charCodeAt(i);
-        const base = i === 0 ? startBase : startsWord(originalPrev, originalCode) ? wordBase : -1;
-        if (base >= 0) {
-          let slot = base + cls;
-          if (lastRank[slot] !== r) {
-            lastRank[slot] = r;
-            start[slot + 1]!++;
-            buffer[used++] = slot;
-          }
-          if (next >= 0) {
-            slot = base + CLASSES + cls * CLASSES + next;
-            if (lastRank[slot] !== r) {
-              lastRank[slot] = r;
-              start[slot + 1]!++;
-              buffer[used++] = slot;
-            }
-          }
-        }
-        if (next >= 0) {
-          const slot = anyBase + CLASSES + cls * CLASSES + next;
-          if (lastRank[slot] !== r) {
-            lastRank[slot] = r;
-            start[slot + 1]!++;
-            buffer[used++] = slot;
-          }
-        }
-        originalPrev = originalCode;
-        code = nextCode;
-        cls = next;
-      }
-      if (field === 0) nameMasks[r] = mask;
-      textMask |= mask;
+    const name = lowerNames[r]!;
+    const title = lowerTitles[r]!;
+    // Room for the most a rank can add: three slots per character.
+    const room = state.used + 3 * (name.length + title.length) + 6;
+    if (room > state.buffer.length) {
+      const grown = new Int32Array(Math.max(state.buffer.length * 2, room));
+      grown.set(state.buffer.subarray(0, state.used));
+      state.buffer = grown;
     }
-    textMasks[r] = textMask;
-    rankEnd[r] = used;
+    const nameMask = scanField(name, mod.name, nameStart, nameWord, r, state);
+    nameMasks[r] = nameMask;
+    textMasks[r] = nameMask | scanField(title, mod.title, titleStart, titleWord, r, state);
+    rankEnd[r] = state.used;
   }
+  const { start, buffer } = state;
   for (let s = 0; s < SLOTS; s++) start[s + 1]! += start[s]!;
   const fill = start.slice(0, SLOTS);
   const ranks = new Int32Array(start[SLOTS]!);
@@ -154,6 +117,68 @@ export function buildCharIndex(mods: readonly ModEntry[], lowerNames: readonly s
     for (; i < end; i++) ranks[fill[buffer[i]!]!++] = r;
   }
   return { postings: new Postings(start, ranks), nameMasks, textMasks };
+}
+
+interface ScanState {
+  /** Counts per slot (shifted by one, turned into starts later). */
+  start: Int32Array;
+  /** The last rank added to each slot, so a rank is added once. */
+  lastRank: Int32Array;
+  /** The slots of every rank, in rank order. */
+  buffer: Int32Array;
+  used: number;
+}
+
+/**
+ * The slots of one name or title: its first character and pair, those of later words,
+ * and every pair. Returns the field's character mask. A function of its own, called per
+ * field, so the engine optimises it early instead of midway through one long loop.
+ */
+function scanField(lower: string, original: string, startBase: number, wordBase: number, r: number, state: ScanState): number {
+  const { start, lastRank, buffer } = state;
+  let used = state.used;
+  const anyBase = PostingKind.anyPair * KEYS_PER_KIND + CLASSES;
+  const length = lower.length;
+  let mask = 0;
+  let code = length > 0 ? lower.charCodeAt(0) : 0;
+  let cls = charClass(code);
+  let originalPrev = 0;
+  for (let i = 0; i < length; i++) {
+    mask |= maskBit(code);
+    const nextCode = i + 1 < length ? lower.charCodeAt(i + 1) : -1;
+    const next = nextCode >= 0 ? charClass(nextCode) : -1;
+    const originalCode = original.charCodeAt(i);
+    const base = i === 0 ? startBase : startsWord(originalPrev, originalCode) ? wordBase : -1;
+    if (base >= 0) {
+      let slot = base + cls;
+      if (lastRank[slot] !== r) {
+        lastRank[slot] = r;
+        start[slot + 1]!++;
+        buffer[used++] = slot;
+      }
+      if (next >= 0) {
+        slot = base + CLASSES + cls * CLASSES + next;
+        if (lastRank[slot] !== r) {
+          lastRank[slot] = r;
+          start[slot + 1]!++;
+          buffer[used++] = slot;
+        }
+      }
+    }
+    if (next >= 0) {
+      const slot = anyBase + cls * CLASSES + next;
+      if (lastRank[slot] !== r) {
+        lastRank[slot] = r;
+        start[slot + 1]!++;
+        buffer[used++] = slot;
+      }
+    }
+    originalPrev = originalCode;
+    code = nextCode;
+    cls = next;
+  }
+  state.used = used;
+  return mask;
 }
 
 /**

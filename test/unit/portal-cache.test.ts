@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FULL_FILE, LIST_FILE, MODS_FILE, PortalCache, type Clock, type PortalSource } from '../../src/portal/cache';
 import { PortalError } from '../../src/portal/errors';
+import { decodeModList, encodeModList } from '../../src/portal/listFile';
 import { FileCacheStorage, MemoryCacheStorage, type CacheStorage } from '../../src/portal/storage';
 import type { FullModEntry, ModEntry } from '../../src/portal/types';
 
@@ -193,10 +194,9 @@ test('a cold cache loads the list from disk without a request; atomic writes lea
   await first.cache.getIndex();
   await first.cache.flush();
   assert.deepEqual(readdirSync(dir), [LIST_FILE]);
-  const stored = JSON.parse(readFileSync(path.join(dir, LIST_FILE), 'utf8')) as { version: number; fetchedAt: number; mods: unknown[] };
-  assert.equal(stored.version, 1);
+  const stored = decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8'));
   assert.equal(stored.fetchedAt, clock.now());
-  assert.equal(stored.mods.length, 2);
+  assert.deepEqual(stored.mods, first.portal.list);
 
   clock.advance(5 * MINUTE);
   const second = setup(new FileCacheStorage(dir), clock);
@@ -208,7 +208,16 @@ test('a cold cache loads the list from disk without a request; atomic writes lea
 });
 
 test('a corrupt, truncated or wrong-version list file is discarded with a log line and fetched again', async (t) => {
-  for (const content of ['{"version":1,"fetchedAt":5,"mods":[{"na', 'not json', '{"version":99,"fetchedAt":5,"mods":[]}', '{"version":1,"fetchedAt":5,"mods":[{"title":"x"}]}']) {
+  const good = encodeModList([mod('alpha')], 5);
+  const damaged = [
+    good.slice(0, good.length / 2),
+    'not json',
+    'null',
+    '{"version":1,"fetchedAt":5,"mods":[]}',
+    good.replace('"count":1', '"count":2'),
+    good.replace('"name":["alpha"]', '"name":[7]'),
+  ];
+  for (const content of damaged) {
     const dir = tempDir(t);
     writeFileSync(path.join(dir, LIST_FILE), content);
     const { cache, portal, logs } = setup(new FileCacheStorage(dir));
@@ -217,8 +226,7 @@ test('a corrupt, truncated or wrong-version list file is discarded with a log li
     assert.equal(portal.calls.all, 1);
     assert.ok(logs.some((l) => /Discarding the cached mod list/.test(l)), content);
     await cache.flush();
-    const rewritten = JSON.parse(readFileSync(path.join(dir, LIST_FILE), 'utf8')) as { mods: unknown[] };
-    assert.equal(rewritten.mods.length, 2);
+    assert.equal(decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8')).mods.length, 2);
   }
 });
 
