@@ -15,8 +15,8 @@ const FULL_INFO_CONCURRENCY = 2;
  * stale in the background and the cache's change event brings the results.
  */
 export class DependencyData implements vscode.Disposable {
-  private readonly fullQueue: string[] = [];
-  private readonly queued = new Set<string>();
+  private readonly fullQueue: { name: string; resolve: () => void }[] = [];
+  private readonly queued = new Map<string, Promise<void>>();
   private fullRunning = 0;
 
   constructor(
@@ -107,7 +107,7 @@ export class DependencyData implements vscode.Disposable {
     for (const [name, record] of records) {
       if (record.state !== 'found') continue;
       const full = cache.peekFullMod(name);
-      if (full.state === 'unknown' || full.stale) this.queueFull(name);
+      if (full.state === 'unknown' || full.stale) void this.queueFull(name);
     }
   }
 
@@ -123,21 +123,31 @@ export class DependencyData implements vscode.Disposable {
     return record.state === 'found' ? record.mod : undefined;
   }
 
-  private queueFull(name: string): void {
-    if (this.queued.has(name)) return;
-    this.queued.add(name);
-    this.fullQueue.push(name);
-    this.pump();
+  /**
+   * Fetches full records in the background at a low concurrency (one request per mod);
+   * resolves when all of these are in, or failed.
+   */
+  prefetchFull(names: readonly string[]): Promise<void> {
+    return Promise.all(names.map((name) => this.queueFull(name))).then(() => undefined);
   }
 
-  // Full info costs one request per mod, so it trickles in at a low concurrency.
+  private queueFull(name: string): Promise<void> {
+    const queued = this.queued.get(name);
+    if (queued) return queued;
+    const done = new Promise<void>((resolve) => this.fullQueue.push({ name, resolve }));
+    this.queued.set(name, done);
+    this.pump();
+    return done;
+  }
+
   private pump(): void {
     while (this.fullRunning < FULL_INFO_CONCURRENCY && this.fullQueue.length > 0) {
-      const name = this.fullQueue.shift()!;
+      const { name, resolve } = this.fullQueue.shift()!;
       this.fullRunning++;
       void this.fetchFull(name).finally(() => {
         this.fullRunning--;
         this.queued.delete(name);
+        resolve();
         this.pump();
       });
     }
@@ -152,7 +162,7 @@ export class DependencyData implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.fullQueue.length = 0;
+    for (const { resolve } of this.fullQueue.splice(0)) resolve();
     this.queued.clear();
   }
 }

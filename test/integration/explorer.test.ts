@@ -153,7 +153,14 @@ suite('mod explorer: Mod Portal tree', () => {
     const config = vscode.workspace.getConfiguration('factorioPortal');
     await config.update('explorer.tagChecks', 6, vscode.ConfigurationTarget.Global);
     try {
-      await clearRequests();
+      // Other features (diagnostics of open info.json files) fetch full records too:
+      // let them finish so that the requests counted here are the tag checks'.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await waitFor(async () => {
+        await clearRequests();
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        return (await getRequests()).length === 0;
+      }, { timeoutMs: 15_000, message: 'the portal quiet before the tag checks start' });
       await explorer.portal();
       const tags = await waitFor(
         async () => {

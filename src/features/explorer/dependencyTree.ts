@@ -23,9 +23,6 @@ const KIND_LABEL: Readonly<Record<DependencyKind, string>> = {
   recommended: 'recommended',
 };
 
-/** Full records fetched at once for the tree; the rest wait their turn. */
-const FULL_CONCURRENCY = 2;
-
 /**
  * The Dependencies view: the workspace info.json's dependencies, resolved transitively
  * from the releases each constraint selects. It follows the active info.json and its
@@ -45,8 +42,8 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Names already asked for, so a failure does not turn into a request loop. */
   private readonly requested = new Set<string>();
-  private readonly queue: string[] = [];
-  private running = 0;
+  /** Full-record fetches asked of DependencyData and not finished yet. */
+  private pending = 0;
   private noInfoJson: boolean | undefined;
 
   constructor(
@@ -152,28 +149,16 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
       for (const n of any) this.requested.add(n);
       void this.data.ensure(any, { full: false });
     }
-    for (const name of result.needFull) {
-      if (this.requested.has(`full:${name}`)) continue;
-      this.requested.add(`full:${name}`);
-      this.queue.push(name);
-    }
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.running < FULL_CONCURRENCY && this.queue.length > 0) {
-      const name = this.queue.shift()!;
-      this.running++;
-      void this.data.fetchFull(name).finally(() => {
-        this.running--;
-        this.pump();
-      });
-    }
+    const full = result.needFull.filter((n) => !this.requested.has(`full:${n}`));
+    if (full.length === 0) return;
+    for (const n of full) this.requested.add(`full:${n}`);
+    this.pending++;
+    void this.data.prefetchFull(full).finally(() => this.pending--);
   }
 
   /** True while dependencies are still being fetched. */
   get busy(): boolean {
-    return this.running > 0 || this.queue.length > 0;
+    return this.pending > 0;
   }
 
   private remember<T extends DepNode>(node: T): T {
@@ -299,7 +284,6 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.queue.length = 0;
     this.emitter.dispose();
     this.resolved.dispose();
     for (const d of this.disposables) d.dispose();
