@@ -142,6 +142,7 @@ const diskLoad: BenchSection = {
     await warm.flush();
     const size = statSync(path.join(dir, LIST_FILE)).size;
     const loads: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < 5; i++) {
       let requests = 0;
       const client = context.client();
@@ -151,16 +152,20 @@ const diskLoad: BenchSection = {
         getFullMod: client.getFullMod.bind(client),
       };
       gc();
+      const cpu0 = process.cpuUsage();
       const t0 = now();
       const cold = new PortalCache({ client: counting, storage: new FileCacheStorage(dir) });
       const index = await cold.getIndex();
       loads.push(now() - t0);
+      const used = process.cpuUsage(cpu0);
+      cpu.push((used.user + used.system) / 1000);
       if (requests !== 0 || index.size < context.mods) throw new Error('the cold cache did not load from disk');
     }
     return [
       { label: `${LIST_FILE} size`, value: Math.round(size / 1024 / 102.4) / 10, unit: 'MB' },
       { label: 'cold cache: load + index from disk (median of 5)', value: median(loads), unit: 'ms', target: '< 300' },
       { label: 'cold cache: load + index from disk (best of 5)', value: Math.min(...loads), unit: 'ms' },
+      { label: 'cold cache: CPU time of a load (median of 5)', value: median(cpu), unit: 'ms' },
     ];
   },
 };
@@ -178,6 +183,17 @@ const search: BenchSection = {
       const t0 = now();
       hits += index.search(q, SEARCH_LIMIT).length;
       fast.push(now() - t0);
+    }
+    // On a busy machine one run of a query may be preempted; the best of three is its cost.
+    const bestOf3: number[] = [];
+    for (const q of queries) {
+      let best = Infinity;
+      for (let k = 0; k < 3; k++) {
+        const t0 = now();
+        index.search(q, SEARCH_LIMIT);
+        best = Math.min(best, now() - t0);
+      }
+      bestOf3.push(best);
     }
     for (const q of queries.slice(0, 20)) naiveSearch(mods, q, SEARCH_LIMIT);
     const naive: number[] = [];
@@ -198,6 +214,7 @@ const search: BenchSection = {
       { label: 'index search median', value: median(fast), unit: 'ms' },
       { label: 'index search p99', value: percentile(fast, 99), unit: 'ms', target: '< 2' },
       { label: 'index search max', value: Math.max(...fast), unit: 'ms' },
+      { label: 'index search p99, best of 3 runs per query', value: percentile(bestOf3, 99), unit: 'ms', target: '< 2' },
       { label: 'naive search median', value: median(naive), unit: 'ms' },
       { label: 'naive search p99', value: percentile(naive, 99), unit: 'ms' },
       { label: 'speed-up, total time over all queries', value: sum(naive) / sum(fast), unit: 'x', target: '>= 20' },
@@ -212,7 +229,11 @@ const memory: BenchSection = {
   async run(context) {
     if (!gc()) return [{ label: 'memory: run node with --expose-gc', value: NaN, unit: '' }];
     const client = context.client();
-    const heap = (): number => process.memoryUsage().heapUsed;
+    // Typed arrays live outside the V8 heap: count their buffers too.
+    const heap = (): number => {
+      const usage = process.memoryUsage();
+      return usage.heapUsed + usage.arrayBuffers;
+    };
     const before = heap();
     let mods: ModEntry[] | undefined = await client.getAllMods();
     gc();
