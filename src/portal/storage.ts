@@ -18,7 +18,11 @@ function checkKey(key: string): void {
 
 export class FileCacheStorage implements CacheStorage {
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch {
+      // Reported by the first write, which tries again; a cache must not stop the extension.
+    }
   }
 
   async read(key: string): Promise<string | undefined> {

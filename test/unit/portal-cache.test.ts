@@ -432,3 +432,23 @@ async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+test('FileCacheStorage: missing reads, atomic overwrites, deletes, key checks', async (t) => {
+  const dir = path.join(tempDir(t), 'nested', 'cache');
+  const storage = new FileCacheStorage(dir);
+  assert.deepEqual(readdirSync(dir), []);
+  assert.equal(await storage.read('absent.json'), undefined);
+  await Promise.all(Array.from({ length: 20 }, (_, i) => storage.write('data.json', JSON.stringify({ i, pad: 'x'.repeat(10_000) }))));
+  const final = JSON.parse((await storage.read('data.json'))!) as { i: number };
+  assert.ok(final.i >= 0 && final.i < 20);
+  assert.deepEqual(readdirSync(dir), ['data.json']);
+  await storage.delete('data.json');
+  await storage.delete('data.json');
+  assert.deepEqual(readdirSync(dir), []);
+  await assert.rejects(storage.write('../escape.json', 'x'), /Invalid cache key/);
+  await assert.rejects(storage.read('a/b'), /Invalid cache key/);
+  // The folder removed behind its back: the next write makes it again.
+  rmSync(dir, { recursive: true, force: true });
+  await storage.write('again.json', '{}');
+  assert.equal(await storage.read('again.json'), '{}');
+});
