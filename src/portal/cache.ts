@@ -290,7 +290,13 @@ export class PortalCache {
     }
     // A refresh may have landed while the file was read.
     if (epoch !== this.epoch || (this.list !== undefined && this.list.fetchedAt >= fetchedAt)) return;
-    const index = new ModIndex(mods);
+    let index: ModIndex;
+    try {
+      index = new ModIndex(mods);
+    } catch (e) {
+      this.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
+      return;
+    }
     this.list = { index, fetchedAt, generation: this.generation };
     this.state = { ...this.state, status: 'ready', fetchedAt, modCount: index.size };
     this.emitter.fire();

@@ -182,7 +182,10 @@ export function decodeModList(text: string): { fetchedAt: number; mods: ModEntry
   if (extra !== undefined && extra !== null) {
     for (const [position, mod] of Object.entries(extra)) {
       const i = Number(position);
-      if (!Number.isInteger(i) || i < 0 || i >= count || typeof mod?.name !== 'string') throw new Error(`extra entry ${position} is wrong`);
+      const valid = typeof mod === 'object' && mod !== null && typeof mod.name === 'string' && typeof mod.title === 'string';
+      if (!Number.isInteger(i) || i < 0 || i >= count || !valid || typeof mod.downloads_count !== 'number') {
+        throw new Error(`extra entry ${position} has the wrong shape`);
+      }
       mods[i] = mod;
     }
   }

@@ -88,4 +88,6 @@ test('damaged files are rejected with a reason', () => {
   assert.throws(() => decodeModList(good.replace('"count":1', '"count":3')), /does not hold 3 values/);
   assert.throws(() => decodeModList(good.replace('"downloads":[1]', '"downloads":["x"]')), /entry 0 has the wrong shape/);
   assert.throws(() => decodeModList(good.slice(0, 40)), SyntaxError);
+  assert.throws(() => decodeModList(good.replace('"extra":{}', '"extra":{"0":{"name":"a"}}')), /extra entry 0 has the wrong shape/);
+  assert.throws(() => decodeModList(good.replace('"extra":{}', '"extra":{"5":{"name":"a","title":"A","downloads_count":1}}')), /extra entry 5/);
 });
