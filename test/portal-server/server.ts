@@ -8,6 +8,7 @@ import type { Release, SortKey, SortOrder } from '../../src/portal/types';
 import { generateDataset } from './dataset';
 import { ListIndex, type ListFilter } from './list-index';
 import { attachReleaseHashes, type DatasetMod, type PortalDataset } from './records';
+import { assetPng } from './png';
 import { buildReleaseZip } from './release-zip';
 
 export interface Faults {
@@ -80,6 +81,9 @@ interface Reply {
 class BadRequest extends Error {}
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=900, public' };
+/** The real portal's thumbnails are 144 pixels square. */
+export const THUMB_SIZE = 144;
+export const IMAGE_SIZE = 320;
 const SORT_KEYS: readonly string[] = ['name', 'created_at', 'updated_at'];
 
 function jsonReply(status: number, body: string | Buffer): Reply {
@@ -314,6 +318,10 @@ class LocalPortal implements PortalServer {
     }
     if (pathname.startsWith('/api/')) return messageReply(404, 'Not found');
     if (pathname.startsWith('/download/')) return this.download(url, corrupt);
+    if (pathname.startsWith('/assets/')) {
+      if (method !== 'GET' && method !== 'HEAD') return messageReply(405, 'Method not allowed');
+      return this.asset(pathname);
+    }
     if (pathname === '/login') return htmlReply(200, 'Log in', 'Log in to the Factorio Mod Portal to download mods.');
     return htmlReply(404, 'Not found', 'The page you are looking for does not exist.');
   }
@@ -391,6 +399,17 @@ class LocalPortal implements PortalServer {
     };
     const results = slice.map((m) => this.index.listEntryJson(m)).join(',');
     return jsonReply(200, `{"pagination":${JSON.stringify(pagination)},"results":[${results}]}`);
+  }
+
+  /** Thumbnails (`<sha1>.thumb.png`) and full images (`<sha1>.png`); `/assets/.thumb.png`, the portal's "none", is not found. */
+  private asset(pathname: string): Reply {
+    const match = /^\/assets\/([0-9a-f]{40})(\.thumb)?\.png$/.exec(pathname);
+    if (!match) return htmlReply(404, 'Not found', 'No such file.');
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'image/png', 'Cache-Control': 'max-age=86400, public' },
+      body: assetPng(match[1], match[2] ? THUMB_SIZE : IMAGE_SIZE),
+    };
   }
 
   private download(url: URL, corrupt: boolean): Reply {

@@ -89,5 +89,15 @@ describe('renderDetailsPage', () => {
     assert.equal(thumbnailUrl({ thumbnail: '/assets/.thumb.png' }, 'https://mods.factorio.com'), undefined);
     assert.equal(thumbnailUrl({}, 'https://mods.factorio.com'), undefined);
     assert.equal(contentSecurityPolicy('https://mods.factorio.com', 'n'), "default-src 'none'; img-src https: https://mods.factorio.com; style-src 'nonce-n'; form-action 'none'");
+    assert.equal(thumbnailUrl({ thumbnail: '/assets/x.thumb.png' }, 'https://mods.factorio.com/'), 'https://assets-mod.factorio.com/assets/x.thumb.png');
+  });
+
+  test('another portal (a mirror, the local test portal) serves its own assets, and the policy lets them in', () => {
+    const local = 'http://127.0.0.1:8123';
+    assert.equal(thumbnailUrl({ thumbnail: '/assets/x.thumb.png' }, `${local}/`), `${local}/assets/x.thumb.png`);
+    assert.equal(thumbnailUrl({ thumbnail: '/assets/.thumb.png' }, local), undefined);
+    assert.match(contentSecurityPolicy(local, 'n'), /img-src https: http:\/\/127\.0\.0\.1:8123;/);
+    const html = renderDetailsPage(mod, { portalUrl: local, nonce: 'n' });
+    assert.match(html, /<img src="http:\/\/127\.0\.0\.1:8123\/assets\/abc\.thumb\.png" alt="">/);
   });
 });
