@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { ModIndex } from '../../portal/search';
 import { FileCacheStorage } from '../../portal/storage';
-import { TagIndex, type TagCoverage } from '../../portal/tags';
+import { TAGS_FILE, TagIndex, type TagCoverage } from '../../portal/tags';
 import { FACTORIO_VERSIONS } from '../../portal/types';
 import type { DependencyData } from '../dependencyData';
 import type { Logger } from '../logger';
@@ -35,6 +35,11 @@ export interface ExplorerApi extends LookupsApi {
   dependenciesBusy(): boolean;
   filter(): ExplorerFilter;
   tagCoverage(): TagCoverage;
+  /**
+   * Whether the Mod Portal tree's welcome view (cannot reach the portal, nothing cached,
+   * Retry) is what the user sees: the `factorioPortal.listUnavailable` context key.
+   */
+  listUnavailable(): boolean;
 }
 
 const FILTER_KEY = 'factorioPortal.explorer.filter';
@@ -63,24 +68,42 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Exp
   const { portal, data, status, logger } = services;
   let filter = readFilter(context.globalState);
 
-  const buildTags = (url: string): TagIndex => {
-    const folder = 'explorer-' + createHash('sha1').update(url).digest('hex').slice(0, 12);
-    return new TagIndex({
+  const tagsFolder = (url: string): string =>
+    path.join(context.globalStorageUri.fsPath, 'explorer-' + createHash('sha1').update(url).digest('hex').slice(0, 12));
+  const buildTags = (url: string): TagIndex =>
+    new TagIndex({
       source: {
         peekFullMod: (name) => portal.cache.peekFullMod(name),
         fetchFullMod: (name, options) => portal.cache.fetchFullMod(name, options),
       },
-      storage: new FileCacheStorage(path.join(context.globalStorageUri.fsPath, folder)),
+      storage: new FileCacheStorage(tagsFolder(url)),
       cap: tagCheckLimit(),
       mayRequest: () => status.mayRequest(),
       log: (message) => logger.info(message),
     });
-  };
   let tagsUrl = portal.url;
   let tags = buildTags(tagsUrl);
   let filterSets = new PortalFilterSets(() => portal.client);
   let tagTargetsFor: ModIndex | undefined;
   let tagSubscription = tags.onDidChange(() => portalTree.refreshSoon(1000));
+
+  /** A fresh tag index and filter sets for the current portal; `forget` also deletes what the old index stored. */
+  const replaceTags = async (forget: boolean): Promise<void> => {
+    tagSubscription.dispose();
+    const old = tags;
+    old.dispose();
+    if (forget) {
+      // After the old index's last write, or that write would bring the file back.
+      await old.flush();
+      await new FileCacheStorage(tagsFolder(tagsUrl)).delete(TAGS_FILE);
+    }
+    tagsUrl = portal.url;
+    tags = buildTags(tagsUrl);
+    tagSubscription = tags.onDidChange(() => portalTree.refreshSoon(1000));
+    tagTargetsFor = undefined;
+    filterSets = new PortalFilterSets(() => portal.client);
+    portalTree.filterChanged();
+  };
 
   const startTagChecks = (index: ModIndex): void => {
     if (tagTargetsFor === index) return;
@@ -151,6 +174,14 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Exp
     [LOAD_MORE_COMMAND]: (arg) => {
       if (typeof arg === 'string') portalTree.loadMore(arg);
     },
+    // Everything learnt from the portal goes, in memory and on disk: the mod list, mod
+    // records, tag checks and filter listings. The trees then load afresh.
+    'factorioPortal.clearCache': async () => {
+      await portal.cache.clear();
+      await replaceTags(true);
+      logger.info('Cleared the cached Mod Portal data.');
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Cached Mod Portal data cleared'), 3000);
+    },
   };
 
   context.subscriptions.push(
@@ -171,14 +202,7 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Exp
     portal.onDidChange(() => {
       if (portal.url !== tagsUrl) {
         // Another portal: its tags and filters are its own.
-        tagSubscription.dispose();
-        tags.dispose();
-        tagsUrl = portal.url;
-        tags = buildTags(tagsUrl);
-        tagSubscription = tags.onDidChange(() => portalTree.refreshSoon(1000));
-        tagTargetsFor = undefined;
-        filterSets = new PortalFilterSets(() => portal.client);
-        portalTree.filterChanged();
+        void replaceTags(false);
         return;
       }
       portalTree.refreshSoon();
@@ -206,6 +230,7 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Exp
     dependenciesBusy: () => dependencyTree.busy,
     filter: () => ({ ...filter }),
     tagCoverage: () => tags.coverage(),
+    listUnavailable: () => portalTree.listUnavailable,
     details: () => lookups.api.details(),
   };
 }

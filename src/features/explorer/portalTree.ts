@@ -98,6 +98,11 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
     return node;
   }
 
+  /** As last set on the `factorioPortal.listUnavailable` context key (the welcome view's condition). */
+  get listUnavailable(): boolean {
+    return this.unavailable === true;
+  }
+
   private setUnavailable(value: boolean): void {
     if (this.unavailable === value) return;
     this.unavailable = value;
