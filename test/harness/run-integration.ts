@@ -131,6 +131,8 @@ function testEnv(prepared: Prepared, extensionPath: string): NodeJS.ProcessEnv {
     FACTORIO_PORTAL_TEST_SERVER: prepared.portalUrl,
     FACTORIO_PORTAL_TEST_RESULTS: prepared.resultsFile,
     FACTORIO_PORTAL_TEST_EXTENSION_PATH: extensionPath,
+    // Where the extension host's logs are written: tests read the extension's own log there.
+    FACTORIO_PORTAL_TEST_USER_DATA: prepared.userDataDir,
   };
 }
 
@@ -183,7 +185,7 @@ async function runWithCodeServer(tally: Tally, cleanup: Cleanup): Promise<void> 
   // Suites edit their workspace (scratch files, .vscode settings): UI checks get a clean one.
   const uiWorkspace = path.join(prepared.tempRoot, 'workspace-ui');
   cpSync(FIXTURE_WORKSPACE, uiWorkspace, { recursive: true });
-  if (process.env.FACTORIO_PORTAL_TEST_SKIP_UI !== '1') await runUiChecks(tally, context, server, uiWorkspace);
+  if (process.env.FACTORIO_PORTAL_TEST_SKIP_UI !== '1') await runUiChecks(tally, context, server, uiWorkspace, prepared.portalUrl);
 }
 
 function installedExtensionDir(extensionsDir: string): string {
@@ -258,7 +260,7 @@ function tail(text: string, lines = 40): string {
   return kept ? `--- code-server output (last ${lines} lines) ---\n${kept}` : '';
 }
 
-async function runUiChecks(tally: Tally, context: BrowserContext, server: RunningCodeServer, workspaceDir: string): Promise<void> {
+async function runUiChecks(tally: Tally, context: BrowserContext, server: RunningCodeServer, workspaceDir: string, portalUrl: string): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   for (const check of UI_CHECKS) {
     if (server.process.exitCode !== null || server.process.signalCode !== null) {
@@ -268,7 +270,7 @@ async function runUiChecks(tally: Tally, context: BrowserContext, server: Runnin
     const page = await context.newPage();
     const started = Date.now();
     try {
-      await withTimeout(runUiCheck(check, page, server.baseUrl, workspaceDir), check.timeoutMs ?? UI_CHECK_TIMEOUT_MS, check.name);
+      await withTimeout(runUiCheck(check, page, server.baseUrl, workspaceDir, portalUrl), check.timeoutMs ?? UI_CHECK_TIMEOUT_MS, check.name);
       tally.pass();
       console.log(`  ✓ UI › ${check.name} (${Date.now() - started} ms)`);
     } catch (error) {
@@ -282,11 +284,12 @@ async function runUiChecks(tally: Tally, context: BrowserContext, server: Runnin
   }
 }
 
-function runUiCheck(check: UiCheck, page: Page, baseUrl: string, workspaceDir: string): Promise<void> {
+function runUiCheck(check: UiCheck, page: Page, baseUrl: string, workspaceDir: string, portalUrl: string): Promise<void> {
   return check.run({
     page,
     baseUrl,
     workspaceDir,
+    portalUrl,
     screenshot: async (name) => {
       const file = path.join(RESULTS_DIR, name.endsWith('.png') ? name : `${name}.png`);
       await page.screenshot({ path: file });

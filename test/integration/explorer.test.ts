@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, suite, test } from './framework';
-import { clearRequests, extensionApi, getRequests, setFaults } from './helpers';
+import { clearRequests, extension, extensionApi, getRequests, setFaults } from './helpers';
 import {
   byDownloads,
   closeAllEditors,
@@ -269,5 +269,50 @@ suite('mod explorer: Dependencies tree', () => {
     const problems = await explorer.dependencies('problems');
     assert.deepEqual(problems.map((p) => p.description), ['unsatisfiable']);
     assert.match(problems[0]!.label, /No release of factorio-lib satisfies >= 5\.0\.0 \(tree-mod\)/);
+  });
+});
+
+suite('mod explorer: the portal unreachable and nothing cached', () => {
+  after(async () => {
+    await setFaults(null);
+    await vscode.commands.executeCommand('factorioPortal.refresh');
+  });
+
+  test('Clear Cached Portal Data with the portal down: the welcome view with Retry; Retry brings the categories back', async () => {
+    const explorer = await explorerApi();
+    const api = await extensionApi<{ listState(): { status: string; modCount?: number } }>();
+    assert.deepEqual((await explorer.portal()).map((r) => r.id), ['categories', 'tags'], 'the tree has data to start with');
+    assert.equal(explorer.listUnavailable(), false);
+
+    // What the Retry button of the welcome view runs, and when the view shows.
+    const welcome = (extension().packageJSON as { contributes: { viewsWelcome: Array<{ view: string; when: string; contents: string }> } }).contributes.viewsWelcome.find(
+      (w) => w.view === 'factorioPortal.portal',
+    );
+    assert.equal(welcome?.when, 'factorioPortal.listUnavailable');
+    assert.match(welcome?.contents ?? '', /\[Retry\]\(command:factorioPortal\.refresh\)/);
+
+    await setFaults({ status: 503 });
+    await vscode.commands.executeCommand('factorioPortal.clearCache');
+    assert.equal(api.listState().modCount, undefined, 'the mod list is forgotten');
+    // The tree as the view asks for it: no rows, so the welcome view shows instead.
+    assert.deepEqual(await explorer.portal(), []);
+    assert.equal(explorer.listUnavailable(), true);
+    assert.equal(api.listState().modCount, undefined, 'nothing came from the failing portal');
+
+    await setFaults(null);
+    await vscode.commands.executeCommand('factorioPortal.refresh');
+    const roots = await waitFor(
+      async () => {
+        const list = await explorer.portal();
+        return list.length > 0 ? list : undefined;
+      },
+      { message: 'the tree has rows again' },
+    );
+    assert.deepEqual(roots.map((r) => r.id), ['categories', 'tags']);
+    assert.equal(explorer.listUnavailable(), false);
+    const categories = await explorer.portal('categories');
+    const total = categories.reduce((sum, c) => sum + Number(c.description?.replace(/,/g, '') ?? 0), 0);
+    assert.equal(total, (await portalList()).length);
+    assert.equal(api.listState().modCount, total);
   });
 });

@@ -7,5 +7,6 @@ import { problemsCheck } from './problems';
 import { searchCheck } from './search';
 import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
+import { welcomeCheck } from './welcome';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, welcomeCheck];

@@ -39,3 +39,13 @@ export async function openExplorer(page: Page): Promise<void> {
   await icon.click();
   await page.locator('.pane-header', { hasText: 'Mod Portal' }).first().waitFor({ state: 'visible', timeout: 15_000 });
 }
+
+/** Sets the local portal's faults through its control endpoint; `null` clears them. */
+export async function setPortalFaults(portalUrl: string, faults: object | null): Promise<void> {
+  const response = await fetch(`${portalUrl}/__control/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  if (!response.ok) throw new Error(`POST /__control/faults answered ${response.status}`);
+}

@@ -6,6 +6,8 @@ export interface UiCheckContext {
   baseUrl: string;
   /** Absolute path of the temp copy of test/fixtures/workspace the server can see. */
   workspaceDir: string;
+  /** Base URL of the local portal (its /__control/ endpoints set faults). */
+  portalUrl: string;
   /** Saves a PNG of the page under test-results/ and returns its path. */
   screenshot(name: string): Promise<string>;
 }
