@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { after, afterEach, before, beforeEach, suite, test } from './framework';
-import { setFaults } from './helpers';
+import { extension, setFaults, waitFor, workspaceRoot } from './helpers';
 import { answeringQuickPicks, portalJson } from './explorer-support';
 
 // The local portal's account (test/portal-server: DEFAULT_CREDENTIALS).
@@ -114,5 +114,78 @@ suite('download a release', () => {
     const noMod = await download({ name: 'no-such-mod-anywhere', version: '1.0.0', folder });
     assert.equal(noMod.status === 'failed' && noMod.code, 'not-found');
     assert.deepEqual(readdirSync(folder), []);
+  });
+});
+
+/** The extension's log file (its LogOutputChannel) under the harness's user-data folder, once it holds `marker`. */
+async function logContaining(marker: string): Promise<string> {
+  const root = process.env.FACTORIO_PORTAL_TEST_USER_DATA;
+  if (!root) throw new Error('FACTORIO_PORTAL_TEST_USER_DATA is not set: run through `npm run test:integration`');
+  const logs = (): string[] =>
+    readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => path.basename(f) === 'Factorio Mod Portal.log')
+      .map((f) => path.join(root, f));
+  // The channel writes in the background: wait for the line of this download.
+  return waitFor(() => logs().map((f) => readFileSync(f, 'utf8')).find((text) => text.includes(marker)), {
+    timeoutMs: 15_000,
+    message: `a "Factorio Mod Portal.log" under ${root} that mentions ${marker} (found: ${logs().join(', ') || 'none'})`,
+  });
+}
+
+suite('download: credentials from player-data.json', () => {
+  let factorio = '';
+  let mods = '';
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('factorioPortal');
+
+  before(async () => {
+    await vscode.commands.executeCommand('factorioPortal.signOut');
+    // A Factorio data folder as the game leaves it: player-data.json next to mods/.
+    factorio = mkdtempSync(path.join(tmpdir(), 'fmp-factorio-'));
+    mods = path.join(factorio, 'mods');
+    mkdirSync(mods);
+    writeFileSync(
+      path.join(factorio, 'player-data.json'),
+      JSON.stringify({ 'available-campaign-levels': {}, 'service-username': GOOD.username, 'service-token': GOOD.token, 'last-played-version': { game_version: '2.0.55' } }, null, 2),
+    );
+    await config().update('modsFolder', mods, vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    await config().update('modsFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('factorioPortal.signOut');
+    rmSync(factorio, { recursive: true, force: true });
+  });
+
+  test('the first download offers player-data.json; the zip lands in the mods folder and the token stays secret', async () => {
+    const release = await releaseOf('factorio-lib', '1.4.2');
+    // Two quick picks, each answered with Enter: the folder (the configured mods folder
+    // first), then where the credentials come from (player-data.json first).
+    const outcome = await answeringQuickPicks(() => download({ name: 'factorio-lib', version: '1.4.2' }), 'accept');
+    assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
+    if (outcome.status !== 'saved') return;
+    assert.equal(outcome.path, path.join(mods, release.file_name));
+    assert.deepEqual(readdirSync(mods), [release.file_name]);
+    assert.equal(createHash('sha1').update(readFileSync(outcome.path)).digest('hex'), release.sha1);
+
+    // Stored: the next download asks nothing (closing any pick would make it fail).
+    const again = await answeringQuickPicks(() => download({ name: 'Mixed_Case-Mod', version: '0.2.0', folder: mods }), 'close');
+    assert.equal(again.status, 'saved', JSON.stringify(again));
+
+    // Not in any setting, at any level…
+    const properties = Object.keys(
+      (extension().packageJSON as { contributes: { configuration: { properties: Record<string, unknown> } } }).contributes.configuration.properties,
+    );
+    assert.ok(properties.includes('factorioPortal.modsFolder'));
+    for (const key of properties) {
+      const inspected = JSON.stringify(config().inspect(key.slice('factorioPortal.'.length)) ?? {});
+      assert.ok(!inspected.includes(GOOD.token), `${key}: ${inspected}`);
+    }
+    assert.ok(!JSON.stringify(config()).includes(GOOD.token));
+    const settingsFile = vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'settings.json');
+    const settingsText = Buffer.from(await vscode.workspace.fs.readFile(settingsFile)).toString('utf8');
+    assert.ok(settingsText.includes('modsFolder') && !settingsText.includes(GOOD.token));
+    // …nor in the log, which records both downloads.
+    const log = await logContaining(`Downloaded ${release.file_name}`);
+    assert.ok(!log.includes(GOOD.token), 'the token is in the log');
   });
 });
