@@ -19,6 +19,15 @@ export const detailsCheck: UiCheck = {
       await content.locator('h2', { hasText: 'Changelog' }).waitFor({ state: 'visible', timeout: 30_000 });
       await content.locator('h1', { hasText: 'Factorio Library' }).waitFor({ state: 'visible', timeout: 10_000 });
       await content.locator('table.releases tr', { hasText: '2.1.0' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      // The thumbnail comes from the local portal's /assets/: it must load, not show as broken.
+      const thumb = content.locator('header img').first();
+      await thumb.waitFor({ state: 'visible', timeout: 10_000 });
+      // decode() settles once the image has loaded, and rejects when it is broken.
+      const width = await thumb.evaluate(async (img: HTMLImageElement) => {
+        await img.decode();
+        return img.naturalWidth;
+      });
+      if (width !== 144) throw new Error(`the thumbnail is ${width} pixels wide, not 144: ${await thumb.getAttribute('src')}`);
     } finally {
       await screenshot('details.png');
     }
