@@ -7,6 +7,7 @@
 import { decodeFullModEntry, decodeModEntry } from './decode';
 import { Emitter, type Subscription } from './emitter';
 import { PortalError, isPortalError } from './errors';
+import { decodeIndexSnapshot, encodeIndexSnapshot } from './indexFile';
 import { decodeModList, encodeModList } from './listFile';
 import { ModIndex } from './search';
 import type { CacheStorage } from './storage';
@@ -73,6 +74,8 @@ export interface FetchOptions {
 }
 
 export const LIST_FILE = 'mod-list.json';
+/** The search index's arrays for the list in LIST_FILE (optional: rebuilt when absent or stale). */
+export const INDEX_FILE = 'mod-index.bin';
 export const MODS_FILE = 'mods.json';
 export const FULL_FILE = 'full-mods.json';
 const FORMAT_VERSION = 1;
@@ -239,7 +242,7 @@ export class PortalCache {
         this.list = { index, fetchedAt, generation: this.generation };
         this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: index.size };
         this.log(`Mod list: ${index.size} mods fetched`);
-        this.persistList(mods, fetchedAt);
+        this.persistList(index, fetchedAt);
         return index;
       } catch (e) {
         const error = asPortalError(e);
@@ -272,8 +275,12 @@ export class PortalCache {
   private async readList(): Promise<void> {
     const epoch = this.epoch;
     let text: string | undefined;
+    let indexBytes: Uint8Array | undefined;
     try {
-      text = await this.storage.read(LIST_FILE);
+      [text, indexBytes] = await Promise.all([
+        this.storage.read(LIST_FILE),
+        this.storage.readBytes?.(INDEX_FILE).catch(() => undefined),
+      ]);
     } catch (e) {
       this.log(`Could not read the cached mod list: ${String(e)}`);
       return;
@@ -292,7 +299,8 @@ export class PortalCache {
     if (epoch !== this.epoch || (this.list !== undefined && this.list.fetchedAt >= fetchedAt)) return;
     let index: ModIndex;
     try {
-      index = new ModIndex(mods);
+      const snapshot = indexBytes && decodeIndexSnapshot(indexBytes, fetchedAt, mods.length);
+      index = new ModIndex(mods, snapshot);
     } catch (e) {
       this.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
       return;
@@ -302,8 +310,13 @@ export class PortalCache {
     this.emitter.fire();
   }
 
-  private persistList(mods: readonly ModEntry[], fetchedAt: number): void {
-    this.enqueueWrite(LIST_FILE, () => encodeModList(mods, fetchedAt));
+  /** The list in the index's order, so the saved index arrays fit it when read back. */
+  private persistList(index: ModIndex, fetchedAt: number): void {
+    this.enqueueWrite(LIST_FILE, () => encodeModList(index.all(), fetchedAt));
+    const writeBytes = this.storage.writeBytes?.bind(this.storage);
+    if (writeBytes) {
+      this.enqueueRaw(() => writeBytes(INDEX_FILE, encodeIndexSnapshot(index.snapshot(), fetchedAt)), `write ${INDEX_FILE}`);
+    }
   }
 
   // ---- per-mod data ----
@@ -468,7 +481,7 @@ export class PortalCache {
     this.persistTimer = undefined;
     this.dirty.mods = false;
     this.dirty.full = false;
-    for (const key of [LIST_FILE, MODS_FILE, FULL_FILE]) this.enqueueRaw(() => this.storage.delete(key), `delete ${key}`);
+    for (const key of [LIST_FILE, INDEX_FILE, MODS_FILE, FULL_FILE]) this.enqueueRaw(() => this.storage.delete(key), `delete ${key}`);
     this.emitter.fire();
     await this.writes;
   }

@@ -27,6 +27,8 @@ export type PostingKind = (typeof PostingKind)[keyof typeof PostingKind];
 const KINDS = 5;
 /** Per kind: one key per character class, then one per class pair. */
 const KEYS_PER_KIND = CLASSES + CLASSES * CLASSES;
+/** Number of posting lists; part of the saved index's identity. */
+export const SLOTS = KINDS * KEYS_PER_KIND;
 
 export function unigramKey(cls: number): number {
   return cls;
@@ -45,9 +47,14 @@ export function leadingKey(text: string): number {
 /** Ranks (ascending: most downloaded first) per kind and key, packed in one array. */
 export class Postings {
   constructor(
-    private readonly start: Int32Array,
+    readonly start: Int32Array,
     readonly ranks: Int32Array,
   ) {}
+
+  /** Whether arrays (read back from a file) have the shape this build of the code makes. */
+  static fits(start: Int32Array, ranks: Int32Array): boolean {
+    return start.length === SLOTS + 1 && start[0] === 0 && start[SLOTS] === ranks.length;
+  }
 
   from(kind: PostingKind, key: number): number {
     return this.start[kind * KEYS_PER_KIND + key]!;
@@ -69,7 +76,6 @@ export interface CharIndex {
   textMasks: Int32Array;
 }
 
-const SLOTS = KINDS * KEYS_PER_KIND;
 
 /**
  * Reads every name and title once: the slots each rank belongs to go to a scratch
@@ -179,6 +185,14 @@ function scanField(lower: string, original: string, startBase: number, wordBase:
   }
   state.used = used;
   return mask;
+}
+
+/** Whether entries are already most downloaded first (as `sortByDownloads` leaves them). */
+export function isSortedByDownloads(entries: readonly ModEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i]!.downloads_count > entries[i - 1]!.downloads_count) return false;
+  }
+  return true;
 }
 
 /**

@@ -10,7 +10,16 @@
 // - fuzzy (subsequence) matches come last, among mods whose character mask covers the
 //   query's.
 
-import { PostingKind, TextTable, buildCharIndex, leadingKey, pairKey, sortByDownloads, type Postings } from './postings';
+import {
+  PostingKind,
+  Postings,
+  TextTable,
+  buildCharIndex,
+  isSortedByDownloads,
+  leadingKey,
+  pairKey,
+  sortByDownloads,
+} from './postings';
 import * as text from './searchText';
 import type { MatchRange } from './searchText';
 import type { ModEntry } from './types';
@@ -76,6 +85,14 @@ class Collected {
   }
 }
 
+/** The computed part of an index, to save with the list and skip rebuilding it. */
+export interface IndexSnapshot {
+  postingStart: Int32Array;
+  postingRanks: Int32Array;
+  nameMasks: Int32Array;
+  textMasks: Int32Array;
+}
+
 export class ModIndex {
   /** Sorted by downloads, most first. A mod's position is its rank. */
   private readonly mods: readonly ModEntry[];
@@ -89,8 +106,18 @@ export class ModIndex {
   private readonly textMasks: Int32Array;
   private readonly postings: Postings;
 
-  constructor(entries: readonly ModEntry[]) {
-    const mods = sortByDownloads(entries);
+  /**
+   * `snapshot`, from `snapshot()` of an index over the same entries given in its `all()`
+   * order, spares the slowest part of the build; it is ignored when it cannot fit.
+   */
+  constructor(entries: readonly ModEntry[], snapshot?: IndexSnapshot) {
+    const usable =
+      snapshot !== undefined &&
+      snapshot.nameMasks.length === entries.length &&
+      snapshot.textMasks.length === entries.length &&
+      Postings.fits(snapshot.postingStart, snapshot.postingRanks) &&
+      isSortedByDownloads(entries);
+    const mods = usable ? entries.slice() : sortByDownloads(entries);
     this.mods = mods;
     const n = mods.length;
     this.lowerNames = new Array<string>(n);
@@ -102,11 +129,26 @@ export class ModIndex {
     }
     this.nameTable = new TextTable(this.lowerNames);
     this.titleTable = new TextTable(this.lowerTitles);
-    ({ postings: this.postings, nameMasks: this.nameMasks, textMasks: this.textMasks } = buildCharIndex(
-      mods,
-      this.lowerNames,
-      this.lowerTitles,
-    ));
+    if (usable) {
+      this.postings = new Postings(snapshot.postingStart, snapshot.postingRanks);
+      this.nameMasks = snapshot.nameMasks;
+      this.textMasks = snapshot.textMasks;
+    } else {
+      ({ postings: this.postings, nameMasks: this.nameMasks, textMasks: this.textMasks } = buildCharIndex(
+        mods,
+        this.lowerNames,
+        this.lowerTitles,
+      ));
+    }
+  }
+
+  snapshot(): IndexSnapshot {
+    return {
+      postingStart: this.postings.start,
+      postingRanks: this.postings.ranks,
+      nameMasks: this.nameMasks,
+      textMasks: this.textMasks,
+    };
   }
 
   get size(): number {

@@ -2,6 +2,7 @@
 // local portal (in a worker thread). It prints figures and targets; it never fails.
 // Add a measurement by appending a BenchSection to `sections`.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -166,9 +167,21 @@ const diskLoad: BenchSection = {
       { label: 'cold cache: load + index from disk (median of 5)', value: median(loads), unit: 'ms', target: '< 300' },
       { label: 'cold cache: load + index from disk (best of 5)', value: Math.min(...loads), unit: 'ms' },
       { label: 'cold cache: CPU time of a load (median of 5)', value: median(cpu), unit: 'ms' },
+      { label: 'first load in a fresh process (median of 3)', value: median(freshProcessLoads(dir, 3)), unit: 'ms' },
     ];
   },
 };
+
+/** Loads in new processes: nothing compiled yet, as when the editor starts. */
+function freshProcessLoads(dir: string, runs: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'cold-load.ts'), dir], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`cold-load.ts failed: ${child.stderr}`);
+    out.push((JSON.parse(child.stdout) as { ms: number }).ms);
+  }
+  return out;
+}
 
 const search: BenchSection = {
   name: 'search',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { FULL_FILE, LIST_FILE, MODS_FILE, PortalCache, type Clock, type PortalSource } from '../../src/portal/cache';
+import { FULL_FILE, INDEX_FILE, LIST_FILE, MODS_FILE, PortalCache, type Clock, type PortalSource } from '../../src/portal/cache';
 import { PortalError } from '../../src/portal/errors';
 import { decodeModList, encodeModList } from '../../src/portal/listFile';
 import { FileCacheStorage, MemoryCacheStorage, type CacheStorage } from '../../src/portal/storage';
@@ -193,7 +193,7 @@ test('a cold cache loads the list from disk without a request; atomic writes lea
   const first = setup(new FileCacheStorage(dir), clock);
   await first.cache.getIndex();
   await first.cache.flush();
-  assert.deepEqual(readdirSync(dir), [LIST_FILE]);
+  assert.deepEqual(readdirSync(dir).sort(), [INDEX_FILE, LIST_FILE].sort());
   const stored = decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8'));
   assert.equal(stored.fetchedAt, clock.now());
   assert.deepEqual(stored.mods, first.portal.list);
@@ -215,7 +215,8 @@ test('a corrupt, truncated or wrong-version list file is discarded with a log li
     'null',
     '{"version":1,"fetchedAt":5,"mods":[]}',
     good.replace('"count":1', '"count":2'),
-    good.replace('"name":["alpha"]', '"name":[7]'),
+    good.replace('"name":"alpha"', '"name":[7]'),
+    good.replace('"title":"ALPHA"', '"title":"A\\nB"'),
   ];
   for (const content of damaged) {
     const dir = tempDir(t);
@@ -394,7 +395,7 @@ test('clear forgets everything, on disk too', async (t) => {
   await cache.getIndex();
   await cache.fetchMods(['alpha']);
   await cache.flush();
-  assert.equal(readdirSync(dir).length, 2);
+  assert.deepEqual(readdirSync(dir).sort(), [INDEX_FILE, LIST_FILE, MODS_FILE].sort());
   await cache.clear();
   assert.deepEqual(readdirSync(dir), []);
   assert.equal(cache.peekIndex(), undefined);
@@ -451,4 +452,42 @@ test('FileCacheStorage: missing reads, atomic overwrites, deletes, key checks', 
   rmSync(dir, { recursive: true, force: true });
   await storage.write('again.json', '{}');
   assert.equal(await storage.read('again.json'), '{}');
+});
+
+test('the saved index is used when it fits the list, and ignored (rebuilt) when it does not', async (t) => {
+  const dir = tempDir(t);
+  const clock = new FakeClock();
+  const portal = new FakePortal();
+  portal.list = [mod('gamma-lib', 3), mod('alpha', 10), mod('beta-lib', 5)];
+  const first = setup(new FileCacheStorage(dir), clock, portal);
+  await first.cache.getIndex();
+  await first.cache.flush();
+  const goodIndex = readFileSync(path.join(dir, INDEX_FILE));
+  const expected = ['beta-lib', 'gamma-lib'];
+
+  for (const damage of [
+    (): void => undefined,
+    (): void => writeFileSync(path.join(dir, INDEX_FILE), goodIndex.subarray(0, 100)),
+    (): void => writeFileSync(path.join(dir, INDEX_FILE), Buffer.alloc(goodIndex.length, 0xff)),
+    (): void => rmSync(path.join(dir, INDEX_FILE)),
+  ]) {
+    damage();
+    const cold = setup(new FileCacheStorage(dir), clock);
+    const index = await cold.cache.getIndex();
+    assert.equal(cold.portal.calls.all, 0);
+    assert.deepEqual(index.search('lib', 5).map((h) => h.mod.name), expected);
+    assert.equal(index.get('alpha')?.downloads_count, 10);
+    writeFileSync(path.join(dir, INDEX_FILE), goodIndex);
+  }
+
+  // An index saved for another fetch of the list is not used for this one.
+  clock.advance(20 * MINUTE);
+  portal.list = [mod('delta-lib', 50), ...portal.list];
+  const second = setup(new FileCacheStorage(dir), clock, portal);
+  await second.cache.getIndex({ forceRefresh: true });
+  await second.cache.flush();
+  writeFileSync(path.join(dir, INDEX_FILE), goodIndex);
+  const cold = setup(new FileCacheStorage(dir), clock);
+  const index = await cold.cache.getIndex();
+  assert.deepEqual(index.search('lib', 5).map((h) => h.mod.name), ['delta-lib', 'beta-lib', 'gamma-lib']);
 });

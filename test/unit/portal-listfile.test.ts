@@ -76,6 +76,19 @@ test('every optional shape survives: no release, odd URLs and file names, flags,
   assert.deepEqual(roundTrip(mods), mods);
 });
 
+test('line breaks and empty strings are kept apart from the joins', () => {
+  const base = { owner: '', downloads_count: 1 };
+  const mods: ModEntry[] = [
+    { ...base, name: 'a', title: 'A', summary: 'two\nlines\r\n', thumbnail: '' },
+    { ...base, name: 'b', title: '', summary: '', last_highlighted_at: '2020-01-01' },
+    { ...base, name: 'c', title: 'C', summary: 'x' },
+  ];
+  assert.deepEqual(roundTrip(mods), mods);
+  assert.deepEqual(roundTrip([]), []);
+  const one: ModEntry[] = [{ ...base, name: 'solo', title: '', summary: '' }];
+  assert.deepEqual(roundTrip(one), one);
+});
+
 test('the columns are far smaller than entry objects', () => {
   const mods = decodeModListResponse(fixture('api_mods_2022.json')).results;
   assert.ok(encodeModList(mods, 1).length < JSON.stringify({ version: 1, fetchedAt: 1, mods }).length * 0.75);
