@@ -5,8 +5,9 @@ import { explorerCheck } from './explorer';
 import { hoverCheck } from './hover';
 import { problemsCheck } from './problems';
 import { searchCheck } from './search';
+import { signInCheck } from './signin';
 import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
 import { welcomeCheck } from './welcome';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, welcomeCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck];

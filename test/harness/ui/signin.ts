@@ -1,0 +1,83 @@
+// Sign In for Downloads… with the username and token typed in (the input boxes only a
+// real keyboard can fill), then Download Mod Release… from the palette into the mods
+// folder the workspace configures, answering each question with Enter.
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { DEFAULT_CREDENTIALS } from '../../portal-server/server';
+import { openWorkbenchWithFile } from '../workbench';
+import { QUICK_INPUT, quickRow, runFromPalette, typeIntoQuickPick } from './palette';
+import type { UiCheck } from './types';
+
+/** Waits for the quick input titled `title` (a string matches part of the title, a RegExp as written). */
+async function waitForTitle(page: Page, title: string | RegExp): Promise<void> {
+  await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+function toast(page: Page, text: string) {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+}
+
+export const signInCheck: UiCheck = {
+  name: 'Sign In with a typed username and token, then Download Mod Release… into the mods folder',
+  timeoutMs: 120_000,
+  async run({ page, baseUrl, workspaceDir, portalUrl, screenshot }) {
+    const mods = mkdtempSync(path.join(tmpdir(), 'fmp-ui-mods-'));
+    const settingsFile = path.join(workspaceDir, '.vscode', 'settings.json');
+    mkdirSync(path.dirname(settingsFile), { recursive: true });
+    writeFileSync(settingsFile, JSON.stringify({ 'factorioPortal.modsFolder': mods }, null, 2));
+    const { username, token } = DEFAULT_CREDENTIALS;
+    await openWorkbenchWithFile(page, baseUrl, workspaceDir, path.join(workspaceDir, 'my-mod', 'info.json'));
+    let signedIn = false;
+    try {
+      await runFromPalette(page, 'Factorio Portal: Sign In for Downloads…');
+      await waitForTitle(page, 'needs your Factorio username and token');
+      await quickRow(page, 'Enter username and token').click();
+
+      // Exact titles: the first pick's title also says "Factorio username".
+      await waitForTitle(page, /^Factorio username$/);
+      await page.locator(`${QUICK_INPUT} input`).fill(username);
+      await page.keyboard.press('Enter');
+      await waitForTitle(page, /^Factorio token$/);
+      // The token box masks what is typed.
+      const tokenBox = page.locator(`${QUICK_INPUT} input[type="password"]`);
+      await tokenBox.waitFor({ state: 'visible', timeout: 10_000 });
+      await tokenBox.fill(token);
+      await screenshot('signin-token.png');
+      await page.keyboard.press('Enter');
+      await toast(page, `will use the account "${username}"`).waitFor({ state: 'visible', timeout: 15_000 });
+      signedIn = true;
+
+      await runFromPalette(page, 'Factorio Portal: Download Mod Release…');
+      await typeIntoQuickPick(page, 'Download Mod Release: which mod?', 'factorio-lib');
+      await quickRow(page, 'Factorio Library').waitFor({ state: 'visible', timeout: 30_000 });
+      await page.keyboard.press('Enter');
+      await waitForTitle(page, 'Download factorio-lib: which release?');
+      await page.keyboard.press('Enter');
+      await waitForTitle(page, 'Save the release where?');
+      await quickRow(page, mods).waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await toast(page, 'Saved factorio-lib_').waitFor({ state: 'visible', timeout: 30_000 });
+      await toast(page, 'Downloading factorio-lib_').waitFor({ state: 'hidden', timeout: 10_000 });
+      await screenshot('download.png');
+
+      const files = readdirSync(mods);
+      if (files.length !== 1) throw new Error(`expected one file in the mods folder, found: ${files.join(', ') || 'none'}`);
+      const full = (await (await fetch(`${portalUrl}/api/mods/factorio-lib/full`)).json()) as { releases: Array<{ file_name: string; sha1: string }> };
+      const release = full.releases.find((r) => r.file_name === files[0]);
+      if (!release) throw new Error(`${files[0]} is no release of factorio-lib`);
+      const sha1 = createHash('sha1').update(readFileSync(path.join(mods, files[0]!))).digest('hex');
+      if (sha1 !== release.sha1) throw new Error(`${files[0]}: sha1 ${sha1}, expected ${release.sha1}`);
+    } finally {
+      if (signedIn) {
+        await page.keyboard.press('Escape').catch(() => undefined);
+        await runFromPalette(page, 'Factorio Portal: Sign Out').catch(() => undefined);
+        await toast(page, 'were removed from VS Code').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+      }
+      rmSync(settingsFile, { force: true });
+      rmSync(mods, { recursive: true, force: true });
+    }
+  },
+};
