@@ -57,6 +57,8 @@ function writeSettings(userDataDir: string, portalUrl: string): void {
   const settings = {
     'factorioPortal.portalUrl': portalUrl,
     'workbench.startupEditor': 'none',
+    // sample/ lives inside this repository: no prompt about opening the parent repository.
+    'git.openRepositoryInParentFolders': 'never',
     'security.workspace.trust.enabled': false,
     'telemetry.telemetryLevel': 'off',
     'extensions.autoUpdate': false,
@@ -141,6 +143,12 @@ async function main(): Promise<void> {
         .first()
         .waitFor({ timeout: 30_000 })
         .catch(() => log('the status bar never reported the mod list; taking the screenshot anyway'));
+      // Then the per-dependency data: the deprecated dependency of sample/info.json is struck through.
+      await page
+        .locator('.editor-instance .monaco-editor .squiggly-inline-deprecated')
+        .first()
+        .waitFor({ state: 'attached', timeout: 30_000 })
+        .catch(() => log('no portal-based diagnostic appeared; taking the screenshot anyway'));
       mkdirSync(path.dirname(options.screenshot), { recursive: true });
       await page.screenshot({ path: options.screenshot });
       log(`screenshot saved: ${options.screenshot}`);
