@@ -38,25 +38,32 @@ if (OUT) {
       const api = await extensionApi<{ listState(): { status: string; modCount?: number } }>();
       const list = (await (await fetch(`${process.env.FACTORIO_PORTAL_TEST_SERVER}/api/mods?page_size=500&sort=name`)).json()) as { results: { name: string }[] };
       const qs = queries(list.results.map((m) => m.name));
-      const editor = await openInfoJson(infoJson({ dependencies: qs }));
+      // A realistic file: a dozen dependencies, the last one being typed.
+      const editor = await openInfoJson(
+        infoJson({ dependencies: ['base >= 2.0.0', 'factorio-lib >= 1.4.2', '? quality', ...list.results.slice(0, 9).map((m) => `? ${m.name}`), ''] }),
+      );
       const doc = editor.document;
       const loadStart = performance.now();
       await waitFor(() => api.listState().status === 'ready' || undefined, { timeoutMs: 120_000, message: 'mod list loaded' });
       const loadMs = performance.now() - loadStart;
-      const positions: vscode.Position[] = [];
-      let from = 0;
-      const text = doc.getText();
-      for (const q of qs) {
-        const at = text.indexOf(`"${q}"`, from);
-        positions.push(doc.positionAt(at + 1 + q.length));
-        from = at + q.length + 2;
-      }
-      for (const p of positions.slice(0, 20)) await completionsAt(doc, p); // warm-up
+      const lastItem = () => {
+        const text = doc.getText();
+        const end = text.lastIndexOf('"\n  ]');
+        const start = text.lastIndexOf('"', end - 1) + 1;
+        return new vscode.Range(doc.positionAt(start), doc.positionAt(end));
+      };
+      const typeQuery = async (q: string): Promise<vscode.Position> => {
+        const range = lastItem();
+        await editor.edit((e) => e.replace(range, q));
+        return lastItem().end;
+      };
+      for (const q of qs.slice(0, 20)) await completionsAt(doc, await typeQuery(q)); // warm-up
       const times: number[] = [];
       let items = 0;
-      for (const p of positions) {
+      for (const q of qs) {
+        const position = await typeQuery(q);
         const start = performance.now();
-        items += (await completionsAt(doc, p)).length;
+        items += (await completionsAt(doc, position)).length;
         times.push(performance.now() - start);
       }
       const figures = [
