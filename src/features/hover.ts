@@ -7,24 +7,12 @@ import { compareVersions, parseVersion, satisfies, sortVersionsDesc } from '../m
 import type { FullModEntry, ModEntry, Release } from '../portal/types';
 import type { DependencyData } from './dependencyData';
 import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from './documents';
+import { safeHomepageUrl, safeLinkUrl } from './lookups/markdown';
 import type { PortalService } from './portalService';
 
 const FULL_INFO_BUDGET_MS = 3000;
 const MAX_CHANGELOG_ENTRIES = 5;
 const MAX_CHANGELOG_CHARS = 1500;
-
-/** Only web links from portal data; anything else (command:, file:, javascript:) is dropped. */
-export function safeWebUrl(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  const text = raw.trim();
-  const candidate = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : /^[\w-]+(\.[\w-]+)+(\/|$)/.test(text) ? `https://${text}` : '';
-  try {
-    const url = new URL(candidate);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Portal text goes in through appendText (Markdown syntax and theme icons escaped);
@@ -151,12 +139,12 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
     }
     md.appendMarkdown('\n');
 
+    const source = full?.source_url ?? (full?.github_path ? `https://github.com/${full.github_path}` : undefined);
     const links = [
-      [vscode.l10n.t('Mod Portal'), this.portal.modPageUrl(mod.name)],
-      [vscode.l10n.t('Source'), full?.source_url ?? (full?.github_path ? `https://github.com/${full.github_path}` : undefined)],
-      [vscode.l10n.t('Homepage'), full?.homepage],
-    ].flatMap(([label, url]) => {
-      const safe = safeWebUrl(url);
+      [vscode.l10n.t('Mod Portal'), safeLinkUrl(this.portal.modPageUrl(mod.name))],
+      [vscode.l10n.t('Source'), source ? safeLinkUrl(source) : undefined],
+      [vscode.l10n.t('Homepage'), full?.homepage ? safeHomepageUrl(full.homepage) : undefined],
+    ].flatMap(([label, safe]) => {
       // Parentheses and spaces would end the Markdown link early.
       return safe ? [`[${label}](${safe.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`] : [];
     });

@@ -1,11 +1,5 @@
 import * as vscode from 'vscode';
-
-/** Removes anything that looks like a portal token before it reaches the log. */
-export function redactSecrets(message: string): string {
-  return message
-    .replace(/([?&]token=)[^&\s"']+/gi, '$1***')
-    .replace(/("?(?:service-token|token)"?\s*[:=]\s*"?)[^"\s,&}]+/gi, '$1***');
-}
+import { redactSecrets } from '../portal/errors';
 
 /** The extension's log, shown by the Show Log command. */
 export class Logger implements vscode.Disposable {

@@ -14,8 +14,8 @@ import {
 } from 'jsonc-parser';
 import { parseDependency, ParsedDependency } from './dependency';
 
-export { completionContextAt } from './completion-context';
-export type { CompletionContext, DependencyCompletionContext } from './completion-context';
+export { completionContextAt } from './completionContext';
+export type { CompletionContext, DependencyCompletionContext } from './completionContext';
 
 export interface Range {
   start: number;

@@ -33,9 +33,14 @@ export function isPortalError(e: unknown): e is PortalError {
   return e instanceof PortalError;
 }
 
-/** Replaces the value of every `token=` (and `password=`) query parameter with `***`. */
+/**
+ * Replaces secrets with `***`: the value of every `token=` (and `password=`) query
+ * parameter, and `service-token`/`token` values as player-data.json writes them.
+ */
 export function redactSecrets(text: string): string {
-  return text.replace(/([?&;](?:token|password)=)[^&#\s"']*/gi, '$1***');
+  return text
+    .replace(/([?&;](?:token|password)=)[^&#\s"']*/gi, '$1***')
+    .replace(/("(?:service-token|token|password)"\s*:\s*")[^"]*/gi, '$1***');
 }
 
 /** The path and query of a URL, redacted, for messages; the whole string if it is not a URL. */

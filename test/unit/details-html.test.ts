@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { contentSecurityPolicy, renderDetailsPage, thumbnailUrl } from '../../src/features/lookups/detailsHtml';
-import { renderInline, renderMarkdown, safeLinkUrl } from '../../src/features/lookups/markdown';
+import { renderInline, renderMarkdown, safeHomepageUrl, safeLinkUrl } from '../../src/features/lookups/markdown';
 import type { FullModEntry } from '../../src/portal/types';
 
 describe('renderMarkdown', () => {
@@ -27,6 +27,14 @@ describe('renderMarkdown', () => {
     assert.match(renderInline('see https://example.org/x.'), /<a href="https:\/\/example.org\/x">https:\/\/example.org\/x<\/a>\./);
     assert.equal(safeLinkUrl(' HTTPS://Example.org '), 'https://example.org/');
     assert.equal(safeLinkUrl('file:///etc/passwd'), undefined);
+  });
+
+  test('a homepage may be a bare host, but nothing else gets through', () => {
+    assert.equal(safeHomepageUrl('example.org/my-mod'), 'https://example.org/my-mod');
+    assert.equal(safeHomepageUrl('http://example.org'), 'http://example.org/');
+    assert.equal(safeHomepageUrl('command:workbench.action.quit'), undefined);
+    assert.equal(safeHomepageUrl('javascript:alert(1)'), undefined);
+    assert.equal(safeHomepageUrl('see my discord'), undefined);
   });
 
   test('snake_case names are not emphasis', () => {

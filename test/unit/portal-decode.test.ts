@@ -185,5 +185,6 @@ test('PortalError never holds a token', () => {
   assert.doesNotMatch(e.url, /s3cret/);
   assert.match(e.url, /token=\*\*\*&x=1/);
   assert.equal(redactSecrets('a?token=abc'), 'a?token=***');
+  assert.equal(redactSecrets('{"service-username": "me", "service-token": "abc123"}'), '{"service-username": "me", "service-token": "***"}');
   assert.equal(new PortalError('http', 'm', 'https://h/p?token=zz').url, 'https://h/p?token=***');
 });

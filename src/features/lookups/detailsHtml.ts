@@ -5,7 +5,7 @@
 
 import { compareVersionStrings } from '../../model/version';
 import type { FullModEntry, ModEntry, Release } from '../../portal/types';
-import { escapeHtml, renderMarkdown, safeLinkUrl } from './markdown';
+import { escapeHtml, renderMarkdown, safeHomepageUrl, safeLinkUrl } from './markdown';
 
 export interface DetailsPageOptions {
   /** The portal's base URL, e.g. https://mods.factorio.com. */
@@ -128,7 +128,7 @@ export function renderDetailsPage(mod: ModEntry | FullModEntry, options: Details
   const facts: string[] = [];
   const links = [
     link(pageUrl, 'Mod Portal page'),
-    link(full.homepage ? safeLinkUrl(full.homepage) : undefined, 'Homepage'),
+    link(full.homepage ? safeHomepageUrl(full.homepage) : undefined, 'Homepage'),
     link(full.source_url ? safeLinkUrl(full.source_url) : undefined, 'Source'),
     link(full.github_path ? safeLinkUrl(`https://github.com/${full.github_path}`) : undefined, 'GitHub'),
   ].filter((l) => l !== '');

@@ -19,6 +19,12 @@ export function safeLinkUrl(raw: string, schemes: readonly string[] = ['http:', 
   }
 }
 
+/** A homepage as mod authors write it: a URL, or a bare host such as `example.org/mod`. */
+export function safeHomepageUrl(raw: string): string | undefined {
+  const text = raw.trim();
+  return safeLinkUrl(text) ?? (/^[\w-]+(\.[\w-]+)+(\/\S*)?$/.test(text) ? safeLinkUrl(`https://${text}`) : undefined);
+}
+
 function findClosing(text: string, from: number, marker: string): number {
   const at = text.indexOf(marker, from);
   return at > from ? at : -1;
