@@ -8,6 +8,7 @@ import { DependencyDiagnostics } from './features/diagnostics';
 import { isInfoJson } from './features/documents';
 import { registerExplorer, type ExplorerApi } from './features/explorer';
 import { registerHover } from './features/hover';
+import { ListDownloadProgress } from './features/listProgress';
 import { Logger } from './features/logger';
 import { PortalService } from './features/portalService';
 import { PortalStatus } from './features/status';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     config,
     portal,
     status,
+    new ListDownloadProgress(portal),
     data,
     diagnostics,
     registerCompletion(data, config),

@@ -39,8 +39,9 @@ async function updateAllDependencies({ data, diagnostics }: CommandServices): Pr
 
 async function refresh({ data, status }: CommandServices): Promise<void> {
   status.resetBackoff();
+  // A first download of the list shows its own cancellable notification (listProgress.ts).
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Refreshing Mod Portal data…'), cancellable: false },
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Refreshing Mod Portal data…') },
     () => data.refresh(),
   );
 }

@@ -79,6 +79,11 @@ export class DependencyData implements vscode.Disposable {
     await this.index({ forceRefresh: true });
   }
 
+  /** Stops a mod list download under way (the user cancelled it). */
+  cancelListDownload(): void {
+    this.portal.cache.cancelListDownload();
+  }
+
   /** "Did you mean" names, when the full list is at hand. */
   suggest(name: string): string[] {
     const index = this.portal.cache.peekIndex();

@@ -146,6 +146,8 @@ export class PortalCache {
   private readonly maxStoredFullMods: number;
   private readonly emitter: Emitter;
   private readonly lifetime = new AbortController();
+  /** Aborts the list download under way. */
+  private listDownload: AbortController | undefined;
 
   /** Bumped by invalidate(): anything held from an older generation is stale. */
   private generation = 0;
@@ -222,6 +224,14 @@ export class PortalCache {
     return unlessAborted(this.refreshList(onProgress), signal);
   }
 
+  /**
+   * Stops the mod list download under way, if any (the user cancelled it). Data held
+   * before stays; with none, the state goes back to empty rather than to an error.
+   */
+  cancelListDownload(): void {
+    this.listDownload?.abort();
+  }
+
   private refreshListInBackground(): void {
     if (this.listRefresh !== undefined) return;
     // The failure is already in listState and the log.
@@ -232,9 +242,13 @@ export class PortalCache {
   private refreshList(onProgress?: (message: string) => void): Promise<ModIndex> {
     if (this.listRefresh !== undefined) return this.listRefresh;
     const epoch = this.epoch;
+    const download = new AbortController();
+    const stop = () => download.abort();
+    this.lifetime.signal.addEventListener('abort', stop, { once: true });
+    this.listDownload = download;
     const run = async (): Promise<ModIndex> => {
       try {
-        const mods = await this.client.getAllMods({ signal: this.lifetime.signal });
+        const mods = await this.client.getAllMods({ signal: download.signal });
         onProgress?.('Indexing the mod list');
         const index = new ModIndex(mods);
         if (epoch !== this.epoch) return index;
@@ -247,15 +261,24 @@ export class PortalCache {
       } catch (e) {
         const error = asPortalError(e);
         if (epoch === this.epoch) {
-          this.error = error;
           const held = this.list;
-          this.state = held
-            ? { status: 'ready', fetchedAt: held.fetchedAt, refreshing: false, error, modCount: held.index.size }
-            : { status: 'error', refreshing: false, error };
-          this.log(`Mod list refresh failed: ${error.message}`);
+          if (error.kind === 'cancelled') {
+            this.state = held
+              ? { status: 'ready', fetchedAt: held.fetchedAt, refreshing: false, modCount: held.index.size }
+              : { status: 'empty', refreshing: false };
+            this.log('Mod list download cancelled');
+          } else {
+            this.error = error;
+            this.state = held
+              ? { status: 'ready', fetchedAt: held.fetchedAt, refreshing: false, error, modCount: held.index.size }
+              : { status: 'error', refreshing: false, error };
+            this.log(`Mod list refresh failed: ${error.message}`);
+          }
         }
         throw error;
       } finally {
+        this.lifetime.signal.removeEventListener('abort', stop);
+        if (this.listDownload === download) this.listDownload = undefined;
         this.listRefresh = undefined;
         this.emitter.fire();
       }

@@ -363,23 +363,33 @@ export class PortalClient {
     return { 'User-Agent': this.userAgent, Accept: 'application/json' };
   }
 
-  /** One attempt, headers and body, under its own timeout. Throws network/timeout/cancelled. */
+  /**
+   * One attempt, headers and body. The timeout is for silence, not for the whole
+   * transfer: it restarts with every chunk, so a slow line can still download the
+   * full mod list while a portal that stops answering is given up on.
+   */
   private async fetchText(url: string, timeoutMs: number, outer: AbortSignal): Promise<RawResponse> {
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
+    };
+    arm();
     const onOuterAbort = (): void => controller.abort();
     outer.addEventListener('abort', onOuterAbort, { once: true });
     if (outer.aborted) controller.abort();
     try {
       const response = await this.fetchFn(url, { headers: this.headers(), signal: controller.signal });
+      arm();
       let text = '';
       let truncated = false;
       try {
-        text = await response.text();
+        text = await readBody(response, arm);
       } catch (e) {
         if (controller.signal.aborted) throw e;
         truncated = true;
@@ -553,6 +563,22 @@ function formatSeconds(ms: number): string {
  * Splits names (deduplicated, order kept) into namelist batches of at most
  * NAMELIST_BATCH_SIZE names and NAMELIST_MAX_CHARS encoded characters.
  */
+/** The body as text, calling `onChunk` as data arrives. */
+async function readBody(response: Response, onChunk: () => void): Promise<string> {
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    onChunk();
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
 export function namelistBatches(names: readonly string[]): string[][] {
   const batches: string[][] = [];
   let batch: string[] = [];

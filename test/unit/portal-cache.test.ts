@@ -491,3 +491,30 @@ test('the saved index is used when it fits the list, and ignored (rebuilt) when 
   const index = await cold.cache.getIndex();
   assert.deepEqual(index.search('lib', 5).map((h) => h.mod.name), ['delta-lib', 'beta-lib', 'gamma-lib']);
 });
+
+test('cancelling the list download aborts its request; with nothing held the state is empty, not an error', async () => {
+  let seen: AbortSignal | undefined;
+  const source: PortalSource = {
+    getAllMods: (options) =>
+      new Promise<ModEntry[]>((_, reject) => {
+        seen = options?.signal;
+        seen?.addEventListener('abort', () => reject(new PortalError('cancelled', 'cancelled', 'https://portal/api/mods')));
+      }),
+    getModsByName: async () => new Map(),
+    getFullMod: async () => {
+      throw new Error('not used');
+    },
+  };
+  const cache = new PortalCache({ client: source, storage: new MemoryCacheStorage() });
+  const loading = cache.getIndex();
+  for (let i = 0; i < 100 && !seen; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(seen, 'the download started with a signal');
+  assert.equal(cache.listState.status, 'loading');
+  cache.cancelListDownload();
+  await assert.rejects(loading, (e: unknown) => e instanceof PortalError && e.kind === 'cancelled');
+  assert.equal(seen.aborted, true);
+  assert.equal(cache.listState.status, 'empty');
+  assert.equal(cache.listState.error, undefined);
+  assert.equal(cache.lastError, undefined);
+  cache.dispose();
+});
