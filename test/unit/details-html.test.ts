@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { contentSecurityPolicy, renderDetailsPage, thumbnailUrl } from '../../src/features/lookups/detailsHtml';
+import { contentSecurityPolicy, imageUrl, renderDetailsPage, thumbnailUrl } from '../../src/features/lookups/detailsHtml';
 import { renderInline, renderMarkdown, safeHomepageUrl, safeLinkUrl } from '../../src/features/lookups/markdown';
 import type { FullModEntry } from '../../src/portal/types';
 
@@ -98,6 +98,14 @@ describe('renderDetailsPage', () => {
     assert.equal(thumbnailUrl({}, 'https://mods.factorio.com'), undefined);
     assert.equal(contentSecurityPolicy('https://mods.factorio.com', 'n'), "default-src 'none'; img-src https: https://mods.factorio.com; style-src 'nonce-n'; form-action 'none'");
     assert.equal(thumbnailUrl({ thumbnail: '/assets/x.thumb.png' }, 'https://mods.factorio.com/'), 'https://assets-mod.factorio.com/assets/x.thumb.png');
+  });
+
+  test('gallery images: https from the real portal; another portal serves the asset paths itself', () => {
+    const official = 'https://assets-mod.factorio.com/assets/abc.png';
+    assert.equal(imageUrl(official, 'https://mods.factorio.com'), official);
+    assert.equal(imageUrl(official, 'http://127.0.0.1:8123/'), 'http://127.0.0.1:8123/assets/abc.png');
+    assert.equal(imageUrl('http://elsewhere.example/x.png', 'https://mods.factorio.com'), undefined);
+    assert.equal(imageUrl('javascript:alert(1)', 'http://127.0.0.1:8123'), undefined);
   });
 
   test('another portal (a mirror, the local test portal) serves its own assets, and the policy lets them in', () => {

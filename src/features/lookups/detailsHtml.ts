@@ -42,6 +42,16 @@ export function thumbnailUrl(mod: Pick<ModEntry, 'thumbnail'>, portalUrl: string
   return safeLinkUrl(base + thumb);
 }
 
+/**
+ * A gallery image's URL. The portal gives absolute URLs on its asset host; another
+ * portal (a local one, a mirror) serves the same paths itself, as it does thumbnails.
+ */
+export function imageUrl(raw: string, portalUrl: string): string | undefined {
+  const portal = portalUrl.replace(/\/+$/, '');
+  if (portal !== OFFICIAL_PORTAL && raw.startsWith(`${OFFICIAL_ASSETS}/`)) return safeLinkUrl(portal + raw.slice(OFFICIAL_ASSETS.length));
+  return safeLinkUrl(raw, ['https:']);
+}
+
 function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
@@ -146,8 +156,8 @@ export function renderDetailsPage(mod: ModEntry | FullModEntry, options: Details
   if (full.description) parts.push(`<h2>Description</h2><div class="description">${renderMarkdown(full.description)}</div>`);
 
   const gallery = (full.images ?? []).flatMap((img) => {
-    const src = img.thumbnail ? safeLinkUrl(img.thumbnail, ['https:']) : undefined;
-    const href = img.url ? safeLinkUrl(img.url) : undefined;
+    const src = img.thumbnail ? imageUrl(img.thumbnail, portal) : undefined;
+    const href = img.url ? imageUrl(img.url, portal) : undefined;
     if (!src) return [];
     return [href ? `<a href="${escapeHtml(href)}"><img src="${escapeHtml(src)}" alt=""></a>` : `<img src="${escapeHtml(src)}" alt="">`];
   });
