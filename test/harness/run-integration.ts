@@ -16,6 +16,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { TestResult, RunSummary } from '../integration/framework';
 import { startPortalServer } from '../portal-server/server';
 import { ensureCodeServer, installVsix, startCodeServer, type RunningCodeServer } from './code-server';
+import { ensureSystemPackages } from './system';
 import { packageExtension } from './package';
 import { Cleanup, log, makeTempDir, removeDir, REPO_ROOT, run, showBuildWarnings } from './proc';
 import { UI_CHECKS } from './ui';
@@ -160,6 +161,7 @@ function recordSuite(tally: Tally, resultsFile: string, exitCode: number | undef
 // ---- code-server ------------------------------------------------------------------
 
 async function runWithCodeServer(tally: Tally, cleanup: Cleanup): Promise<void> {
+  await ensureSystemPackages({ browser: true });
   const { entry } = await ensureCodeServer();
   const prepared = await prepare(cleanup);
 

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { SAMPLE_DATASET_PATH, loadDataset } from '../portal-server/dataset';
 import { startPortalServer } from '../portal-server/server';
 import { ensureCodeServer, startCodeServer } from './code-server';
+import { ensureSystemPackages } from './system';
 import { Cleanup, killGroup, log, makeTempDir, removeDir, REPO_ROOT, run, showBuildWarnings, spawnGroup } from './proc';
 import { launchChromium, openWorkbenchWithFile, remoteUri, workbenchUrl, type Payload } from './workbench';
 
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
       return;
     }
 
+    await ensureSystemPackages({ browser: options.screenshot !== undefined });
     const { entry } = await ensureCodeServer();
     const server = await startCodeServer({ entry, userDataDir, extensionsDir, port: options.port, folder: SAMPLE_DIR });
     cleanup.add('stop code-server', () => server.stop());
