@@ -369,20 +369,8 @@ export class PortalClient {
    * full mod list while a portal that stops answering is given up on.
    */
   private async fetchText(url: string, timeoutMs: number, outer: AbortSignal): Promise<RawResponse> {
-    const controller = new AbortController();
-    let timedOut = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
-    };
-    arm();
-    const onOuterAbort = (): void => controller.abort();
-    outer.addEventListener('abort', onOuterAbort, { once: true });
-    if (outer.aborted) controller.abort();
+    const attempt = new Attempt(timeoutMs, outer);
+    const { controller, arm } = attempt;
     try {
       const response = await this.fetchFn(url, { headers: this.headers(), signal: controller.signal });
       arm();
@@ -397,15 +385,14 @@ export class PortalClient {
       return { status: response.status, headers: response.headers, text, truncated };
     } catch (e) {
       if (outer.aborted) throw cancelledError(url);
-      if (timedOut) {
+      if (attempt.timedOut) {
         throw new PortalError('timeout', `The Mod Portal did not answer within ${formatSeconds(timeoutMs)} for ${displayUrl(url)}`, {
           url,
         });
       }
       throw networkError(url, e);
     } finally {
-      clearTimeout(timer);
-      outer.removeEventListener('abort', onOuterAbort);
+      attempt.dispose();
     }
   }
 
@@ -455,21 +442,9 @@ export class PortalClient {
     outer: AbortSignal,
     onProgress?: (received: number, total?: number) => void,
   ): Promise<Outcome<Uint8Array>> {
-    const controller = new AbortController();
-    let timedOut = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     // An idle timeout: a large zip on a slow line may take long, but must keep moving.
-    const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, this.timeoutMs);
-    };
-    const onOuterAbort = (): void => controller.abort();
-    outer.addEventListener('abort', onOuterAbort, { once: true });
-    if (outer.aborted) controller.abort();
-    arm();
+    const attempt = new Attempt(this.timeoutMs, outer);
+    const { controller, arm } = attempt;
     try {
       const response = await this.fetchFn(url, {
         headers: { 'User-Agent': this.userAgent },
@@ -527,13 +502,12 @@ export class PortalClient {
       return { ok: true, value: bytes };
     } catch (e) {
       if (outer.aborted) throw cancelledError(url);
-      if (timedOut) {
+      if (attempt.timedOut) {
         throw new PortalError('timeout', `The download stalled for ${formatSeconds(this.timeoutMs)} (${displayUrl(url)})`, { url });
       }
       throw networkError(url, e);
     } finally {
-      clearTimeout(timer);
-      outer.removeEventListener('abort', onOuterAbort);
+      attempt.dispose();
     }
   }
 }
@@ -563,6 +537,39 @@ function formatSeconds(ms: number): string {
  * Splits names (deduplicated, order kept) into namelist batches of at most
  * NAMELIST_BATCH_SIZE names and NAMELIST_MAX_CHARS encoded characters.
  */
+/**
+ * One request attempt's abort controller: aborted by the caller's signal, or by
+ * `timeoutMs` of silence (`arm` restarts the clock whenever data arrives).
+ */
+class Attempt {
+  readonly controller = new AbortController();
+  timedOut = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onOuterAbort = (): void => this.controller.abort();
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly outer: AbortSignal,
+  ) {
+    outer.addEventListener('abort', this.onOuterAbort, { once: true });
+    if (outer.aborted) this.controller.abort();
+    this.arm();
+  }
+
+  readonly arm = (): void => {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, this.timeoutMs);
+  };
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.outer.removeEventListener('abort', this.onOuterAbort);
+  }
+}
+
 /** The body as text, calling `onChunk` as data arrives. */
 async function readBody(response: Response, onChunk: () => void): Promise<string> {
   if (!response.body) return response.text();
