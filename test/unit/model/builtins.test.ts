@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BUILTIN_MODS,
+  builtinAvailableIn,
+  builtinMod,
+  builtinModsFor,
+  builtinVersionRange,
+  isBuiltinMod,
+  KNOWN_FACTORIO_VERSIONS,
+  LATEST_FACTORIO_VERSION,
+} from '../../../src/model/builtins';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'info-json');
+
+test('built-in names', () => {
+  for (const name of ['core', 'base', 'quality', 'elevated-rails', 'space-age', 'recycler']) assert.ok(isBuiltinMod(name), name);
+  for (const name of ['flib', 'Base', 'space_age', '']) assert.equal(isBuiltinMod(name), false, name);
+});
+
+test('availability follows the Factorio version', () => {
+  assert.deepEqual(builtinModsFor('0.18').map((m) => m.name), ['core', 'base']);
+  assert.deepEqual(builtinModsFor('1.1').map((m) => m.name), ['core', 'base']);
+  assert.deepEqual(builtinModsFor('2.0').map((m) => m.name).sort(), ['base', 'core', 'elevated-rails', 'quality', 'space-age']);
+  assert.deepEqual(builtinModsFor('2.1').map((m) => m.name).sort(), ['base', 'core', 'elevated-rails', 'quality', 'recycler', 'space-age']);
+  assert.equal(builtinAvailableIn('space-age', '1.1'), false);
+  assert.equal(builtinAvailableIn('space-age', '2.0'), true);
+  assert.equal(builtinAvailableIn('recycler', '2.0'), false);
+  assert.equal(builtinAvailableIn('recycler', '2.1'), true);
+  assert.equal(builtinAvailableIn('flib', '2.0'), undefined);
+  assert.equal(builtinAvailableIn('base', 'junk'), undefined);
+  assert.deepEqual(builtinModsFor('junk'), []);
+});
+
+test('built-in versions follow the game', () => {
+  assert.deepEqual(builtinVersionRange('base', '2.0'), {
+    min: { major: 2, minor: 0, patch: 0 },
+    max: { major: 2, minor: 0, patch: 65535 },
+  });
+  // A 0.18 mod also runs in 1.0.
+  assert.deepEqual(builtinVersionRange('base', '0.18')?.max, { major: 1, minor: 0, patch: 65535 });
+  assert.equal(builtinVersionRange('space-age', '1.1'), undefined);
+  assert.equal(builtinVersionRange('flib', '2.0'), undefined);
+});
+
+test('titles and dependencies match the game files', () => {
+  for (const file of ['space-age-2.0.66.info.json', 'space-age-2.1.12.info.json', 'quality-2.1.12.info.json', 'base-2.0.66.info.json']) {
+    const info = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { name: string; title: string; dependencies: string[] };
+    const mod = builtinMod(info.name)!;
+    assert.equal(mod.title, info.title, file);
+    const fv = file.includes('2.1.') ? '2.1' : '2.0';
+    assert.deepEqual(mod.dependencies[fv], info.dependencies, file);
+  }
+  assert.ok(BUILTIN_MODS.every((m) => m.description.length > 0));
+});
+
+test('known Factorio versions run from 0.12 to the latest', () => {
+  assert.equal(KNOWN_FACTORIO_VERSIONS[0], '0.12');
+  assert.equal(KNOWN_FACTORIO_VERSIONS[KNOWN_FACTORIO_VERSIONS.length - 1], LATEST_FACTORIO_VERSION);
+  assert.equal(LATEST_FACTORIO_VERSION, '2.1');
+});

@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { decodeModListResponse } from '../../../src/portal/decode';
+import { decodeModList, encodeModList } from '../../../src/portal/listFile';
+import type { ModEntry } from '../../../src/portal/types';
+
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'portal', name), 'utf8')) as unknown;
+
+function roundTrip(mods: ModEntry[]): ModEntry[] {
+  const text = encodeModList(mods, 1234);
+  const back = decodeModList(text);
+  assert.equal(back.fetchedAt, 1234);
+  return back.mods;
+}
+
+test('real list pages survive the round trip exactly', () => {
+  for (const file of ['api_mods_2022.json', 'list_page_size2_sort_updated_at.json']) {
+    const mods = decodeModListResponse(fixture(file)).results;
+    assert.deepEqual(roundTrip(mods), mods);
+  }
+});
+
+test('every optional shape survives: no release, odd URLs and file names, flags, dependencies', () => {
+  const mods: ModEntry[] = [
+    { name: 'bare', title: 'Bare', owner: '', summary: '', downloads_count: 0 },
+    {
+      name: 'full',
+      title: 'Full',
+      owner: 'o',
+      summary: 's',
+      downloads_count: 5,
+      category: 'content',
+      score: -1.5,
+      thumbnail: '/assets/.thumb.png',
+      last_highlighted_at: '2024-01-02',
+      latest_release: {
+        download_url: '/download/full/abc',
+        file_name: 'full_1.0.0.zip',
+        info_json: { factorio_version: '2.0', dependencies: ['base >= 2.0'] },
+        released_at: '2025-01-01T00:00:00.000000Z',
+        version: '1.0.0',
+        sha1: 'ff',
+        feature_flags: ['space-travel'],
+      },
+    },
+    {
+      name: 'odd',
+      title: 'Odd',
+      owner: 'o',
+      summary: 's',
+      downloads_count: 1,
+      category: 'content',
+      latest_release: {
+        download_url: '/elsewhere/odd.zip',
+        file_name: 'renamed.zip',
+        info_json: { factorio_version: '1.1' },
+        released_at: '',
+        version: '0.0.1',
+        sha1: '',
+      },
+    },
+    {
+      name: 'with-releases',
+      title: 'R',
+      owner: 'o',
+      summary: 's',
+      downloads_count: 1,
+      releases: [
+        { download_url: '/download/r/1', file_name: 'r_1.0.0.zip', info_json: { factorio_version: '2.0' }, released_at: 'x', version: '1.0.0', sha1: 'a' },
+      ],
+    },
+  ];
+  assert.deepEqual(roundTrip(mods), mods);
+});
+
+test('line breaks and empty strings are kept apart from the joins', () => {
+  const base = { owner: '', downloads_count: 1 };
+  const mods: ModEntry[] = [
+    { ...base, name: 'a', title: 'A', summary: 'two\nlines\r\n', thumbnail: '' },
+    { ...base, name: 'b', title: '', summary: '', last_highlighted_at: '2020-01-01' },
+    { ...base, name: 'c', title: 'C', summary: 'x' },
+  ];
+  assert.deepEqual(roundTrip(mods), mods);
+  assert.deepEqual(roundTrip([]), []);
+  const one: ModEntry[] = [{ ...base, name: 'solo', title: '', summary: '' }];
+  assert.deepEqual(roundTrip(one), one);
+});
+
+test('the columns are far smaller than entry objects', () => {
+  const mods = decodeModListResponse(fixture('api_mods_2022.json')).results;
+  assert.ok(encodeModList(mods, 1).length < JSON.stringify({ version: 1, fetchedAt: 1, mods }).length * 0.75);
+});
+
+test('damaged files are rejected with a reason', () => {
+  const good = encodeModList([{ name: 'a', title: 'A', owner: '', summary: '', downloads_count: 1 }], 1);
+  assert.throws(() => decodeModList('[]'), /format version/);
+  assert.throws(() => decodeModList(good.replace('"version":2', '"version":1')), /format version 1/);
+  assert.throws(() => decodeModList(good.replace('"count":1', '"count":3')), /does not hold 3 values/);
+  assert.throws(() => decodeModList(good.replace('"downloads":[1]', '"downloads":["x"]')), /entry 0 has the wrong shape/);
+  assert.throws(() => decodeModList(good.slice(0, 40)), SyntaxError);
+  assert.throws(() => decodeModList(good.replace('"extra":{}', '"extra":{"0":{"name":"a"}}')), /extra entry 0 has the wrong shape/);
+  assert.throws(() => decodeModList(good.replace('"extra":{}', '"extra":{"5":{"name":"a","title":"A","downloads_count":1}}')), /extra entry 5/);
+});
