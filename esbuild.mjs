@@ -27,6 +27,8 @@ if (!production) {
     ...common,
     entryPoints: ['test/integration/index.ts'],
     outfile: 'dist/test/integration.js',
+    // mocha's parallel mode (worker processes) is never used inside the extension host.
+    external: ['vscode', './nodejs/parallel-buffered-runner'],
   });
 }
 

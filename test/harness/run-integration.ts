@@ -13,7 +13,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { TestResult, RunSummary } from '../integration/framework';
+import type { TestResult, RunSummary } from '../integration/reporter';
 import { startPortalServer } from '../portal-server/server';
 import { ensureCodeServer, installVsix, startCodeServer, type RunningCodeServer } from './code-server';
 import { ensureSystemPackages } from './system';

@@ -1,14 +1,28 @@
 // Integration-test entry (the contract @vscode/test-electron uses: the runner loads this
-// bundle in the extension host and awaits run()). Every suite file is imported here:
+// bundle in the extension host and awaits run()). Every suite file is required in `load`:
 // adding a suite is one line; the harness fails the run if a *.test.ts is missing below.
-import { runRegistered } from './framework';
-import './activation.test';
-import './infojson.test';
-import './bench.test';
-import './explorer.test';
-import './lookups.test';
-import './download.test';
+import { runSuites } from './reporter';
+
+function load(): void {
+  // require, not import: the files declare their suites when evaluated, which must
+  // happen after mocha has put its TDD functions in place.
+  require('./activation.test');
+  require('./infojson.test');
+  require('./bench.test');
+  require('./explorer.test');
+  require('./lookups.test');
+  require('./download.test');
+}
 
 export async function run(): Promise<void> {
-  await runRegistered();
+  const env = process.env;
+  const timeout = Number(env.FACTORIO_PORTAL_TEST_TIMEOUT_MS);
+  const { passed, failed } = await runSuites({
+    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+    grep: env.FACTORIO_PORTAL_TEST_GREP || undefined,
+    resultsFile: env.FACTORIO_PORTAL_TEST_RESULTS || undefined,
+    load,
+  });
+  if (failed > 0) throw new Error(`${failed} integration test(s) failed`);
+  if (passed === 0) throw new Error('no integration tests ran');
 }
