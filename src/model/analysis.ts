@@ -3,16 +3,18 @@
 
 import type { Release } from '../portal/types';
 import { builtinAvailableIn, builtinMod, builtinVersionRange, formatVersionRange, isBuiltinMod } from './builtins';
-import { DependencyKind, dependencySpec, formatDependency, parseDependency, ParsedDependency } from './dependency';
+import { DependencyKind, dependencySpec, formatDependency, isRequiredKind, parseDependency, ParsedDependency } from './dependency';
 import { DependencyItem, dependencyRange, InfoJsonDocument, InfoJsonField, Range } from './document';
+import { compatibleReleases, latestRelease, newestSatisfying } from './releases';
 import {
   compareVersions,
+  DEFAULT_FACTORIO_VERSION,
   formatVersion,
   Operator,
   parseFactorioVersion,
   parseModVersion,
   parseVersion,
-  releaseMatchesFactorioVersion,
+  satisfiableWithin,
   satisfies,
   Version,
 } from './version';
@@ -73,32 +75,6 @@ export interface AnalysisContext {
   /** Names the user asked not to check against the portal. */
   ignored?: ReadonlySet<string>;
   suggest?(name: string): string[];
-}
-
-/** Releases that load in a mod targeting `factorioVersion`, newest first. */
-export function compatibleReleases(releases: readonly Release[], factorioVersion: string): Release[] {
-  return releases
-    .map((release) => ({ release, v: parseVersion(release.version) }))
-    .filter(
-      (e): e is { release: Release; v: Version } =>
-        e.v !== undefined && releaseMatchesFactorioVersion(e.release.info_json?.factorio_version ?? '', factorioVersion),
-    )
-    .sort((a, b) => compareVersions(b.v, a.v))
-    .map((e) => e.release);
-}
-
-export function latestCompatibleRelease(releases: readonly Release[], factorioVersion: string): Release | undefined {
-  return compatibleReleases(releases, factorioVersion)[0];
-}
-
-/** Newest release whatever its Factorio version, for messages. */
-function latestRelease(releases: readonly Release[]): Release | undefined {
-  let best: { release: Release; v: Version } | undefined;
-  for (const release of releases) {
-    const v = parseVersion(release.version);
-    if (v && (!best || compareVersions(v, best.v) > 0)) best = { release, v };
-  }
-  return best?.release;
 }
 
 // --- document-level rules (no portal needed) ---
@@ -204,7 +180,7 @@ function missingFieldFindings(doc: InfoJsonDocument): Finding[] {
     findings.push({
       code: 'missing-field',
       severity: 'warning',
-      message: 'Missing "factorio_version": the game then assumes "0.12"',
+      message: `Missing "factorio_version": the game then assumes "${DEFAULT_FACTORIO_VERSION}"`,
       ...range,
     });
   }
@@ -315,8 +291,6 @@ function withMinimum(dep: Dep, version: string): string {
   return formatDependency({ kind: dep.kind, name: dep.name, operator: '>=', version });
 }
 
-const isRequiredKind = (kind: DependencyKind): boolean => kind === 'required' || kind === 'no-load-order';
-
 function selfDependencyRule(dep: Dep, input: RuleInput): Finding[] {
   if (input.doc.modName === undefined || dep.name !== input.doc.modName) return [];
   return [depFinding(dep, 'self-dependency', 'error', `The mod "${dep.name}" cannot depend on itself`, dep.nameRange)];
@@ -365,7 +339,7 @@ function builtinRules(dep: Dep, input: RuleInput): Finding[] {
   const range = builtinVersionRange(dep.name, fv);
   const c = dep.constraint;
   if (!range || !c || dep.kind === 'incompatible') return [];
-  if (possibleInRange(c.op, c.bound, range.min, range.max)) return [];
+  if (satisfiableWithin(c.op, c.bound, range)) return [];
   return [depFinding(
     dep,
     'builtin-version-mismatch',
@@ -374,22 +348,6 @@ function builtinRules(dep: Dep, input: RuleInput): Finding[] {
     dep.constraintRange,
     { replacement: withMinimum(dep, formatVersion(range.min)) },
   )];
-}
-
-/** Whether some version in [min, max] satisfies `op bound`. */
-function possibleInRange(op: Operator, bound: Version, min: Version, max: Version): boolean {
-  switch (op) {
-    case '<':
-      return compareVersions(min, bound) < 0;
-    case '<=':
-      return compareVersions(min, bound) <= 0;
-    case '=':
-      return compareVersions(min, bound) <= 0 && compareVersions(bound, max) <= 0;
-    case '>=':
-      return compareVersions(bound, max) <= 0;
-    case '>':
-      return compareVersions(bound, max) < 0;
-  }
 }
 
 function portalRules(dep: Dep, input: RuleInput): Finding[] {
@@ -439,8 +397,7 @@ function portalRules(dep: Dep, input: RuleInput): Finding[] {
   if (!c) return findings;
   const data: FixData = { latestVersion: latest.version, replacement: withMinimum(dep, latest.version) };
   const latestV = parseVersion(latest.version)!;
-  const anySatisfies = compatible.some((r) => satisfies(parseVersion(r.version)!, c.op, c.bound));
-  if (!anySatisfies) {
+  if (!newestSatisfying(compatible, [c])) {
     findings.push(depFinding(
       dep,
       'unsatisfiable-constraint',

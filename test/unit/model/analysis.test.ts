@@ -6,11 +6,9 @@ import type { Release } from '../../../src/portal/types';
 import {
   AnalysisContext,
   analyzeDocument,
-  compatibleReleases,
   fieldFindings,
   Finding,
   FindingCode,
-  latestCompatibleRelease,
   ModFacts,
 } from '../../../src/model/analysis';
 import { parseInfoJson } from '../../../src/model/document';
@@ -377,15 +375,4 @@ test('findings come in document order and every code is reachable', () => {
     'version-on-incompatible', 'recommended-needs-2.1', 'builtin-version-mismatch', 'builtin-unavailable',
   ];
   assert.deepEqual(all.filter((c) => !seen.has(c)), []);
-});
-
-test('compatibleReleases and latestCompatibleRelease', () => {
-  const releases = (PORTAL.flib as { releases: Release[] }).releases;
-  assert.deepEqual(compatibleReleases(releases, '2.0').map((r) => r.version), ['0.16.5', '0.15.0']);
-  assert.deepEqual(compatibleReleases(releases, '1.0').map((r) => r.version), ['0.1.0']);
-  assert.equal(latestCompatibleRelease(releases, '2.1')?.version, '0.17.0');
-  assert.equal(latestCompatibleRelease(releases, '0.16'), undefined);
-  assert.equal(latestCompatibleRelease([], '2.0'), undefined);
-  // Components above 255 exist on the portal and sort numerically.
-  assert.equal(latestCompatibleRelease([release('1.1.99', '2.0'), release('1.1.300', '2.0'), release('bogus', '2.0')], '2.0')?.version, '1.1.300');
 });
