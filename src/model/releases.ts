@@ -4,48 +4,14 @@
 // place: they go last in a listing and are never picked.
 
 import type { Release } from '../portal/types';
-import {
-  compareVersions,
-  Constraint,
-  newestSatisfyingIndex,
-  parseVersion,
-  releaseMatchesFactorioVersion,
-  Version,
-} from './version';
-
-interface Parsed {
-  release: Release;
-  v: Version;
-  index: number;
-}
-
-function parsedReleases(releases: readonly Release[]): Parsed[] {
-  const out: Parsed[] = [];
-  releases.forEach((release, index) => {
-    const v = parseVersion(release.version);
-    if (v) out.push({ release, v, index });
-  });
-  return out;
-}
-
-/** Newest first, for sorting before the original order of equal versions. */
-function byNewest(a: Parsed, b: Parsed): number {
-  return compareVersions(b.v, a.v) || a.index - b.index;
-}
+import { Constraint, newestSatisfyingIndex, parseVersion, releaseMatchesFactorioVersion, sortNewestFirst } from './version';
 
 /**
  * Every release, newest first; equal versions keep their order, and releases whose
  * version does not parse come last, in their original order.
  */
 export function newestFirst(releases: readonly Release[]): Release[] {
-  const valid = parsedReleases(releases).sort(byNewest);
-  const seen = new Set(valid.map((p) => p.release));
-  return [...valid.map((p) => p.release), ...releases.filter((r) => !seen.has(r))];
-}
-
-/** The release's own Factorio version, as the portal gives it. */
-function releaseFactorioVersion(release: Release): string {
-  return release.info_json?.factorio_version ?? '';
+  return sortNewestFirst(releases, (r) => r.version);
 }
 
 /**
@@ -53,10 +19,11 @@ function releaseFactorioVersion(release: Release): string {
  * only. Without a Factorio version every valid release qualifies.
  */
 export function compatibleReleases(releases: readonly Release[], factorioVersion: string | undefined): Release[] {
-  return parsedReleases(releases)
-    .filter((p) => factorioVersion === undefined || releaseMatchesFactorioVersion(releaseFactorioVersion(p.release), factorioVersion))
-    .sort(byNewest)
-    .map((p) => p.release);
+  return newestFirst(releases).filter(
+    (r) =>
+      parseVersion(r.version) !== undefined &&
+      (factorioVersion === undefined || releaseMatchesFactorioVersion(r.info_json?.factorio_version ?? '', factorioVersion)),
+  );
 }
 
 /** The newest release that loads with `factorioVersion` (any, without one). */

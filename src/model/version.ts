@@ -114,17 +114,25 @@ export function updatedOperator(op: Operator): Operator {
   }
 }
 
-/** Newest first; strings that are not versions go last, in their original order. */
-export function sortVersionsDesc(versions: readonly string[]): string[] {
-  return versions
-    .map((text, index) => ({ text, index, v: parseVersion(text) }))
+/**
+ * Newest first by the version `versionOf` reads from each item; equal versions keep their
+ * order, and items whose version does not parse go last, in their original order.
+ */
+export function sortNewestFirst<T>(items: readonly T[], versionOf: (item: T) => string): T[] {
+  return items
+    .map((item, index) => ({ item, index, v: parseVersion(versionOf(item)) }))
     .sort((a, b) => {
       if (a.v && b.v) return compareVersions(b.v, a.v) || a.index - b.index;
       if (a.v) return -1;
       if (b.v) return 1;
       return a.index - b.index;
     })
-    .map((e) => e.text);
+    .map((e) => e.item);
+}
+
+/** Version strings, newest first; strings that are not versions go last, in their original order. */
+export function sortVersionsDesc(versions: readonly string[]): string[] {
+  return sortNewestFirst(versions, (text) => text);
 }
 
 /**
