@@ -95,6 +95,12 @@ export class DependencyCodeActionProvider implements vscode.CodeActionProvider {
       replaceContents(fix.edit, document, item, data.replacement);
       actions.push(fix);
     }
+    if (item && data?.minimum !== undefined && data.latestVersion !== undefined && data.minimum !== data.replacement) {
+      const fix = action(vscode.l10n.t('Require at least {0}: "{1}"', data.latestVersion, data.minimum), vscode.CodeActionKind.QuickFix, diagnostic);
+      fix.edit = new vscode.WorkspaceEdit();
+      replaceContents(fix.edit, document, item, data.minimum);
+      actions.push(fix);
+    }
     if (item && data?.canonical !== undefined && data.canonical !== data.replacement) {
       const fix = action(vscode.l10n.t('Rewrite as "{0}"', data.canonical), vscode.CodeActionKind.QuickFix, diagnostic, !actions.length);
       fix.edit = new vscode.WorkspaceEdit();

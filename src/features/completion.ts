@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
-import { compatibleReleases } from '../model/analysis';
 import { BUILTIN_MODS, builtinModsFor, isBuiltinMod } from '../model/builtins';
-import { FACTORIO_VERSIONS } from '../portal/types';
 import { completionContextAt } from '../model/document';
-import { compareVersionStrings, parseFactorioVersion } from '../model/version';
+import { compatibleReleases } from '../model/releases';
+import { parseFactorioVersion, PORTAL_FACTORIO_VERSIONS } from '../model/version';
 import type { ModEntry } from '../portal/types';
 import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
@@ -188,9 +187,8 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     await withinBudget(this.data.ensure([name], { full: false }), DATA_BUDGET_MS);
     const mod = this.data.mod(name);
     if (!mod?.releases) return [];
-    const releases = factorioVersion
-      ? compatibleReleases(mod.releases, factorioVersion)
-      : [...mod.releases].sort((a, b) => compareVersionStrings(b.version, a.version));
+    // Only valid versions: anything else would be a constraint the game rejects.
+    const releases = compatibleReleases(mod.releases, factorioVersion);
     return releases.map((release, i) => {
       const item = new vscode.CompletionItem(
         { label: release.version, description: release.released_at.slice(0, 10) },
@@ -205,7 +203,7 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
   }
 
   private factorioVersions(range: vscode.Range, inString: boolean): vscode.CompletionItem[] {
-    return [...FACTORIO_VERSIONS].reverse().map((version, i) => {
+    return [...PORTAL_FACTORIO_VERSIONS].reverse().map((version, i) => {
       const item = new vscode.CompletionItem(version, vscode.CompletionItemKind.Constant);
       item.insertText = inString ? version : JSON.stringify(version);
       item.range = range;

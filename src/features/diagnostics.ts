@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analyzeDocument, type Finding, type Severity } from '../model/analysis';
+import { analyzeDocument, type Finding, type FindingTag, type Severity } from '../model/analysis';
 import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
 import { infoJsonModel, isInfoJson, toRange } from './documents';
@@ -12,6 +12,11 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   warning: vscode.DiagnosticSeverity.Warning,
   information: vscode.DiagnosticSeverity.Information,
   hint: vscode.DiagnosticSeverity.Hint,
+};
+
+const TAG: Record<FindingTag, vscode.DiagnosticTag> = {
+  unnecessary: vscode.DiagnosticTag.Unnecessary,
+  deprecated: vscode.DiagnosticTag.Deprecated,
 };
 
 /** A diagnostic together with the finding it came from, for the quick fixes. */
@@ -94,7 +99,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
       );
       diagnostic.code = finding.code;
       diagnostic.source = DIAGNOSTIC_SOURCE;
-      if (finding.code === 'deprecated-mod') diagnostic.tags = [vscode.DiagnosticTag.Deprecated];
+      if (finding.tags?.length) diagnostic.tags = finding.tags.map((tag) => TAG[tag]);
       items.push({ diagnostic, finding });
     }
     if (publish) {

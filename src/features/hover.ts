@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { compatibleReleases, latestCompatibleRelease } from '../model/analysis';
 import { builtinModsFor, isBuiltinMod, builtinAvailableIn, BUILTIN_MODS } from '../model/builtins';
 import { changelogBetween, parseChangelog } from '../model/changelog';
 import type { DependencyItem } from '../model/document';
+import { compatibleReleases, latestCompatibleRelease, latestRelease } from '../model/releases';
 import { compareVersions, parseVersion, satisfies, sortVersionsDesc } from '../model/version';
 import type { FullModEntry, ModEntry, Release } from '../portal/types';
 import type { DependencyData } from './dependencyData';
@@ -117,7 +117,7 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
 
     const lines: string[][] = [];
     const latest = factorioVersion ? latestCompatibleRelease(releases, factorioVersion) : undefined;
-    const overall = [...releases].sort((a, b) => compareVersions(parseVersion(b.version) ?? { major: 0, minor: 0 }, parseVersion(a.version) ?? { major: 0, minor: 0 }))[0];
+    const overall = latestRelease(releases);
     if (factorioVersion) {
       lines.push([
         vscode.l10n.t('Latest for Factorio {0}', factorioVersion),

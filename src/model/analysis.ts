@@ -3,17 +3,20 @@
 
 import type { Release } from '../portal/types';
 import { builtinAvailableIn, builtinMod, builtinVersionRange, formatVersionRange, isBuiltinMod } from './builtins';
-import { DependencyKind, dependencySpec, formatDependency, parseDependency, ParsedDependency } from './dependency';
+import { DependencyKind, dependencySpec, formatDependency, isRequiredKind, parseDependency, ParsedDependency } from './dependency';
 import { DependencyItem, dependencyRange, InfoJsonDocument, InfoJsonField, Range } from './document';
+import { compatibleReleases, latestRelease, newestSatisfying } from './releases';
 import {
   compareVersions,
+  DEFAULT_FACTORIO_VERSION,
   formatVersion,
   Operator,
   parseFactorioVersion,
   parseModVersion,
   parseVersion,
-  releaseMatchesFactorioVersion,
+  satisfiableWithin,
   satisfies,
+  updatedOperator,
   Version,
 } from './version';
 
@@ -45,16 +48,25 @@ export type FindingCode =
 export interface FixData {
   /** Full new contents of the dependency string (without quotes). */
   replacement?: string;
+  /**
+   * For a constraint brought up to `latestVersion`: the same dependency as a minimum,
+   * `>= latestVersion`, when `replacement` keeps another operator (a pin, an upper bound).
+   */
+  minimum?: string;
   latestVersion?: string;
   /** Did-you-mean mod names. */
   suggestions?: string[];
   canonical?: string;
 }
 
+/** How the editor may show a finding besides its severity. */
+export type FindingTag = 'unnecessary' | 'deprecated';
+
 export interface Finding {
   code: FindingCode;
   /** The default; the editor layer may override it per code. */
   severity: Severity;
+  tags?: FindingTag[];
   message: string;
   start: number;
   end: number;
@@ -73,32 +85,6 @@ export interface AnalysisContext {
   /** Names the user asked not to check against the portal. */
   ignored?: ReadonlySet<string>;
   suggest?(name: string): string[];
-}
-
-/** Releases that load in a mod targeting `factorioVersion`, newest first. */
-export function compatibleReleases(releases: readonly Release[], factorioVersion: string): Release[] {
-  return releases
-    .map((release) => ({ release, v: parseVersion(release.version) }))
-    .filter(
-      (e): e is { release: Release; v: Version } =>
-        e.v !== undefined && releaseMatchesFactorioVersion(e.release.info_json?.factorio_version ?? '', factorioVersion),
-    )
-    .sort((a, b) => compareVersions(b.v, a.v))
-    .map((e) => e.release);
-}
-
-export function latestCompatibleRelease(releases: readonly Release[], factorioVersion: string): Release | undefined {
-  return compatibleReleases(releases, factorioVersion)[0];
-}
-
-/** Newest release whatever its Factorio version, for messages. */
-function latestRelease(releases: readonly Release[]): Release | undefined {
-  let best: { release: Release; v: Version } | undefined;
-  for (const release of releases) {
-    const v = parseVersion(release.version);
-    if (v && (!best || compareVersions(v, best.v) > 0)) best = { release, v };
-  }
-  return best?.release;
 }
 
 // --- document-level rules (no portal needed) ---
@@ -194,17 +180,22 @@ function missingFieldFindings(doc: InfoJsonDocument): Finding[] {
   if (!root) return [];
   // Point at the opening brace rather than the whole file.
   const range = { start: root.offset, end: root.offset + 1 };
-  const findings: Finding[] = MANDATORY_FIELDS.filter((key) => !doc.fields.has(key)).map((key) => ({
+  // The game's own mods are versioned with it: core has no version, and neither base
+  // nor core a factorio_version. Their files are read, not fixed, so the fields they
+  // lack on purpose are no finding.
+  const builtin = doc.modName !== undefined && isBuiltinMod(doc.modName);
+  const mandatory = builtin ? MANDATORY_FIELDS.filter((key) => key !== 'version') : MANDATORY_FIELDS;
+  const findings: Finding[] = mandatory.filter((key) => !doc.fields.has(key)).map((key) => ({
     code: 'missing-field',
     severity: 'error',
     message: `Missing mandatory field "${key}"`,
     ...range,
   }));
-  if (!doc.fields.has('factorio_version')) {
+  if (!builtin && !doc.fields.has('factorio_version')) {
     findings.push({
       code: 'missing-field',
       severity: 'warning',
-      message: 'Missing "factorio_version": the game then assumes "0.12"',
+      message: `Missing "factorio_version": the game then assumes "${DEFAULT_FACTORIO_VERSION}"`,
       ...range,
     });
   }
@@ -315,23 +306,39 @@ function withMinimum(dep: Dep, version: string): string {
   return formatDependency({ kind: dep.kind, name: dep.name, operator: '>=', version });
 }
 
-const isRequiredKind = (kind: DependencyKind): boolean => kind === 'required' || kind === 'no-load-order';
+/**
+ * The fix data for a constraint brought up to `latest`: the constraint keeps its meaning
+ * (`= 0.16.11` becomes `= 0.16.12`, not a minimum), and the `>=` form is offered
+ * separately when it differs.
+ */
+export function updateFixData(dep: { kind: DependencyKind; name: string; op: Operator }, latest: string): FixData {
+  const replacement = formatDependency({ kind: dep.kind, name: dep.name, operator: updatedOperator(dep.op), version: latest });
+  const minimum = formatDependency({ kind: dep.kind, name: dep.name, operator: '>=', version: latest });
+  return { latestVersion: latest, replacement, ...(minimum !== replacement ? { minimum } : {}) };
+}
 
 function selfDependencyRule(dep: Dep, input: RuleInput): Finding[] {
   if (input.doc.modName === undefined || dep.name !== input.doc.modName) return [];
   return [depFinding(dep, 'self-dependency', 'error', `The mod "${dep.name}" cannot depend on itself`, dep.nameRange)];
 }
 
+// Real, well-maintained mods write `! other >= 1.0` often; Factorio's documentation
+// gives that version no meaning but does not say the game drops it either, so this is a
+// faded hint, never a warning, and its message claims no more than the documentation.
 function versionOnIncompatibleRule(dep: Dep): Finding[] {
   if (dep.kind !== 'incompatible' || !dep.constraint) return [];
-  return [depFinding(
-    dep,
-    'version-on-incompatible',
-    'warning',
-    `The game ignores the version on an incompatibility: "${dep.constraint.text}" has no effect`,
-    dep.constraintRange,
-    { replacement: formatDependency({ kind: 'incompatible', name: dep.name }) },
-  )];
+  const bare = formatDependency({ kind: 'incompatible', name: dep.name });
+  return [{
+    ...depFinding(
+      dep,
+      'version-on-incompatible',
+      'hint',
+      `Factorio's documentation gives no meaning to a version on an incompatibility ("${dep.constraint.text}"); "${bare}" is the documented form`,
+      dep.constraintRange,
+      { replacement: bare },
+    ),
+    tags: ['unnecessary'],
+  }];
 }
 
 function recommendedRule(dep: Dep, input: RuleInput): Finding[] {
@@ -365,7 +372,7 @@ function builtinRules(dep: Dep, input: RuleInput): Finding[] {
   const range = builtinVersionRange(dep.name, fv);
   const c = dep.constraint;
   if (!range || !c || dep.kind === 'incompatible') return [];
-  if (possibleInRange(c.op, c.bound, range.min, range.max)) return [];
+  if (satisfiableWithin(c.op, c.bound, range)) return [];
   return [depFinding(
     dep,
     'builtin-version-mismatch',
@@ -374,22 +381,6 @@ function builtinRules(dep: Dep, input: RuleInput): Finding[] {
     dep.constraintRange,
     { replacement: withMinimum(dep, formatVersion(range.min)) },
   )];
-}
-
-/** Whether some version in [min, max] satisfies `op bound`. */
-function possibleInRange(op: Operator, bound: Version, min: Version, max: Version): boolean {
-  switch (op) {
-    case '<':
-      return compareVersions(min, bound) < 0;
-    case '<=':
-      return compareVersions(min, bound) <= 0;
-    case '=':
-      return compareVersions(min, bound) <= 0 && compareVersions(bound, max) <= 0;
-    case '>=':
-      return compareVersions(bound, max) <= 0;
-    case '>':
-      return compareVersions(bound, max) < 0;
-  }
 }
 
 function portalRules(dep: Dep, input: RuleInput): Finding[] {
@@ -413,7 +404,7 @@ function portalRules(dep: Dep, input: RuleInput): Finding[] {
   const findings: Finding[] = [];
   const label = facts.title ? `"${dep.name}" (${facts.title})` : `"${dep.name}"`;
   if (facts.deprecated) {
-    findings.push(depFinding(dep, 'deprecated-mod', 'warning', `${label} is deprecated on the mod portal`, dep.nameRange));
+    findings.push({ ...depFinding(dep, 'deprecated-mod', 'warning', `${label} is deprecated on the mod portal`, dep.nameRange), tags: ['deprecated'] });
   }
   const fv = input.factorioVersion;
   // An incompatibility holds whatever versions exist, and without a valid
@@ -437,10 +428,9 @@ function portalRules(dep: Dep, input: RuleInput): Finding[] {
 
   const c = dep.constraint;
   if (!c) return findings;
-  const data: FixData = { latestVersion: latest.version, replacement: withMinimum(dep, latest.version) };
+  const data = updateFixData({ kind: dep.kind, name: dep.name, op: c.op }, latest.version);
   const latestV = parseVersion(latest.version)!;
-  const anySatisfies = compatible.some((r) => satisfies(parseVersion(r.version)!, c.op, c.bound));
-  if (!anySatisfies) {
+  if (!newestSatisfying(compatible, [c])) {
     findings.push(depFinding(
       dep,
       'unsatisfiable-constraint',

@@ -2,25 +2,7 @@
 // version, so their availability and possible versions follow from factorio_version.
 // Titles and dependencies are those of the game's own info.json files (2.0.66, 2.1.12).
 
-import { compareVersions, formatVersion, parseVersion, Version } from './version';
-
-export const KNOWN_FACTORIO_VERSIONS = [
-  '0.12',
-  '0.13',
-  '0.14',
-  '0.15',
-  '0.16',
-  '0.17',
-  '0.18',
-  '1.0',
-  '1.1',
-  '2.0',
-  '2.1',
-] as const;
-
-export type KnownFactorioVersion = (typeof KNOWN_FACTORIO_VERSIONS)[number];
-
-export const LATEST_FACTORIO_VERSION: KnownFactorioVersion = '2.1';
+import { compareVersions, DEFAULT_FACTORIO_VERSION, formatVersion, majorMinor, VersionRange } from './version';
 
 export interface BuiltinMod {
   name: string;
@@ -39,7 +21,7 @@ export const BUILTIN_MODS: readonly BuiltinMod[] = [
     name: 'core',
     title: 'Core Factorio Data',
     description: 'The data every game loads first; always present.',
-    since: '0.12',
+    since: DEFAULT_FACTORIO_VERSION,
     expansion: false,
     dependencies: { '2.0': [], '2.1': [] },
   },
@@ -47,7 +29,7 @@ export const BUILTIN_MODS: readonly BuiltinMod[] = [
     name: 'base',
     title: 'Base Mod',
     description: 'The base game; always present.',
-    since: '0.12',
+    since: DEFAULT_FACTORIO_VERSION,
     expansion: false,
     dependencies: { '2.0': [], '2.1': [] },
   },
@@ -98,11 +80,6 @@ export function builtinMod(name: string): BuiltinMod | undefined {
   return BY_NAME.get(name);
 }
 
-function majorMinor(text: string): Version | undefined {
-  const v = parseVersion(text);
-  return v && { major: v.major, minor: v.minor };
-}
-
 /** Whether a built-in mod exists for mods targeting `factorioVersion` (undefined if that is not a version). */
 export function builtinAvailableIn(name: string, factorioVersion: string): boolean | undefined {
   const mod = BY_NAME.get(name);
@@ -114,12 +91,6 @@ export function builtinAvailableIn(name: string, factorioVersion: string): boole
 
 export function builtinModsFor(factorioVersion: string): BuiltinMod[] {
   return BUILTIN_MODS.filter((m) => builtinAvailableIn(m.name, factorioVersion) === true);
-}
-
-/** Inclusive bounds. */
-export interface VersionRange {
-  min: Version;
-  max: Version;
 }
 
 /**

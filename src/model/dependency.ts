@@ -68,6 +68,11 @@ export function kindOfPrefix(prefix: string): DependencyKind | undefined {
   return prefix === '' ? 'required' : KIND_OF_PREFIX.get(prefix);
 }
 
+/** Kinds whose target the game loads whenever the declarer is loaded. */
+export function isRequiredKind(kind: DependencyKind): boolean {
+  return kind === 'required' || kind === 'no-load-order';
+}
+
 const OPERATOR_LIST = '<, <=, =, >= or >';
 const VERSION_EXAMPLE = 'a version such as 1.2.0';
 const NAME_EXPECTED = "a mod name (letters, digits, '-' and '_')";

@@ -10,16 +10,9 @@
 
 import type { Release } from '../portal/types';
 import { builtinMod, isBuiltinMod } from './builtins';
-import { DependencyKind, parseDependency } from './dependency';
-import {
-  compareVersions,
-  formatVersion,
-  Operator,
-  parseVersion,
-  releaseMatchesFactorioVersion,
-  satisfies,
-  Version,
-} from './version';
+import { DependencyKind, isRequiredKind, parseDependency } from './dependency';
+import { latestCompatibleRelease, newestSatisfying } from './releases';
+import { formatVersion, majorMinor, Operator, Version } from './version';
 
 /** What is known about one mod. `dependenciesKnown` is false for releases from the list or namelist. */
 export type ResolveFacts =
@@ -128,11 +121,6 @@ interface Edge {
 
 const ROOT = '\u0000root';
 
-/** Kinds whose target the game loads whenever the declarer is loaded. */
-function isRequiredKind(kind: DependencyKind): boolean {
-  return kind === 'required' || kind === 'no-load-order';
-}
-
 /** Kinds that order loading (and so can form a cycle the game rejects). */
 function ordersLoading(kind: DependencyKind): boolean {
   return kind === 'required' || kind === 'optional' || kind === 'hidden-optional' || kind === 'recommended';
@@ -152,37 +140,20 @@ function parseEdge(from: string, text: string): Edge | undefined {
   return edge;
 }
 
-function releaseVersion(release: Release): Version | undefined {
-  return parseVersion(release.version);
-}
-
-/** Releases that load with `factorioVersion` (all when it is unknown), newest first. */
-function candidates(releases: readonly Release[], factorioVersion: string | undefined): Array<{ release: Release; v: Version }> {
-  const out: Array<{ release: Release; v: Version }> = [];
-  for (const release of releases) {
-    const v = releaseVersion(release);
-    if (!v) continue;
-    if (factorioVersion !== undefined && !releaseMatchesFactorioVersion(release.info_json?.factorio_version ?? '', factorioVersion)) continue;
-    out.push({ release, v });
-  }
-  return out.sort((a, b) => compareVersions(b.v, a.v));
-}
-
 type Pick = { release: Release } | { none: 'no-release' | 'unsatisfiable' };
 
 function pickRelease(releases: readonly Release[], factorioVersion: string | undefined, constraints: readonly Constraint[]): Pick {
-  const list = candidates(releases, factorioVersion);
-  if (list.length === 0) return { none: 'no-release' };
-  const found = list.find((c) => constraints.every((k) => satisfies(c.v, k.op, k.version)));
-  return found ? { release: found.release } : { none: 'unsatisfiable' };
+  if (!latestCompatibleRelease(releases, factorioVersion)) return { none: 'no-release' };
+  const found = newestSatisfying(releases, constraints.map((k) => ({ op: k.op, bound: k.version })), factorioVersion);
+  return found ? { release: found } : { none: 'unsatisfiable' };
 }
 
 function builtinDependencies(name: string, factorioVersion: string | undefined): readonly string[] {
   const mod = builtinMod(name);
   if (!mod) return [];
   if (factorioVersion !== undefined) {
-    const v = parseVersion(factorioVersion);
-    if (v) return mod.dependencies[formatVersion({ major: v.major, minor: v.minor })] ?? [];
+    const v = majorMinor(factorioVersion);
+    if (v) return mod.dependencies[formatVersion(v)] ?? [];
   }
   return [];
 }

@@ -1,6 +1,13 @@
 // Factorio versions: `A.B` or `A.B.C`, each number 0..65535, compared numerically.
 // semver cannot represent two-part versions nor leading zeros, both of which occur in
-// real info.json files, so versions are parsed here by hand.
+// real info.json files, so versions are parsed and validated here by Factorio's rules;
+// the algebra (comparing, constraints, ranges) is semver's, on the normalised `A.B.C`
+// form that toSemver hands it (a missing third number is 0, as the game counts it).
+
+import semverCompare from 'semver/functions/compare';
+import semverSatisfies from 'semver/functions/satisfies';
+import semverIntersects from 'semver/ranges/intersects';
+import semverMaxSatisfying from 'semver/ranges/max-satisfying';
 
 export interface Version {
   major: number;
@@ -37,6 +44,11 @@ export function parseVersion(text: string): Version | undefined {
   return parts.length === 3 ? { major, minor, patch } : { major, minor };
 }
 
+/** The normalised `A.B.C` form semver works on; leading zeros are gone, a missing patch is 0. */
+function toSemver(v: Version): string {
+  return `${v.major}.${v.minor}.${v.patch ?? 0}`;
+}
+
 /** A mod's own `version` field, which must have all three numbers. */
 export function parseModVersion(text: string): Version | undefined {
   const v = parseVersion(text);
@@ -45,51 +57,97 @@ export function parseModVersion(text: string): Version | undefined {
 
 /** Negative, zero or positive like a sort comparator; a missing patch counts as 0. */
 export function compareVersions(a: Version, b: Version): number {
-  return a.major - b.major || a.minor - b.minor || (a.patch ?? 0) - (b.patch ?? 0);
-}
-
-/** Compares version strings; unparseable ones sort before every valid version. */
-export function compareVersionStrings(a: string, b: string): number {
-  const va = parseVersion(a);
-  const vb = parseVersion(b);
-  if (va && vb) return compareVersions(va, vb);
-  if (va) return 1;
-  if (vb) return -1;
-  return 0;
+  return semverCompare(toSemver(a), toSemver(b));
 }
 
 export function formatVersion(v: Version): string {
   return v.patch === undefined ? `${v.major}.${v.minor}` : `${v.major}.${v.minor}.${v.patch}`;
 }
 
+/** One `operator version` part of a dependency, e.g. `>= 1.2.0`. */
+export interface Constraint {
+  op: Operator;
+  bound: Version;
+}
+
+/** The semver range every version satisfying all `constraints` is in; `*` when there are none. */
+function constraintRange(constraints: readonly Constraint[]): string {
+  return constraints.length === 0 ? '*' : constraints.map((c) => `${c.op}${toSemver(c.bound)}`).join(' ');
+}
+
 export function satisfies(version: Version, op: Operator, bound: Version): boolean {
-  const c = compareVersions(version, bound);
+  return semverSatisfies(toSemver(version), constraintRange([{ op, bound }]));
+}
+
+/** Index of the newest of `versions` that satisfies every constraint (the first of equals), or -1. */
+export function newestSatisfyingIndex(versions: readonly Version[], constraints: readonly Constraint[]): number {
+  const normalised = versions.map(toSemver);
+  const best = semverMaxSatisfying(normalised, constraintRange(constraints));
+  return best === null ? -1 : normalised.indexOf(best);
+}
+
+/** Inclusive bounds. */
+export interface VersionRange {
+  min: Version;
+  max: Version;
+}
+
+/** Whether some version in `range` satisfies `op bound`. */
+export function satisfiableWithin(op: Operator, bound: Version, range: VersionRange): boolean {
+  return semverIntersects(`>=${toSemver(range.min)} <=${toSemver(range.max)}`, constraintRange([{ op, bound }]));
+}
+
+/**
+ * The operator a constraint gets when its version is moved up to `latest` so that it
+ * admits `latest`, keeping what the constraint means: a pin stays a pin, a minimum a
+ * minimum, an upper bound an upper bound. Only `>` and `<` change, to `>=` and `<=`,
+ * because `> latest` or `< latest` would exclude the very release they were moved to.
+ */
+export function updatedOperator(op: Operator): Operator {
   switch (op) {
-    case '<':
-      return c < 0;
-    case '<=':
-      return c <= 0;
-    case '=':
-      return c === 0;
-    case '>=':
-      return c >= 0;
     case '>':
-      return c > 0;
+      return '>=';
+    case '<':
+      return '<=';
+    default:
+      return op;
   }
 }
 
-/** Newest first; strings that are not versions go last, in their original order. */
-export function sortVersionsDesc(versions: readonly string[]): string[] {
-  return versions
-    .map((text, index) => ({ text, index, v: parseVersion(text) }))
+/**
+ * Newest first by the version `versionOf` reads from each item; equal versions keep their
+ * order, and items whose version does not parse go last, in their original order.
+ */
+export function sortNewestFirst<T>(items: readonly T[], versionOf: (item: T) => string): T[] {
+  return items
+    .map((item, index) => ({ item, index, v: parseVersion(versionOf(item)) }))
     .sort((a, b) => {
       if (a.v && b.v) return compareVersions(b.v, a.v) || a.index - b.index;
       if (a.v) return -1;
       if (b.v) return 1;
       return a.index - b.index;
     })
-    .map((e) => e.text);
+    .map((e) => e.item);
 }
+
+/** Version strings, newest first; strings that are not versions go last, in their original order. */
+export function sortVersionsDesc(versions: readonly string[]): string[] {
+  return sortNewestFirst(versions, (text) => text);
+}
+
+/**
+ * Every Factorio version a mod can target, oldest first. `0.12` is what the game assumes
+ * when factorio_version is missing; the portal lists mods from `0.13` on.
+ */
+export const FACTORIO_VERSIONS = ['0.12', '0.13', '0.14', '0.15', '0.16', '0.17', '0.18', '1.0', '1.1', '2.0', '2.1'] as const;
+
+type FactorioVersion = (typeof FACTORIO_VERSIONS)[number];
+
+/** The game's default factorio_version, older than anything the portal lists. */
+export const DEFAULT_FACTORIO_VERSION: FactorioVersion = '0.12';
+
+/** The versions the portal lists mods for (its `version` filter), oldest first. */
+export const PORTAL_FACTORIO_VERSIONS: readonly FactorioVersion[] = FACTORIO_VERSIONS.filter((v) => v !== DEFAULT_FACTORIO_VERSION);
 
 export type FactorioVersionResult =
   | { ok: true; version: Version; text: string }
@@ -115,7 +173,7 @@ export function parseFactorioVersion(text: string): FactorioVersionResult {
 }
 
 /** Major.minor of any version string, tolerating a third number (real portal data has some). */
-function majorMinor(text: string): Version | undefined {
+export function majorMinor(text: string): Version | undefined {
   const v = parseVersion(text);
   return v && { major: v.major, minor: v.minor };
 }
@@ -125,6 +183,7 @@ function majorMinor(text: string): Version | undefined {
  * `modFactorioVersion`: the same A.B, and the game also loads 0.18 mods in 1.0.
  */
 export function releaseMatchesFactorioVersion(releaseFactorioVersion: string, modFactorioVersion: string): boolean {
+  // An equality of A.B plus one rule of the game, not an ordering: nothing for semver.
   const r = majorMinor(releaseFactorioVersion);
   const m = majorMinor(modFactorioVersion);
   if (!r || !m) return false;

@@ -148,6 +148,3 @@ export const CURRENT_TAGS = [
   'blueprints',
   'cheats',
 ] as const;
-
-/** Factorio versions the `version` filter of the list accepts. */
-export const FACTORIO_VERSIONS = ['0.13', '0.14', '0.15', '0.16', '0.17', '0.18', '1.0', '1.1', '2.0', '2.1'] as const;

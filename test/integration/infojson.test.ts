@@ -193,6 +193,39 @@ suite('info.json diagnostics', () => {
     await diagnosticsWhere(editor.document.uri, (l) => expected.every((c) => l.some((d) => d.code === c)), expected.join(', '));
   });
 
+  test('a version on an incompatibility is a faded hint, not a warning', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: ['base >= 2.0.0', '! aai-industry >= 0.3.0'] }));
+    const uri = editor.document.uri;
+    const list = await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'version-on-incompatible'), 'version-on-incompatible');
+    const hint = list.find((d) => d.code === 'version-on-incompatible')!;
+    assert.equal(hint.severity, vscode.DiagnosticSeverity.Hint);
+    assert.deepEqual(hint.tags, [vscode.DiagnosticTag.Unnecessary]);
+    assert.equal(editor.document.getText(hint.range), '>= 0.3.0');
+    assert.doesNotMatch(hint.message, /ignore|no effect/i);
+  });
+
+  test('a deprecated mod is tagged deprecated', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: ['base >= 2.0.0', 'old-deprecated-mod'] }));
+    const list = await diagnosticsWhere(editor.document.uri, (l) => l.some((d) => d.code === 'deprecated-mod'), 'deprecated-mod');
+    assert.deepEqual(list.find((d) => d.code === 'deprecated-mod')!.tags, [vscode.DiagnosticTag.Deprecated]);
+  });
+
+  test('the game\'s own base info.json gets no finding for the fields it lacks on purpose', async () => {
+    // base's own fields (no factorio_version: it is versioned with the game), plus one
+    // dependency whose hint proves the file has been analysed.
+    const editor = await openInfoJson({
+      name: 'base',
+      version: '2.0.66',
+      title: 'Base Mod',
+      author: 'Wube Software',
+      contact: 'dev@factorio.com',
+      homepage: 'https://www.factorio.com',
+      dependencies: ['! conflicting-mod >= 1.0'],
+    });
+    const list = await diagnosticsWhere(editor.document.uri, (l) => l.some((d) => d.code === 'version-on-incompatible'), 'analysed');
+    assert.deepEqual(list.map((d) => d.code), ['version-on-incompatible']);
+  });
+
   test('broken JSON and missing fields are reported', async () => {
     const editor = await openInfoJson('{\n  "name": "half-typed",\n  "factorio_version": "2.0",\n  "dependencies": ["base" "space-age"]\n}\n');
     const expected = ['json-syntax', 'missing-field'];
@@ -248,14 +281,30 @@ suite('info.json quick fixes', () => {
     return action;
   }
 
-  test('update an outdated constraint to the latest compatible release', async () => {
+  test('update an outdated pin to the latest compatible release: it stays a pin', async () => {
     const editor = await openInfoJson(infoJson({ dependencies: [`? ${LIB} = 1.0.0`] }));
-    await applyAction(await fixFor(editor, 'outdated-constraint', /^Update/));
+    const update = await fixFor(editor, 'outdated-constraint', /^Update/);
+    assert.equal(update.title, `Update to "? ${LIB} = ${LIB_LATEST_20}"`);
+    assert.equal(update.isPreferred, true);
+    await applyAction(update);
+    assert.equal(JSON.parse(editor.document.getText()).dependencies[0], `? ${LIB} = ${LIB_LATEST_20}`);
+  });
+
+  test('an outdated pin can also become a minimum, as a separate fix', async () => {
+    const editor = await openInfoJson(infoJson({ dependencies: [`? ${LIB} = 1.0.0`] }));
+    const minimum = await fixFor(editor, 'outdated-constraint', /^Require at least/);
+    assert.equal(minimum.title, `Require at least ${LIB_LATEST_20}: "? ${LIB} >= ${LIB_LATEST_20}"`);
+    assert.notEqual(minimum.isPreferred, true, 'the fix that keeps the pin is the preferred one');
+    await applyAction(minimum);
     assert.equal(JSON.parse(editor.document.getText()).dependencies[0], `? ${LIB} >= ${LIB_LATEST_20}`);
   });
 
   test('raise a minimum', async () => {
     const editor = await openInfoJson(infoJson({ dependencies: [`${LIB} >= 1.0.0`] }));
+    const uri = editor.document.uri;
+    const [diagnostic] = (await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'outdated-minimum'), 'outdated-minimum')).filter((d) => d.code === 'outdated-minimum');
+    const titles = (await codeActionsAt(editor.document, diagnostic.range)).map((a) => a.title);
+    assert.ok(!titles.some((t) => /^Require at least/.test(t)), `a minimum needs no second minimum fix: ${titles.join(' | ')}`);
     await applyAction(await fixFor(editor, 'outdated-minimum', /^Update/));
     assert.equal(JSON.parse(editor.document.getText()).dependencies[0], `${LIB} >= ${LIB_LATEST_20}`);
   });
@@ -333,7 +382,8 @@ suite('info.json quick fixes', () => {
     assert.equal(count, 2);
     const deps = JSON.parse(editor.document.getText()).dependencies as string[];
     assert.equal(deps[1], `${LIB} >= ${LIB_LATEST_20}`);
-    assert.match(deps[2], /^\? huge-version-numbers >= /);
+    // A pin stays a pin.
+    assert.equal(deps[2], '? huge-version-numbers = 2.0.65535');
     assert.equal(deps[0], 'base >= 2.0.0');
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), before, 'one undo restores the file');

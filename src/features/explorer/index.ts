@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { ModIndex } from '../../portal/search';
 import { FileCacheStorage } from '../../portal/storage';
 import { TAGS_FILE, TagIndex, type TagCoverage } from '../../portal/tags';
-import { FACTORIO_VERSIONS } from '../../portal/types';
+import { PORTAL_FACTORIO_VERSIONS } from '../../model/version';
 import type { DependencyData } from '../dependencyData';
 import type { Logger } from '../logger';
 import { registerLookups, type LookupsApi } from '../lookups';
@@ -147,7 +147,7 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Exp
       let version: string | undefined | null = arg === null || arg === '' || arg === 'any' ? null : typeof arg === 'string' ? arg : undefined;
       if (version === undefined) {
         const any: Choice<string | null> = { label: vscode.l10n.t('Any Factorio version'), value: null };
-        const items: Choice<string | null>[] = [any, ...[...FACTORIO_VERSIONS].reverse().map((v) => ({ label: `Factorio ${v}`, value: v as string | null }))];
+        const items: Choice<string | null>[] = [any, ...[...PORTAL_FACTORIO_VERSIONS].reverse().map((v) => ({ label: `Factorio ${v}`, value: v as string | null }))];
         const active = items.find((i) => i.value === (filter.factorioVersion ?? null));
         const picked = await pickOne(items, { title: vscode.l10n.t('Show mods with a release for…'), ...(active ? { active } : {}) });
         if (picked === undefined) return filter;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { compareVersionStrings } from '../../model/version';
+import { newestFirst } from '../../model/releases';
 import type { ModIndex } from '../../portal/search';
 import type { TagIndex } from '../../portal/tags';
 import type { ModEntry, Release } from '../../portal/types';
@@ -228,8 +228,7 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
       if (latest) releases = [latest];
     }
     if (releases.length === 0) return [this.message(node.id, vscode.l10n.t('No releases known'), 'info')];
-    return [...releases]
-      .sort((a, b) => compareVersionStrings(b.version, a.version))
+    return newestFirst(releases)
       .map((release) => this.remember({ type: 'release', id: `${node.id}@${release.version}`, name: node.name, version: release.version, release }));
   }
 

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { latestCompatibleRelease } from '../../model/analysis';
 import { isBuiltinMod } from '../../model/builtins';
 import { formatDependency, parseDependency, type DependencyKind } from '../../model/dependency';
 import { parseInfoJson } from '../../model/document';
-import { compareVersionStrings, isOperator } from '../../model/version';
+import { latestCompatibleRelease } from '../../model/releases';
+import { isOperator } from '../../model/version';
 import type { DependencyData } from '../dependencyData';
 import { findInfoJson, isInfoJson } from '../documents';
 import { kindArg, modNameArg, stringArg } from './args';
@@ -50,9 +50,7 @@ export async function addDependency(data: DependencyData, arg?: unknown): Promis
   if (!isBuiltinMod(name)) {
     await data.ensure([name], { full: false });
     const releases = data.mod(name)?.releases ?? [];
-    latest = factorioVersion
-      ? latestCompatibleRelease(releases, factorioVersion)?.version
-      : [...releases].sort((a, b) => compareVersionStrings(b.version, a.version))[0]?.version;
+    latest = latestCompatibleRelease(releases, factorioVersion)?.version;
   }
 
   const requested = stringArg(arg, 'constraint');

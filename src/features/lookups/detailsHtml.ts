@@ -3,7 +3,7 @@
 // allows no script at all, images only over https (and from the portal itself), and
 // styles only from the page's own nonce'd style element.
 
-import { compareVersionStrings } from '../../model/version';
+import { newestFirst } from '../../model/releases';
 import type { FullModEntry, ModEntry, Release } from '../../portal/types';
 import { escapeHtml, renderMarkdown, safeHomepageUrl, safeLinkUrl } from './markdown';
 
@@ -66,7 +66,7 @@ function link(href: string | undefined, label: string): string {
 
 function releasesTable(releases: readonly Release[], options: DetailsPageOptions): string {
   const max = options.maxReleases ?? 40;
-  const sorted = [...releases].sort((a, b) => compareVersionStrings(b.version, a.version));
+  const sorted = newestFirst(releases);
   const rows = sorted.slice(0, max).map((r) => {
     const compatible = options.factorioVersion !== undefined && r.info_json.factorio_version === options.factorioVersion;
     const deps = r.info_json.dependencies;

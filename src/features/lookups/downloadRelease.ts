@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { latestCompatibleRelease } from '../../model/analysis';
 import { parseInfoJson } from '../../model/document';
-import { compareVersionStrings } from '../../model/version';
+import { latestCompatibleRelease, newestFirst } from '../../model/releases';
 import { downloadToFolder, isDownloadError, releaseFileName, type DownloadErrorKind } from '../../portal/download';
 import { isPortalError } from '../../portal/errors';
 import type { Release } from '../../portal/types';
@@ -36,9 +35,9 @@ function workspaceFactorioVersion(): string | undefined {
 }
 
 async function chooseRelease(name: string, releases: readonly Release[]): Promise<Release | undefined> {
-  const sorted = [...releases].sort((a, b) => compareVersionStrings(b.version, a.version));
+  const sorted = newestFirst(releases);
   const factorioVersion = workspaceFactorioVersion();
-  const preferred = (factorioVersion && latestCompatibleRelease(sorted, factorioVersion)) || sorted[0];
+  const preferred = (factorioVersion && latestCompatibleRelease(releases, factorioVersion)) || sorted[0];
   const items: Choice<Release>[] = sorted.map((r) => ({
     label: r.version,
     description: `Factorio ${r.info_json.factorio_version}${r.released_at ? ` · ${r.released_at.slice(0, 10)}` : ''}`,

@@ -1,21 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Release } from '../../../src/portal/types';
 import {
   AnalysisContext,
   analyzeDocument,
-  compatibleReleases,
   fieldFindings,
   Finding,
   FindingCode,
-  latestCompatibleRelease,
   ModFacts,
+  updateFixData,
 } from '../../../src/model/analysis';
 import { parseInfoJson } from '../../../src/model/document';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'info-json');
+const BUILTIN_FIXTURES = join(__dirname, '..', '..', 'fixtures', 'builtin-mods');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
 
 function release(version: string, factorioVersion: string): Release {
@@ -76,6 +76,27 @@ test('the game\'s own info.json files have no findings', () => {
   for (const file of ['space-age-2.0.66.info.json', 'space-age-2.1.12.info.json', 'quality-2.1.12.info.json']) {
     assert.deepEqual(analyze(fixture(file)), [], file);
   }
+  // Every built-in mod of both game versions, including base and core, which have no
+  // factorio_version (and core no version) because they are versioned with the game.
+  const files = readdirSync(BUILTIN_FIXTURES).flatMap((dir) => readdirSync(join(BUILTIN_FIXTURES, dir)).map((f) => join(dir, f)));
+  assert.equal(files.length, 11, files.join());
+  for (const file of files) {
+    const text = readFileSync(join(BUILTIN_FIXTURES, file), 'utf8');
+    assert.deepEqual(analyze(text), [], file);
+    assert.deepEqual(analyze(text, unknownPortal), [], file);
+  }
+});
+
+test('only the built-in mods may leave out version and factorio_version', () => {
+  const text = '{\n  "name": "my-mod",\n  "title": "t",\n  "author": "a",\n  "dependencies": []\n}';
+  const messages = analyze(text).map((f) => `${f.code}/${f.severity}: ${f.message}`);
+  assert.deepEqual(messages, [
+    'missing-field/error: Missing mandatory field "version"',
+    'missing-field/warning: Missing "factorio_version": the game then assumes "0.12"',
+  ]);
+  // A built-in mod still needs its title and author.
+  const core = '{\n  "name": "core",\n  "dependencies": []\n}';
+  assert.deepEqual(analyze(core).map((f) => f.message), ['Missing mandatory field "title"', 'Missing mandatory field "author"']);
 });
 
 test('unknown facts never produce portal findings', () => {
@@ -256,20 +277,39 @@ test('unsatisfiable-constraint', () => {
   assert.equal(slice(text, f), '>= 0.17.0');
   assert.match(f.message, /No release of "flib" for Factorio 2\.0 matches ">= 0\.17\.0"; the latest compatible is 0\.16\.5/);
   assert.deepEqual(f.data, { latestVersion: '0.16.5', replacement: '? flib >= 0.16.5' });
-  only(analyze(infoJson(['flib = 0.16.4'])), 'unsatisfiable-constraint');
-  only(analyze(infoJson(['flib < 0.15.0'])), 'unsatisfiable-constraint');
+  // The fix keeps what the constraint means: a pin stays a pin.
+  assert.deepEqual(only(analyze(infoJson(['flib = 0.16.4'])), 'unsatisfiable-constraint').data, {
+    latestVersion: '0.16.5',
+    replacement: 'flib = 0.16.5',
+    minimum: 'flib >= 0.16.5',
+  });
+  assert.deepEqual(only(analyze(infoJson(['flib < 0.15.0'])), 'unsatisfiable-constraint').data, {
+    latestVersion: '0.16.5',
+    replacement: 'flib <= 0.16.5',
+    minimum: 'flib >= 0.16.5',
+  });
   assert.equal(analyze(infoJson(['flib > 0.16.5'])).map((f) => f.code).join(), 'unsatisfiable-constraint');
+  assert.deepEqual(only(analyze(infoJson(['flib > 0.16.5'])), 'unsatisfiable-constraint').data, { latestVersion: '0.16.5', replacement: 'flib >= 0.16.5' });
 });
 
-test('outdated-constraint keeps the prefix in its replacement', () => {
-  for (const dep of ['~ old-helper = 1.0.0', '~ old-helper < 1.4.2', '~ old-helper <= 1.2']) {
+test('outdated-constraint keeps the prefix and the meaning of the constraint in its replacement', () => {
+  const cases: Array<[string, string]> = [
+    ['~ old-helper = 1.0.0', '~ old-helper = 1.4.2'],
+    ['~ old-helper < 1.4.2', '~ old-helper <= 1.4.2'],
+    ['~ old-helper <= 1.2', '~ old-helper <= 1.4.2'],
+  ];
+  for (const [dep, replacement] of cases) {
     const text = infoJson([dep]);
     const f = only(analyze(text), 'outdated-constraint');
     assert.equal(f.severity, 'warning');
     assert.equal(slice(text, f), dep.slice('~ old-helper '.length));
     assert.match(f.message, /excludes the latest compatible release of "old-helper", 1\.4\.2/);
-    assert.deepEqual(f.data, { latestVersion: '1.4.2', replacement: '~ old-helper >= 1.4.2' });
+    assert.deepEqual(f.data, { latestVersion: '1.4.2', replacement, minimum: '~ old-helper >= 1.4.2' });
   }
+  // The pin from the report: updated, it is still a pin.
+  const pinned = only(analyze(infoJson(['flib = 0.15.0'])), 'outdated-constraint');
+  assert.equal(pinned.data?.replacement, 'flib = 0.16.5');
+  assert.equal(pinned.data?.minimum, 'flib >= 0.16.5');
   assert.deepEqual(analyze(infoJson(['old-helper = 1.4.2'])), []);
   assert.deepEqual(analyze(infoJson(['old-helper <= 1.4.2'])), []);
 });
@@ -301,13 +341,41 @@ test('self-dependency', () => {
   assert.equal(analyze(text).length, 1, 'no portal findings on top');
 });
 
-test('version-on-incompatible', () => {
+test('version-on-incompatible is a faded hint that does not claim the game ignores it', () => {
   const text = infoJson(['! bad-belts < 2.0.0']);
   const f = only(analyze(text), 'version-on-incompatible');
-  assert.equal(f.severity, 'warning');
+  assert.equal(f.severity, 'hint');
+  assert.deepEqual(f.tags, ['unnecessary']);
   assert.equal(slice(text, f), '< 2.0.0');
+  assert.doesNotMatch(f.message, /ignore|no effect/i);
+  assert.match(f.message, /documentation/);
+  assert.match(f.message, /"< 2\.0\.0"/);
   assert.equal(f.data?.replacement, '! bad-belts');
   assert.equal(analyze(text).length, 1);
+  // As real mods write it.
+  const real = only(analyze(infoJson(['! aai-industry >= 0.3.0']), unknownPortal), 'version-on-incompatible');
+  assert.equal(real.severity, 'hint');
+  assert.equal(real.data?.replacement, '! aai-industry');
+});
+
+test('only deprecated and unnecessary findings carry a tag', () => {
+  const text = infoJson(['legacy-mod', '! bad-belts >= 1.0', 'flib = 0.15.0', 'nothing-here']);
+  const tagged = analyze(text).filter((f) => f.tags).map((f) => [f.code, f.tags]);
+  assert.deepEqual(tagged, [['deprecated-mod', ['deprecated']], ['version-on-incompatible', ['unnecessary']]]);
+});
+
+test('updateFixData moves the bound and keeps the operator where it can', () => {
+  const cases: Array<[Parameters<typeof updateFixData>[0], string, string | undefined]> = [
+    [{ kind: 'required', name: 'flib', op: '=' }, 'flib = 0.16.12', 'flib >= 0.16.12'],
+    [{ kind: 'optional', name: 'flib', op: '>=' }, '? flib >= 0.16.12', undefined],
+    [{ kind: 'hidden-optional', name: 'flib', op: '>' }, '(?) flib >= 0.16.12', undefined],
+    [{ kind: 'no-load-order', name: 'flib', op: '<' }, '~ flib <= 0.16.12', '~ flib >= 0.16.12'],
+    [{ kind: 'recommended', name: 'flib', op: '<=' }, '+ flib <= 0.16.12', '+ flib >= 0.16.12'],
+  ];
+  for (const [dep, replacement, minimum] of cases) {
+    const expected = { latestVersion: '0.16.12', replacement, ...(minimum ? { minimum } : {}) };
+    assert.deepEqual(updateFixData(dep, '0.16.12'), expected, `${dep.kind} ${dep.op}`);
+  }
 });
 
 test('recommended-needs-2.1', () => {
@@ -377,15 +445,4 @@ test('findings come in document order and every code is reachable', () => {
     'version-on-incompatible', 'recommended-needs-2.1', 'builtin-version-mismatch', 'builtin-unavailable',
   ];
   assert.deepEqual(all.filter((c) => !seen.has(c)), []);
-});
-
-test('compatibleReleases and latestCompatibleRelease', () => {
-  const releases = (PORTAL.flib as { releases: Release[] }).releases;
-  assert.deepEqual(compatibleReleases(releases, '2.0').map((r) => r.version), ['0.16.5', '0.15.0']);
-  assert.deepEqual(compatibleReleases(releases, '1.0').map((r) => r.version), ['0.1.0']);
-  assert.equal(latestCompatibleRelease(releases, '2.1')?.version, '0.17.0');
-  assert.equal(latestCompatibleRelease(releases, '0.16'), undefined);
-  assert.equal(latestCompatibleRelease([], '2.0'), undefined);
-  // Components above 255 exist on the portal and sort numerically.
-  assert.equal(latestCompatibleRelease([release('1.1.99', '2.0'), release('1.1.300', '2.0'), release('bogus', '2.0')], '2.0')?.version, '1.1.300');
 });

@@ -9,9 +9,8 @@ import {
   builtinModsFor,
   builtinVersionRange,
   isBuiltinMod,
-  KNOWN_FACTORIO_VERSIONS,
-  LATEST_FACTORIO_VERSION,
 } from '../../../src/model/builtins';
+import { DEFAULT_FACTORIO_VERSION } from '../../../src/model/version';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'info-json');
 
@@ -56,8 +55,8 @@ test('titles and dependencies match the game files', () => {
   assert.ok(BUILTIN_MODS.every((m) => m.description.length > 0));
 });
 
-test('known Factorio versions run from 0.12 to the latest', () => {
-  assert.equal(KNOWN_FACTORIO_VERSIONS[0], '0.12');
-  assert.equal(KNOWN_FACTORIO_VERSIONS[KNOWN_FACTORIO_VERSIONS.length - 1], LATEST_FACTORIO_VERSION);
-  assert.equal(LATEST_FACTORIO_VERSION, '2.1');
+test('core and base exist from the game\'s default Factorio version on', () => {
+  assert.equal(builtinMod('core')?.since, DEFAULT_FACTORIO_VERSION);
+  assert.equal(builtinMod('base')?.since, DEFAULT_FACTORIO_VERSION);
+  assert.equal(builtinAvailableIn('base', '0.12'), true);
 });
