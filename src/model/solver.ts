@@ -204,7 +204,6 @@ const ROOT = '\u0000root';
 type FactKind = 'requires' | 'forbids' | 'optional';
 
 interface Fact {
-  id: number;
   owner: string;
   /** Display version of the owner's candidate; undefined for the root. */
   ownerVersion?: string;
@@ -268,7 +267,6 @@ class Universe<P> {
   private readonly records = new Map<string, readonly SolverRelease<P>[] | undefined>();
   private readonly workspace: Map<string, SolverWorkspaceMod>;
   private readonly installed: Map<string, SolverInstalledMod>;
-  private nextId = 0;
   readonly rootNode: string;
   readonly rootCandidate: Candidate<P>;
   readonly rootLabel: string;
@@ -314,7 +312,6 @@ class Universe<P> {
       if (!kind) return;
       const [lo, hi] = kind === 'forbids' ? [0, MAX_KEY] : interval(spec.operator, spec.version !== undefined ? parseVersion(spec.version) : undefined);
       facts.push({
-        id: this.nextId++,
         owner,
         ...(ownerVersion !== undefined ? { ownerVersion } : {}),
         ownerKey,
@@ -618,18 +615,9 @@ function summariseAvailable(versions: readonly string[]): string {
   return `${asc[0]} to ${asc[asc.length - 1]} (${asc.length} releases)`;
 }
 
-function explain<P>(universe: Universe<P>, kept: readonly Fact[], cycle: string[] | undefined, stats: SolveStats): Explanation {
+function explain<P>(universe: Universe<P>, kept: readonly Fact[], cycle: string[] | undefined, recheck: Rechecker<P>): Explanation {
   const keptSet = new Set(kept);
-  const stillUnsat = (relax: string): boolean => {
-    const search = new Search(universe, EXPLAIN_STEPS, keptSet, new Set([relax]));
-    stats.explanationChecks++;
-    try {
-      return !search.run();
-    } catch (e) {
-      if (!(e instanceof BudgetExceeded)) throw e;
-      return false;
-    }
-  };
+  const stillUnsat = (relax: string): boolean => recheck.unsat(keptSet, new Set([relax])) !== undefined;
   const ordered = [...kept].sort(
     (a, b) =>
       Number(a.owner !== universe.rootNode) - Number(b.owner !== universe.rootNode) ||
@@ -696,7 +684,8 @@ function explain<P>(universe: Universe<P>, kept: readonly Fact[], cycle: string[
         if (constrained) notes.push(`${t} is only installed, at ${d.installed}`);
         break;
       case 'workspace':
-        if (constrained) notes.push(`${t} is the workspace's ${d.available[0]}`);
+        if (d.candidates.length === 0) notes.push(`${t}'s version in the workspace, "${d.available[0]}", is not a version`);
+        else if (constrained) notes.push(`${t} is the workspace's ${d.available[0]}`);
         break;
       case 'builtin':
         if (constrained) notes.push(`${t} comes with the game: ${d.available[0]}.x`);
@@ -749,22 +738,38 @@ function cycleAmong<P>(universe: Universe<P>, kept: readonly Fact[]): string[] |
 }
 
 /** Shrinks an unsatisfiable fact set by dropping each fact the rest does without. */
-function minimise<P>(universe: Universe<P>, core: ReadonlySet<Fact>, stats: SolveStats): Fact[] {
-  let budget = EXPLAIN_STEPS;
-  const unsat = (facts: ReadonlySet<Fact>): Set<Fact> | undefined => {
-    if (budget <= 0) return undefined;
-    const search = new Search(universe, budget, facts);
-    stats.explanationChecks++;
+/**
+ * Re-checks for the explanation, all within one budget. Undefined when the facts are
+ * satisfiable or the budget ran out: either way the fact in question is kept, which
+ * leaves the explanation true, only longer.
+ */
+class Rechecker<P> {
+  private left = EXPLAIN_STEPS;
+
+  constructor(
+    private readonly universe: Universe<P>,
+    private readonly stats: SolveStats,
+  ) {}
+
+  /** The facts the failing search looked at, when `facts` is still impossible. */
+  unsat(facts: ReadonlySet<Fact>, relaxed?: ReadonlySet<string>): Set<Fact> | undefined {
+    if (this.left <= 0) return undefined;
+    const search = new Search(this.universe, this.left, facts, relaxed);
+    this.stats.explanationChecks++;
     try {
       const ok = search.run();
-      budget -= search.steps;
+      this.left -= search.steps;
       return ok ? undefined : search.looked;
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
-      budget = 0;
+      this.left = 0;
       return undefined;
     }
-  };
+  }
+}
+
+function minimise<P>(universe: Universe<P>, core: ReadonlySet<Fact>, recheck: Rechecker<P>): Fact[] {
+  const unsat = (facts: ReadonlySet<Fact>): Set<Fact> | undefined => recheck.unsat(facts);
   const order = (facts: Iterable<Fact>): Fact[] =>
     [...facts].sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0) || b.ownerKey - a.ownerKey || a.index - b.index);
   let current = new Set(core);
@@ -837,8 +842,9 @@ export async function solveDependencies<P>(input: SolveInput<P>): Promise<SolveR
     stats.steps += search.steps;
     stats.lastRoundSteps = search.steps;
     if (!ok) {
-      const kept = minimise(universe, search.looked, stats);
-      const explanation = explain(universe, kept, cycleAmong(universe, kept), stats);
+      const recheck = new Rechecker(universe, stats);
+      const kept = minimise(universe, search.looked, recheck);
+      const explanation = explain(universe, kept, cycleAmong(universe, kept), recheck);
       return fail({ kind: 'conflict', message: `No set of releases satisfies every dependency: ${explanation.text}`, explanation });
     }
     const wanted = [...search.assigned.keys()].filter((n) => universe.needsRecord(n)).sort();
