@@ -333,7 +333,18 @@ class Universe<P> {
     const v = parseVersion(version);
     if (!v) return undefined;
     const k = keyOf(v);
-    const c: Candidate<P> = { lo: k, hi: k, version, origin, facts: this.factsOf(name, version, k, dependencies) };
+    // Most releases are never looked at: their dependencies are parsed on first use.
+    let facts: Fact[] | undefined;
+    const make = (): Fact[] => this.factsOf(name, version, k, dependencies);
+    const c: Candidate<P> = {
+      lo: k,
+      hi: k,
+      version,
+      origin,
+      get facts(): Fact[] {
+        return (facts ??= make());
+      },
+    };
     if (release) c.release = release;
     return c;
   }

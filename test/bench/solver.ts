@@ -108,13 +108,19 @@ export const solverBench: BenchSection = {
     figures.push({ label: 'closure: mods chosen (portal mods + base)', value: chosen(first), unit: '' });
     for (let i = 0; i < 5; i++) await solveDependencies(input);
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < RUNS; i++) {
+      const cpu0 = process.cpuUsage();
       const t0 = now();
       await solveDependencies(input);
       times.push(now() - t0);
+      const used = process.cpuUsage(cpu0);
+      cpu.push((used.user + used.system) / 1000);
     }
     figures.push({ label: `closure, every record cached (median of ${RUNS})`, value: median(times), unit: 'ms', target: '< 50' });
     figures.push({ label: `closure, every record cached (best of ${RUNS})`, value: Math.min(...times), unit: 'ms' });
+    // On a busy machine the wall time is mostly waiting for a core.
+    figures.push({ label: `closure, CPU time of a solve (median of ${RUNS})`, value: median(cpu), unit: 'ms' });
     figures.push({ label: 'closure: steps (candidates tried), all rounds', value: first.stats.steps, unit: '' });
 
     const chain = backtrackGraph();
@@ -148,12 +154,12 @@ export const solverBench: BenchSection = {
       const ms = now() - t0;
       const mods = chosen(cold);
       const full = server.requests.filter((r) => r.url.endsWith('/full'));
-      figures.push({ label: `cold, ${LATENCY_MS} ms latency: /full requests (closure ${mods - 1} portal mods)`, value: full.length, unit: '' });
+      figures.push({ label: `cold: /full requests (${mods - 1} portal mods in the closure)`, value: full.length, unit: '' });
       figures.push({ label: 'cold: distinct mods requested', value: new Set(full.map((r) => r.url)).size, unit: '' });
-      figures.push({ label: 'cold: most requests in flight at once', value: cold.stats.maxInFlight, unit: '', target: '<= 4' });
+      figures.push({ label: 'cold: most requests in flight at once', value: cold.stats.maxInFlight, unit: 'requests', target: '<= 4' });
       figures.push({ label: 'cold: rounds', value: cold.stats.rounds, unit: '' });
       figures.push({ label: `cold: time at ${LATENCY_MS} ms latency`, value: ms, unit: 'ms' });
-      figures.push({ label: `cold: lower bound, ceil(${mods - 1} / 4) x ${LATENCY_MS} ms`, value: Math.ceil((mods - 1) / 4) * LATENCY_MS, unit: 'ms' });
+      figures.push({ label: `cold: bound, ceil(${mods - 1} / 4) x ${LATENCY_MS} ms`, value: Math.ceil((mods - 1) / 4) * LATENCY_MS, unit: 'ms' });
       // What the machine itself adds (HTTP, JSON, decoding), to read the figure above against.
       server.setFaults(undefined);
       const fresh = new PortalClient({ baseUrl: server.url, userAgent: 'factorio-mod-portal-bench/0.1.0' });
