@@ -389,10 +389,105 @@ describe('solveDependencies: failures that are not conflicts', () => {
     controller.abort();
     const f = failure(await solve(['A'], { A: { '1.0.0': [] } }, { signal: controller.signal }).result);
     assert.equal(f.kind, 'cancelled');
+    assert.equal(f.message, 'Resolving the dependencies was cancelled');
   });
 
   test('a factorio_version that is not A.B', async () => {
     const f = failure(await solve(['A'], {}, { factorioVersion: '2.0.1' }).result);
     assert.equal(f.kind, 'invalid');
+    assert.equal(f.message, 'factorio_version must be "A.B" such as "2.0": the mod portal rejects a third number');
+  });
+});
+
+describe('solveDependencies: against exhaustive search on small random graphs', () => {
+  /** Every way to pick, for each mod, nothing (unless `everyMod`) or one release; true when one of them loads. */
+  function bruteForce(root: string[], spec: Spec, everyMod = false): boolean {
+    const names = Object.keys(spec);
+    const parse = (text: string) => {
+      const m = /^(!|\?|~)? ?([A-Za-z]+)(?: (>=|<|=) (\d+\.\d+\.\d+))?$/.exec(text)!;
+      return { prefix: m[1] ?? '', name: m[2]!, op: m[3], version: m[4] };
+    };
+    const num = (v: string): number => Number(v.split('.')[1]);
+    const fits = (version: string, op?: string, bound?: string): boolean =>
+      !op || (op === '>=' ? num(version) >= num(bound!) : op === '<' ? num(version) < num(bound!) : num(version) === num(bound!));
+    const choices = names.map((n) => [...(everyMod ? [] : [undefined]), ...Object.keys(spec[n]!)]);
+    const pick = new Map<string, string | undefined>();
+    const valid = (): boolean => {
+      const edges = new Map<string, string[]>();
+      const declared = (owner: string, deps: string[]): boolean => {
+        for (const d of deps.map(parse)) {
+          const there = pick.get(d.name);
+          if (d.prefix === '!' && there !== undefined) return false;
+          if ((d.prefix === '' || d.prefix === '~') && (there === undefined || !fits(there, d.op, d.version))) return false;
+          if (d.prefix === '?' && there !== undefined && !fits(there, d.op, d.version)) return false;
+          if ((d.prefix === '' || d.prefix === '?') && there !== undefined) edges.set(owner, [...(edges.get(owner) ?? []), d.name]);
+        }
+        return true;
+      };
+      if (!declared('', root)) return false;
+      for (const [n, v] of pick) if (v !== undefined && !declared(n, spec[n]![v] as string[])) return false;
+      const state = new Map<string, number>();
+      const cyclic = (n: string): boolean => {
+        state.set(n, 1);
+        for (const t of edges.get(n) ?? []) if (state.get(t) === 1 || (state.get(t) === undefined && cyclic(t))) return true;
+        state.set(n, 2);
+        return false;
+      };
+      return ![...edges.keys()].some((n) => state.get(n) === undefined && cyclic(n));
+    };
+    const walk = (i: number): boolean => {
+      if (i === names.length) return valid();
+      for (const c of choices[i]!) {
+        pick.set(names[i]!, c);
+        if (walk(i + 1)) return true;
+      }
+      return false;
+    };
+    return walk(0);
+  }
+
+  test('the solver finds a set exactly when one exists, and the set it finds loads', async () => {
+    let state = 12345;
+    const random = (n: number): number => {
+      state ^= state << 13;
+      state >>>= 0;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      state >>>= 0;
+      return state % n;
+    };
+    const mods = ['A', 'B', 'C', 'D', 'E'];
+    let solvable = 0;
+    for (let round = 0; round < 300; round++) {
+      const spec: Spec = {};
+      for (const name of mods) {
+        const releases: Record<string, string[]> = {};
+        for (let v = 1; v <= 1 + random(3); v++) {
+          const deps: string[] = [];
+          for (const other of mods) {
+            if (other === name || random(4) !== 0) continue;
+            const prefix = ['', '', '~', '!', '?'][random(5)]!;
+            const op = ['', '>=', '<', '='][random(4)]!;
+            deps.push(`${prefix ? `${prefix} ` : ''}${other}${op && prefix !== '!' ? ` ${op} 1.${1 + random(3)}.0` : ''}`);
+          }
+          releases[`1.${v}.0`] = deps;
+        }
+        spec[name] = releases;
+      }
+      const root = mods.filter(() => random(3) === 0);
+      if (root.length === 0) root.push('A');
+      const r = await solve(root, spec).result;
+      const expected = bruteForce(root, spec);
+      assert.equal(r.ok, expected, `round ${round}: ${JSON.stringify({ root, spec })}\n${r.ok ? '' : r.failure.message}`);
+      if (r.ok) {
+        solvable++;
+        const chosen = Object.fromEntries(r.mods.map((m) => [m.name, m.version]));
+        const only: Spec = Object.fromEntries(Object.entries(chosen).map(([n, v]) => [n, { [v]: spec[n]![v]! }]));
+        assert.ok(bruteForce(root, only, true), `round ${round}: the chosen set does not load: ${JSON.stringify(chosen)}`);
+      } else {
+        assert.equal(r.failure.kind, 'conflict');
+      }
+    }
+    assert.ok(solvable > 50 && solvable < 250, `solvable: ${solvable}`);
   });
 });
