@@ -42,9 +42,13 @@
 //
 // Limits: every step (a candidate tried) counts against a budget, so a hostile graph
 // ends with a "gave up" failure instead of hanging; the search is complete within it.
+// "Newest" is lexicographic in the order mods are first required: an earlier mod keeps
+// its newest release at the cost of a later one, and no overall optimum is sought.
 // Built-in mods are each checked against the game's version range, not against one
-// shared game version. The minimal explanation is minimal for the order facts are tried
-// in, not the smallest possible, and minimisation stops early if it runs out of budget.
+// shared game version. A workspace mod is the only candidate for its name; a mod that is
+// installed but not on the portal is kept as it is, its dependencies unknown. The
+// minimal explanation is minimal for the order facts are tried in, not the smallest
+// possible, and minimisation stops early if it runs out of its own budget.
 
 import { Semaphore } from '../portal/semaphore';
 import { builtinAvailableIn, builtinMod, builtinVersionRange, isBuiltinMod } from './builtins';
