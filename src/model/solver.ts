@@ -618,8 +618,10 @@ class Search<P> {
   }
 }
 
+/** Oldest first; a long run is shortened to its ends. */
 function listVersions(versions: readonly string[]): string {
   if (versions.length <= 1) return versions.join('');
+  if (versions.length > 4) return `${versions[0]} to ${versions[versions.length - 1]} (${versions.length} releases)`;
   return `${versions.slice(0, -1).join(', ')} and ${versions[versions.length - 1]}`;
 }
 

@@ -206,6 +206,12 @@ describe('solveDependencies: conflicts', () => {
     );
   });
 
+  test('a fact that holds for many releases is one short line', async () => {
+    const releases = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`1.${i}.0`, ['lib >= 2.0.0']]));
+    const r = await solve(['A'], { A: releases, lib: { '1.0.0': [] } }).result;
+    assert.equal(conflictText(r), 'this mod requires A; A 1.0.0 to 1.6.0 (7 releases) require lib >= 2.0.0; lib has 1.0.0 for Factorio 2.0');
+  });
+
   test('a constraint nothing satisfies', async () => {
     const r = await solve(['A >= 2.0.0'], { A: { '1.0.0': [], '1.5.0': [], '2.0.0': { fv: '2.1', deps: [] } } }).result;
     assert.equal(conflictText(r), 'this mod requires A >= 2.0.0; A has 1.0.0, 1.5.0 for Factorio 2.0');
