@@ -14,6 +14,7 @@ import { FileCacheStorage } from '../../src/portal/storage';
 import type { ModEntry } from '../../src/portal/types';
 import { completionInVsCode, infoJsonAnalysis } from './infojson';
 import { seededRandom } from './prng';
+import { solverBench } from './solver';
 
 export interface Figure {
   label: string;
@@ -266,7 +267,7 @@ const memory: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, completionInVsCode];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, completionInVsCode, solverBench];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);
