@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startPortalServer, type PortalServer } from '../portal-server/server';
-import { answeringQuickPicks } from './explorer-support';
+import { answeringQuickPicks, closeAllEditors } from './explorer-support';
 import { after, before, suite, test } from './framework';
 import { clearRequests, extensionApi, getRequests, portalUrl, waitFor, workspaceRoot } from './helpers';
 
@@ -87,6 +87,8 @@ suite('settings a workspace cannot steer', () => {
     const api = await extensionApi<Api>();
     assert.equal(api.modsFolder, userMods);
     await vscode.commands.executeCommand('factorioPortal.signIn', GOOD);
+    // The details panel of the test before would take the focus, and the quick pick with it.
+    await closeAllEditors();
     // No folder given: the first choice offered is the default mods folder.
     const outcome = await answeringQuickPicks(
       () => vscode.commands.executeCommand<Outcome>('factorioPortal.downloadRelease', { name: 'factorio-lib', version: '1.4.2' }),
