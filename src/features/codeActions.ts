@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Finding, FindingCode } from '../model/analysis';
 import { formatDependency, isCanonical } from '../model/dependency';
 import { dependencyRange, type DependencyItem, type InfoJsonDocument } from '../model/document';
+import type { CommandTable } from './commands';
 import type { Config } from './config';
 import type { DependencyDiagnostics } from './diagnostics';
 import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from './documents';
@@ -159,11 +160,13 @@ export function updateAllEdit(document: vscode.TextDocument, diagnostics: Depend
   return { edit, count: done.size };
 }
 
-export function registerCodeActions(diagnostics: DependencyDiagnostics, config: Config): vscode.Disposable {
-  return vscode.Disposable.from(
-    vscode.languages.registerCodeActionsProvider(INFO_JSON_SELECTOR, new DependencyCodeActionProvider(diagnostics), {
-      providedCodeActionKinds: DependencyCodeActionProvider.kinds,
-    }),
-    vscode.commands.registerCommand(IGNORE_COMMAND, (name: string) => config.addIgnoredDependency(name)),
-  );
+export function registerCodeActions(diagnostics: DependencyDiagnostics): vscode.Disposable {
+  return vscode.languages.registerCodeActionsProvider(INFO_JSON_SELECTOR, new DependencyCodeActionProvider(diagnostics), {
+    providedCodeActionKinds: DependencyCodeActionProvider.kinds,
+  });
+}
+
+/** The command behind the "ignore" quick fix. */
+export function codeActionCommands(config: Config): CommandTable {
+  return { [IGNORE_COMMAND]: (name: string) => config.addIgnoredDependency(name) };
 }

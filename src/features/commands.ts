@@ -4,19 +4,39 @@ import type { DependencyData } from './dependencyData';
 import type { DependencyDiagnostics } from './diagnostics';
 import { findInfoJson, infoJsonModel } from './documents';
 import type { Logger } from './logger';
+import type { PortalService } from './portalService';
 import type { PortalStatus } from './status';
 
-export interface CommandServices {
+/**
+ * A feature's commands: id → handler, with the arguments the command was run with.
+ * Each feature exports one table; extension.ts registers them all in one loop.
+ */
+export type CommandTable = Readonly<Record<string, (...args: never[]) => unknown>>;
+
+/** Registers every command of every table; an id in two tables is a programming error. */
+export function registerCommands(tables: readonly CommandTable[]): vscode.Disposable {
+  const seen = new Set<string>();
+  const registrations: vscode.Disposable[] = [];
+  for (const table of tables) {
+    for (const [id, handler] of Object.entries(table)) {
+      if (seen.has(id)) throw new Error(`command ${id} is registered twice`);
+      seen.add(id);
+      registrations.push(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...(args as never[]))));
+    }
+  }
+  return vscode.Disposable.from(...registrations);
+}
+
+export interface PortalCommandServices {
+  portal: PortalService;
   data: DependencyData;
   diagnostics: DependencyDiagnostics;
   status: PortalStatus;
   logger: Logger;
 }
 
-type Handler = (services: CommandServices, ...args: never[]) => unknown;
-
 /** Brings every outdated dependency of the info.json up to date, as one undoable edit. */
-async function updateAllDependencies({ data, diagnostics }: CommandServices): Promise<number> {
+async function updateAllDependencies({ data, diagnostics }: PortalCommandServices): Promise<number> {
   const document = await findInfoJson();
   if (!document) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No info.json found in this workspace.'));
@@ -37,7 +57,7 @@ async function updateAllDependencies({ data, diagnostics }: CommandServices): Pr
   return count;
 }
 
-async function refresh({ data, status }: CommandServices): Promise<void> {
+async function refresh({ data, status }: PortalCommandServices): Promise<void> {
   status.resetBackoff();
   // A first download of the list shows its own cancellable notification (listProgress.ts).
   await vscode.window.withProgress(
@@ -46,17 +66,20 @@ async function refresh({ data, status }: CommandServices): Promise<void> {
   );
 }
 
-/** Commands declared once, registered in one loop. */
-export const COMMANDS: Record<string, Handler> = {
-  'factorioPortal.updateAllDependencies': updateAllDependencies,
-  'factorioPortal.refresh': refresh,
-  'factorioPortal.showLog': ({ logger }) => logger.show(),
-};
+// Everything learnt from the portal goes, in memory and on disk: the mod list, mod
+// records, tag checks and filter listings. The trees then load afresh.
+async function clearCache({ portal, logger }: PortalCommandServices): Promise<void> {
+  await portal.clear();
+  logger.info('Cleared the cached Mod Portal data.');
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Cached Mod Portal data cleared'), 3000);
+}
 
-export function registerCommands(services: CommandServices): vscode.Disposable {
-  return vscode.Disposable.from(
-    ...Object.entries(COMMANDS).map(([id, handler]) =>
-      vscode.commands.registerCommand(id, (...args: never[]) => handler(services, ...args)),
-    ),
-  );
+/** The commands about the portal's data as a whole. */
+export function portalCommands(services: PortalCommandServices): CommandTable {
+  return {
+    'factorioPortal.updateAllDependencies': () => updateAllDependencies(services),
+    'factorioPortal.refresh': () => refresh(services),
+    'factorioPortal.clearCache': () => clearCache(services),
+    'factorioPortal.showLog': () => services.logger.show(),
+  };
 }

@@ -1,17 +1,52 @@
 import * as vscode from 'vscode';
+import { existsSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { FindingCode, Severity } from '../model/analysis';
+import { checkPortalUrl, OFFICIAL_PORTAL_URL, type PortalUrlProblem } from '../portal/portalUrl';
 
 export type SeveritySetting = Severity | 'off';
 
 const SECTION = 'factorioPortal';
-const DEFAULT_PORTAL_URL = 'https://mods.factorio.com';
 
-/** Every setting of the extension, read in one place. */
+/** Factorio's user data folder on this platform (where mods/ and player-data.json live). */
+export function defaultFactorioDataFolder(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'Factorio');
+  if (platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'factorio');
+  return path.join(os.homedir(), '.factorio');
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const PROBLEMS: Readonly<Record<PortalUrlProblem, string>> = {
+  'no-scheme': 'it must start with https:// (or http:// for a local test portal)',
+  scheme: 'only http and https are allowed',
+  'not-a-url': 'it is not a URL',
+  credentials: 'it must not carry a user name or password',
+  query: 'it must not carry a query or fragment',
+};
+
+/**
+ * Every setting of the extension, read in one place.
+ *
+ * The portal URL decides where the portal token goes and the mods folder where downloads
+ * are written, so a cloned repository's `.vscode/settings.json` must not steer them: both
+ * are application/machine scoped in package.json, and they are read here from the user's
+ * own settings only, so a workspace or folder value is ignored even when present.
+ */
 export class Config implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.ConfigurationChangeEvent>();
   /** Fires when any `factorioPortal.*` setting changes. */
   readonly onDidChange = this.emitter.event;
   private readonly listener: vscode.Disposable;
+  /** Bad portal URLs already reported: one message per value, not one per read. */
+  private readonly reported = new Set<string>();
 
   constructor() {
     this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
@@ -23,9 +58,38 @@ export class Config implements vscode.Disposable {
     return vscode.workspace.getConfiguration(SECTION);
   }
 
+  /** The user's value (user settings), else the default; never a workspace's. */
+  private userValue<T>(key: string): T | undefined {
+    const inspected = this.section.inspect<T>(key);
+    return inspected?.globalValue ?? inspected?.defaultValue;
+  }
+
+  /** The portal base URL without a trailing slash; the official portal when the setting is malformed. */
   get portalUrl(): string {
-    const raw = this.section.get<string>('portalUrl', DEFAULT_PORTAL_URL).trim();
-    return (raw || DEFAULT_PORTAL_URL).replace(/\/+$/, '');
+    const raw = this.userValue<unknown>('portalUrl');
+    const checked = checkPortalUrl(raw);
+    if (checked.ok) return checked.url;
+    this.reportBadPortalUrl(String(raw), checked.problem);
+    return OFFICIAL_PORTAL_URL;
+  }
+
+  private reportBadPortalUrl(raw: string, problem: PortalUrlProblem): void {
+    if (this.reported.has(raw)) return;
+    this.reported.add(raw);
+    const open = vscode.l10n.t('Open Settings');
+    void vscode.window
+      .showWarningMessage(
+        vscode.l10n.t(
+          'The setting factorioPortal.portalUrl ("{0}") is not a usable portal address: {1}. Using {2} instead.',
+          raw.length > 200 ? raw.slice(0, 200) + '…' : raw,
+          vscode.l10n.t(PROBLEMS[problem]),
+          OFFICIAL_PORTAL_URL,
+        ),
+        open,
+      )
+      .then((chosen) => {
+        if (chosen === open) void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.portalUrl`);
+      });
   }
 
   get requestTimeoutMs(): number {
@@ -48,6 +112,36 @@ export class Config implements vscode.Disposable {
 
   get completionLimit(): number {
     return Math.min(200, Math.max(5, this.section.get<number>('completion.maxResults', 50)));
+  }
+
+  /** How many of the most downloaded mods the explorer checks for tags. */
+  get tagCheckLimit(): number {
+    const value = this.section.get<number>('explorer.tagChecks', 500);
+    return Number.isFinite(value) ? Math.max(0, Math.min(5000, Math.floor(value))) : 500;
+  }
+
+  /** The mods folder from the user's settings (`~` expanded), or undefined when not set. */
+  private get configuredModsFolder(): string | undefined {
+    const raw = this.userValue<unknown>('modsFolder');
+    const text = typeof raw === 'string' ? raw.trim() : '';
+    return text === '' ? undefined : text.replace(/^~(?=$|[\\/])/, os.homedir());
+  }
+
+  /** Where downloads go by default: the configured mods folder, else Factorio's own when it exists. */
+  get modsFolder(): string | undefined {
+    const configured = this.configuredModsFolder;
+    if (configured) return configured;
+    const fallback = path.join(defaultFactorioDataFolder(), 'mods');
+    return isFolder(fallback) ? fallback : undefined;
+  }
+
+  /** Where player-data.json may be: next to the configured mods folder, then Factorio's default place. */
+  playerDataCandidates(): string[] {
+    const out: string[] = [];
+    const configured = this.configuredModsFolder;
+    if (configured) out.push(path.join(path.dirname(configured), 'player-data.json'));
+    out.push(path.join(defaultFactorioDataFolder(), 'player-data.json'));
+    return [...new Set(out)].filter((p) => existsSync(p));
   }
 
   async addIgnoredDependency(name: string): Promise<void> {

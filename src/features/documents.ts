@@ -19,14 +19,28 @@ export function toRange(document: vscode.TextDocument, start: number, end: numbe
   return new vscode.Range(document.positionAt(start), document.positionAt(end));
 }
 
-/** The info.json the user is looking at, or else the first one in the workspace. */
-export async function findInfoJson(): Promise<vscode.TextDocument | undefined> {
+/**
+ * The info.json the user means among open documents: the active editor's, else one
+ * that is open. Commands and panels that need "the mod" all ask here.
+ */
+export function openInfoJson(): vscode.TextDocument | undefined {
   const active = vscode.window.activeTextEditor?.document;
   if (active && isInfoJson(active)) return active;
-  const open = vscode.workspace.textDocuments.find(isInfoJson);
+  return vscode.workspace.textDocuments.find(isInfoJson);
+}
+
+/** The info.json the user means (see openInfoJson), else the first one in the workspace. */
+export async function findInfoJson(): Promise<vscode.TextDocument | undefined> {
+  const open = openInfoJson();
   if (open) return open;
   const [uri] = await vscode.workspace.findFiles('**/info.json', '**/node_modules/**', 1);
   return uri ? vscode.workspace.openTextDocument(uri) : undefined;
+}
+
+/** The `factorio_version` of the open info.json the user means, from its cached model. */
+export function openFactorioVersion(): string | undefined {
+  const document = openInfoJson();
+  return document ? infoJsonModel(document).factorioVersion : undefined;
 }
 
 const parsed = new WeakMap<vscode.TextDocument, { version: number; doc: InfoJsonDocument }>();

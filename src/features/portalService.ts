@@ -1,40 +1,85 @@
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { PortalClient } from '../portal/client';
 import { PortalCache } from '../portal/cache';
+import { PortalClient } from '../portal/client';
+import type { ModIndex } from '../portal/search';
 import { FileCacheStorage } from '../portal/storage';
+import { TAGS_FILE, TagIndex } from '../portal/tags';
 import type { Config } from './config';
+import { PortalFilterSets } from './explorer/filterSets';
 import type { Logger } from './logger';
 
+export interface PortalServiceOptions {
+  config: Config;
+  /** The extension's global storage: each portal gets its own folders in it. */
+  storageRoot: vscode.Uri;
+  userAgent: string;
+  logger: Logger;
+  /** Whether requests may go now (the status's back-off); background tag checks wait while not. */
+  mayRequest: () => boolean;
+}
+
+/** Everything that belongs to one portal URL; built together, disposed together. */
+interface PortalSet {
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly client: PortalClient;
+  readonly cache: PortalCache;
+  readonly tagsFolder: string;
+  /** Replaced, with the filter sets, when the cached data is cleared. */
+  tags: TagIndex;
+  filterSets: PortalFilterSets;
+  /** The mod list the tag checks were last aimed at. */
+  tagTargetsFor: ModIndex | undefined;
+  readonly subscription: { dispose(): void };
+}
+
+function folderFor(prefix: string, url: string): string {
+  return prefix + createHash('sha1').update(url).digest('hex').slice(0, 12);
+}
+
 /**
- * Owns the portal client and cache for the configured portal URL and rebuilds
- * them when the URL changes. Each portal URL gets its own cache folder, so a
- * local test portal never mixes its data with the real one.
+ * The one owner of per-portal state: the client, cache, tag index and filter sets of the
+ * configured portal URL. A new URL (or timeout) builds a new set; the old one is disposed
+ * (its requests stop) and flushed (its pending writes land). Each portal URL has its own
+ * folders, so a local test portal never mixes its data with the real one.
  */
 export class PortalService implements vscode.Disposable {
-  private current: { url: string; client: PortalClient; cache: PortalCache; unsubscribe: { dispose(): void } };
-  private readonly emitter = new vscode.EventEmitter<void>();
-  /** Fires when portal data or its state changes, or the cache is replaced. */
-  readonly onDidChange = this.emitter.event;
-  private readonly disposables: vscode.Disposable[] = [];
+  private current: PortalSet;
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly tagsEmitter = new vscode.EventEmitter<void>();
+  private readonly replaceEmitter = new vscode.EventEmitter<void>();
+  /** Fires when portal data or its state changes, or the set is replaced. */
+  readonly onDidChange = this.changeEmitter.event;
+  /** Fires when the tag index learnt something, or its limit changed and the checks stopped. */
+  readonly onDidChangeTags = this.tagsEmitter.event;
+  /** Fires when the client, cache, tags and filter sets (or only the last two, after clearing) are new. */
+  readonly onDidReplace = this.replaceEmitter.event;
+  private readonly configListener: vscode.Disposable;
+  /** Flushes of replaced sets still writing; close() waits for them. */
+  private readonly retiring = new Set<Promise<void>>();
+  private closed = false;
 
-  constructor(
-    private readonly config: Config,
-    private readonly storageRoot: vscode.Uri,
-    private readonly userAgent: string,
-    private readonly logger: Logger,
-  ) {
+  constructor(private readonly options: PortalServiceOptions) {
     this.current = this.build();
-    this.disposables.push(
-      config.onDidChange((e) => {
-        if (e.affectsConfiguration('factorioPortal.portalUrl') || e.affectsConfiguration('factorioPortal.requestTimeoutSeconds')) {
-          this.current.unsubscribe.dispose();
-          this.current = this.build();
-          this.emitter.fire();
-        }
-      }),
-    );
+    this.configListener = options.config.onDidChange((e) => {
+      if (e.affectsConfiguration('factorioPortal.portalUrl') || e.affectsConfiguration('factorioPortal.requestTimeoutSeconds')) {
+        const { config } = this.options;
+        if (config.portalUrl === this.current.url && config.requestTimeoutMs === this.current.timeoutMs) return;
+        this.retire(this.current);
+        this.current = this.build();
+        this.replaceEmitter.fire();
+        this.changeEmitter.fire();
+      }
+      if (e.affectsConfiguration('factorioPortal.explorer.tagChecks')) {
+        // A new limit stops the checks; they start again when the Tags node is next listed.
+        this.current.tags.setCap(this.options.config.tagCheckLimit);
+        this.current.tags.stop();
+        this.current.tagTargetsFor = undefined;
+        this.tagsEmitter.fire();
+      }
+    });
   }
 
   get url(): string {
@@ -49,31 +94,117 @@ export class PortalService implements vscode.Disposable {
     return this.current.cache;
   }
 
+  get tags(): TagIndex {
+    return this.current.tags;
+  }
+
+  get filterSets(): PortalFilterSets {
+    return this.current.filterSets;
+  }
+
   /** The portal page of a mod, for links. */
   modPageUrl(name: string): string {
     return `${this.current.url}/mod/${encodeURIComponent(name)}`;
   }
 
-  private build(): PortalService['current'] {
-    const url = this.config.portalUrl;
-    const log = (message: string) => this.logger.info(message);
-    const client = new PortalClient({
-      baseUrl: url,
-      userAgent: this.userAgent,
-      timeoutMs: this.config.requestTimeoutMs,
-      log,
-    });
-    const folder = 'portal-' + createHash('sha1').update(url).digest('hex').slice(0, 12);
-    const storage = new FileCacheStorage(path.join(this.storageRoot.fsPath, folder));
+  /** Aims the background tag checks at the most downloaded mods of `index` (once per list). */
+  startTagChecks(index: ModIndex): void {
+    const set = this.current;
+    if (set.tagTargetsFor === index) return;
+    set.tagTargetsFor = index;
+    set.tags.setCap(this.options.config.tagCheckLimit);
+    void set.tags.setTargets(index.all().slice(0, set.tags.limit).map((m) => m.name));
+  }
+
+  /**
+   * Forgets everything learnt from the portal, in memory and on disk: the mod list, mod
+   * records, tag checks and filter listings.
+   */
+  async clear(): Promise<void> {
+    const set = this.current;
+    await set.cache.clear();
+    const old = set.tags;
+    old.dispose();
+    // After the old index's last write, or that write would bring the file back.
+    await old.flush();
+    await new FileCacheStorage(set.tagsFolder).delete(TAGS_FILE);
+    if (set !== this.current || this.closed) return;
+    set.tags = this.createTags(set.cache, set.tagsFolder);
+    set.filterSets = new PortalFilterSets(() => set.client);
+    set.tagTargetsFor = undefined;
+    this.replaceEmitter.fire();
+    this.changeEmitter.fire();
+  }
+
+  private build(): PortalSet {
+    const { config, logger, userAgent, storageRoot } = this.options;
+    const url = config.portalUrl;
+    const timeoutMs = config.requestTimeoutMs;
+    const log = (message: string) => logger.info(message);
+    const client = new PortalClient({ baseUrl: url, userAgent, timeoutMs, log });
+    const storage = new FileCacheStorage(path.join(storageRoot.fsPath, folderFor('portal-', url)));
     const cache = new PortalCache({ client, storage, log });
-    const unsubscribe = cache.onDidChange(() => this.emitter.fire());
-    this.logger.info(`Using the Mod Portal at ${url}`);
-    return { url, client, cache, unsubscribe };
+    const tagsFolder = path.join(storageRoot.fsPath, folderFor('explorer-', url));
+    const set: PortalSet = {
+      url,
+      timeoutMs,
+      client,
+      cache,
+      tagsFolder,
+      tags: this.createTags(cache, tagsFolder),
+      filterSets: new PortalFilterSets(() => client),
+      tagTargetsFor: undefined,
+      subscription: cache.onDidChange(() => this.changeEmitter.fire()),
+    };
+    logger.info(`Using the Mod Portal at ${url}`);
+    return set;
+  }
+
+  /** A tag index that reads through `cache`; only the current set's index is heard. */
+  private createTags(cache: PortalCache, folder: string): TagIndex {
+    const tags = new TagIndex({
+      source: {
+        peekFullMod: (name) => cache.peekFullMod(name),
+        fetchFullMod: (name, options) => cache.fetchFullMod(name, options),
+      },
+      storage: new FileCacheStorage(folder),
+      cap: this.options.config.tagCheckLimit,
+      mayRequest: () => this.options.mayRequest(),
+      log: (message) => this.options.logger.info(message),
+    });
+    tags.onDidChange(() => {
+      if (this.current?.tags === tags) this.tagsEmitter.fire();
+    });
+    return tags;
+  }
+
+  /** Stops a set's requests and timers now; its pending writes still land (close() waits for them). */
+  private retire(set: PortalSet): void {
+    set.subscription.dispose();
+    set.cache.dispose();
+    set.tags.dispose();
+    const done = Promise.all([set.cache.flush(), set.tags.flush()]).then(
+      () => undefined,
+      (error: unknown) => this.options.logger.warn(`Could not save the cached data of ${set.url}: ${String(error)}`),
+    );
+    this.retiring.add(done);
+    void done.finally(() => this.retiring.delete(done));
+  }
+
+  /** Disposes the current set and waits until everything pending is written (deactivation). */
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.configListener.dispose();
+      this.retire(this.current);
+    }
+    await Promise.all([...this.retiring]);
   }
 
   dispose(): void {
-    this.current.unsubscribe.dispose();
-    this.emitter.dispose();
-    for (const d of this.disposables) d.dispose();
+    void this.close();
+    this.changeEmitter.dispose();
+    this.tagsEmitter.dispose();
+    this.replaceEmitter.dispose();
   }
 }

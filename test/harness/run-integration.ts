@@ -187,7 +187,7 @@ async function runWithCodeServer(tally: Tally, cleanup: Cleanup): Promise<void> 
   // Suites edit their workspace (scratch files, .vscode settings): UI checks get a clean one.
   const uiWorkspace = path.join(prepared.tempRoot, 'workspace-ui');
   cpSync(FIXTURE_WORKSPACE, uiWorkspace, { recursive: true });
-  if (process.env.FACTORIO_PORTAL_TEST_SKIP_UI !== '1') await runUiChecks(tally, context, server, uiWorkspace, prepared.portalUrl);
+  if (process.env.FACTORIO_PORTAL_TEST_SKIP_UI !== '1') await runUiChecks(tally, context, server, uiWorkspace, prepared);
 }
 
 function installedExtensionDir(extensionsDir: string): string {
@@ -262,7 +262,7 @@ function tail(text: string, lines = 40): string {
   return kept ? `--- code-server output (last ${lines} lines) ---\n${kept}` : '';
 }
 
-async function runUiChecks(tally: Tally, context: BrowserContext, server: RunningCodeServer, workspaceDir: string, portalUrl: string): Promise<void> {
+async function runUiChecks(tally: Tally, context: BrowserContext, server: RunningCodeServer, workspaceDir: string, prepared: Prepared): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   for (const check of UI_CHECKS) {
     if (server.process.exitCode !== null || server.process.signalCode !== null) {
@@ -272,7 +272,7 @@ async function runUiChecks(tally: Tally, context: BrowserContext, server: Runnin
     const page = await context.newPage();
     const started = Date.now();
     try {
-      await withTimeout(runUiCheck(check, page, server.baseUrl, workspaceDir, portalUrl), check.timeoutMs ?? UI_CHECK_TIMEOUT_MS, check.name);
+      await withTimeout(runUiCheck(check, page, server.baseUrl, workspaceDir, prepared), check.timeoutMs ?? UI_CHECK_TIMEOUT_MS, check.name);
       tally.pass();
       console.log(`  ✓ UI › ${check.name} (${Date.now() - started} ms)`);
     } catch (error) {
@@ -286,12 +286,13 @@ async function runUiChecks(tally: Tally, context: BrowserContext, server: Runnin
   }
 }
 
-function runUiCheck(check: UiCheck, page: Page, baseUrl: string, workspaceDir: string, portalUrl: string): Promise<void> {
+function runUiCheck(check: UiCheck, page: Page, baseUrl: string, workspaceDir: string, prepared: Prepared): Promise<void> {
   return check.run({
     page,
     baseUrl,
     workspaceDir,
-    portalUrl,
+    machineSettingsFile: path.join(prepared.userDataDir, 'Machine', 'settings.json'),
+    portalUrl: prepared.portalUrl,
     screenshot: async (name) => {
       const file = path.join(RESULTS_DIR, name.endsWith('.png') ? name : `${name}.png`);
       await page.screenshot({ path: file });

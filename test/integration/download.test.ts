@@ -147,11 +147,12 @@ suite('download: credentials from player-data.json', () => {
       path.join(factorio, 'player-data.json'),
       JSON.stringify({ 'available-campaign-levels': {}, 'service-username': GOOD.username, 'service-token': GOOD.token, 'last-played-version': { game_version: '2.0.55' } }, null, 2),
     );
-    await config().update('modsFolder', mods, vscode.ConfigurationTarget.Workspace);
+    // The user's own settings: a workspace's value is never read (see settings.test.ts).
+    await config().update('modsFolder', mods, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
-    await config().update('modsFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('modsFolder', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('factorioPortal.signOut');
     rmSync(factorio, { recursive: true, force: true });
   });
@@ -182,8 +183,8 @@ suite('download: credentials from player-data.json', () => {
     }
     assert.ok(!JSON.stringify(config()).includes(GOOD.token));
     const settingsFile = vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'settings.json');
-    const settingsText = Buffer.from(await vscode.workspace.fs.readFile(settingsFile)).toString('utf8');
-    assert.ok(settingsText.includes('modsFolder') && !settingsText.includes(GOOD.token));
+    const settingsText = await vscode.workspace.fs.readFile(settingsFile).then((bytes) => Buffer.from(bytes).toString('utf8'), () => '');
+    assert.ok(!settingsText.includes(GOOD.token));
     // …nor in the log, which records both downloads.
     const log = await logContaining(`Downloaded ${release.file_name}`);
     assert.ok(!log.includes(GOOD.token), 'the token is in the log');

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { isBuiltinMod } from '../../model/builtins';
 import type { DependencyKind } from '../../model/dependency';
-import { parseInfoJson } from '../../model/document';
 import { resolveDependencies, type DependencyNode, type Resolution, type ResolveFacts, type ResolveProblem } from '../../model/resolve';
 import type { DependencyData } from '../dependencyData';
-import { findInfoJson, isInfoJson } from '../documents';
+import { findInfoJson, infoJsonModel, isInfoJson } from '../documents';
 import type { PortalService } from '../portalService';
 import { snapshotOf, type TreeItemSnapshot } from './snapshot';
 
@@ -104,9 +103,10 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
   }
 
   private async target(): Promise<vscode.TextDocument | undefined> {
+    // The tree stays on the info.json it shows while the user looks at other files.
     const active = vscode.window.activeTextEditor?.document;
-    if (active && isInfoJson(active)) this.document = active;
-    if (this.document && !this.document.isClosed) return this.document;
+    const switched = active !== undefined && isInfoJson(active);
+    if (!switched && this.document && !this.document.isClosed) return this.document;
     this.document = await findInfoJson();
     return this.document;
   }
@@ -128,7 +128,7 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
     if (!document) return undefined;
     const uri = document.uri.toString();
     if (this.resolution && this.resolution.uri === uri && this.resolution.version === document.version) return this.resolution.result;
-    const doc = parseInfoJson(document.getText());
+    const doc = infoJsonModel(document);
     const dependencies = (doc.dependencies?.items ?? []).flatMap((item) => (item.value !== undefined ? [item.value] : []));
     const result = resolveDependencies({
       rootName: doc.modName,

@@ -1,19 +1,14 @@
 import * as vscode from 'vscode';
-import { createHash } from 'node:crypto';
-import * as path from 'node:path';
-import type { ModIndex } from '../../portal/search';
-import { FileCacheStorage } from '../../portal/storage';
-import { TAGS_FILE, TagIndex, type TagCoverage } from '../../portal/tags';
+import type { TagCoverage } from '../../portal/tags';
 import { PORTAL_FACTORIO_VERSIONS } from '../../model/version';
+import type { CommandTable } from '../commands';
 import type { DependencyData } from '../dependencyData';
 import type { Logger } from '../logger';
-import { registerLookups, type LookupsApi } from '../lookups';
+import type { LookupsApi } from '../lookups';
 import { pickOne, type Choice } from '../lookups/pickers';
-import { tagCheckLimit } from '../lookups/settings';
 import type { PortalService } from '../portalService';
 import type { PortalStatus } from '../status';
 import { DependencyTreeProvider } from './dependencyTree';
-import { PortalFilterSets } from './filterSets';
 import { SORT_MODES, type ExplorerFilter, type SortMode } from './portalModel';
 import { LOAD_MORE_COMMAND, PortalTreeProvider } from './portalTree';
 import type { TreeItemSnapshot } from './snapshot';
@@ -26,6 +21,10 @@ export interface ExplorerServices {
 }
 
 /** What the extension's exported API offers about the explorer (tests read the trees through it). */
+/**
+ * The `explorer` part of the extension's API: the trees (here) and the details panel
+ * (from the lookups), as one object for tests and other extensions.
+ */
 export interface ExplorerApi extends LookupsApi {
   /** Children of a Mod Portal tree node (by id, as listed before), or the roots. */
   portal(parentId?: string): Promise<TreeItemSnapshot[]>;
@@ -61,136 +60,87 @@ const SORT_LABELS: Readonly<Record<SortMode, string>> = {
 };
 
 /**
- * The mod explorer (an activity-bar container with the Mod Portal and Dependencies
- * trees) and the lookup commands. Everything it creates is disposed with the extension.
+ * The mod explorer: an activity-bar container with the Mod Portal and Dependencies trees,
+ * their commands and their API. The filter lives in global state (it outlasts a session);
+ * per-portal state (tags, filter listings) belongs to the PortalService.
  */
-export function registerExplorer(context: vscode.ExtensionContext, services: ExplorerServices): ExplorerApi {
+export function createExplorer(
+  context: vscode.ExtensionContext,
+  services: ExplorerServices,
+): { disposable: vscode.Disposable; commands: CommandTable; api: Omit<ExplorerApi, keyof LookupsApi> } {
   const { portal, data, status, logger } = services;
-  let filter = readFilter(context.globalState);
-
-  const tagsFolder = (url: string): string =>
-    path.join(context.globalStorageUri.fsPath, 'explorer-' + createHash('sha1').update(url).digest('hex').slice(0, 12));
-  const buildTags = (url: string): TagIndex =>
-    new TagIndex({
-      source: {
-        peekFullMod: (name) => portal.cache.peekFullMod(name),
-        fetchFullMod: (name, options) => portal.cache.fetchFullMod(name, options),
-      },
-      storage: new FileCacheStorage(tagsFolder(url)),
-      cap: tagCheckLimit(),
-      mayRequest: () => status.mayRequest(),
-      log: (message) => logger.info(message),
-    });
-  let tagsUrl = portal.url;
-  let tags = buildTags(tagsUrl);
-  let filterSets = new PortalFilterSets(() => portal.client);
-  let tagTargetsFor: ModIndex | undefined;
-  let tagSubscription = tags.onDidChange(() => portalTree.refreshSoon(1000));
-
-  /** A fresh tag index and filter sets for the current portal; `forget` also deletes what the old index stored. */
-  const replaceTags = async (forget: boolean): Promise<void> => {
-    tagSubscription.dispose();
-    const old = tags;
-    old.dispose();
-    if (forget) {
-      // After the old index's last write, or that write would bring the file back.
-      await old.flush();
-      await new FileCacheStorage(tagsFolder(tagsUrl)).delete(TAGS_FILE);
-    }
-    tagsUrl = portal.url;
-    tags = buildTags(tagsUrl);
-    tagSubscription = tags.onDidChange(() => portalTree.refreshSoon(1000));
-    tagTargetsFor = undefined;
-    filterSets = new PortalFilterSets(() => portal.client);
-    portalTree.filterChanged();
-  };
-
-  const startTagChecks = (index: ModIndex): void => {
-    if (tagTargetsFor === index) return;
-    tagTargetsFor = index;
-    tags.setCap(tagCheckLimit());
-    void tags.setTargets(index.all().slice(0, tags.limit).map((m) => m.name));
-  };
+  const filter = (): ExplorerFilter => readFilter(context.globalState);
 
   const portalTree = new PortalTreeProvider({
     portal,
     data,
     status,
     logger,
-    tags: () => tags,
-    filterSets: () => filterSets,
-    startTagChecks,
-    getFilter: () => filter,
+    tags: () => portal.tags,
+    filterSets: () => portal.filterSets,
+    startTagChecks: (index) => portal.startTagChecks(index),
+    getFilter: filter,
   });
   const dependencyTree = new DependencyTreeProvider(portal, data);
-  const lookups = registerLookups({ portal, data, logger, secrets: context.secrets, tags: () => tags });
 
   const portalView = vscode.window.createTreeView('factorioPortal.portal', { treeDataProvider: portalTree, showCollapseAll: true });
   const dependencyView = vscode.window.createTreeView('factorioPortal.dependencies', { treeDataProvider: dependencyTree, showCollapseAll: true });
 
   const setContexts = (): void => {
-    void vscode.commands.executeCommand('setContext', 'factorioPortal.explorer.hideDeprecated', filter.hideDeprecated);
-    void vscode.commands.executeCommand('setContext', 'factorioPortal.explorer.versionFilter', filter.factorioVersion ?? '');
+    const current = filter();
+    void vscode.commands.executeCommand('setContext', 'factorioPortal.explorer.hideDeprecated', current.hideDeprecated);
+    void vscode.commands.executeCommand('setContext', 'factorioPortal.explorer.versionFilter', current.factorioVersion ?? '');
     portalView.description = portalTree.description();
   };
   const setFilter = async (next: ExplorerFilter): Promise<ExplorerFilter> => {
-    filter = next;
     await context.globalState.update(FILTER_KEY, next);
     setContexts();
     portalTree.filterChanged();
-    return filter;
+    return filter();
   };
   setContexts();
 
   const commands: Record<string, (arg?: unknown) => unknown> = {
     'factorioPortal.explorer.filterVersion': async (arg) => {
+      const current = filter();
       let version: string | undefined | null = arg === null || arg === '' || arg === 'any' ? null : typeof arg === 'string' ? arg : undefined;
       if (version === undefined) {
         const any: Choice<string | null> = { label: vscode.l10n.t('Any Factorio version'), value: null };
         const items: Choice<string | null>[] = [any, ...[...PORTAL_FACTORIO_VERSIONS].reverse().map((v) => ({ label: `Factorio ${v}`, value: v as string | null }))];
-        const active = items.find((i) => i.value === (filter.factorioVersion ?? null));
+        const active = items.find((i) => i.value === (current.factorioVersion ?? null));
         const picked = await pickOne(items, { title: vscode.l10n.t('Show mods with a release for…'), ...(active ? { active } : {}) });
-        if (picked === undefined) return filter;
+        if (picked === undefined) return current;
         version = picked;
       }
       if (version !== null && !/^\d+\.\d+$/.test(version)) {
         void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" is not a Factorio version such as 2.0.', version));
-        return filter;
+        return current;
       }
-      const { factorioVersion: _dropped, ...rest } = filter;
+      const { factorioVersion: _dropped, ...rest } = current;
       return setFilter(version === null ? rest : { ...rest, factorioVersion: version });
     },
-    'factorioPortal.explorer.hideDeprecated': () => setFilter({ ...filter, hideDeprecated: true }),
-    'factorioPortal.explorer.showDeprecated': () => setFilter({ ...filter, hideDeprecated: false }),
+    'factorioPortal.explorer.hideDeprecated': () => setFilter({ ...filter(), hideDeprecated: true }),
+    'factorioPortal.explorer.showDeprecated': () => setFilter({ ...filter(), hideDeprecated: false }),
     'factorioPortal.explorer.sort': async (arg) => {
+      const current = filter();
       let sort = SORT_MODES.find((m) => m === arg);
       if (!sort) {
         const items: Choice<SortMode>[] = SORT_MODES.map((m) => ({ label: vscode.l10n.t(SORT_LABELS[m]), value: m }));
-        sort = await pickOne(items, { title: vscode.l10n.t('Sort mods by…'), active: items.find((i) => i.value === filter.sort) });
-        if (!sort) return filter;
+        sort = await pickOne(items, { title: vscode.l10n.t('Sort mods by…'), active: items.find((i) => i.value === current.sort) });
+        if (!sort) return current;
       }
-      return setFilter({ ...filter, sort });
+      return setFilter({ ...current, sort });
     },
     [LOAD_MORE_COMMAND]: (arg) => {
       if (typeof arg === 'string') portalTree.loadMore(arg);
     },
-    // Everything learnt from the portal goes, in memory and on disk: the mod list, mod
-    // records, tag checks and filter listings. The trees then load afresh.
-    'factorioPortal.clearCache': async () => {
-      await portal.cache.clear();
-      await replaceTags(true);
-      logger.info('Cleared the cached Mod Portal data.');
-      vscode.window.setStatusBarMessage(vscode.l10n.t('Cached Mod Portal data cleared'), 3000);
-    },
   };
 
-  context.subscriptions.push(
+  const disposable = vscode.Disposable.from(
     portalTree,
     dependencyTree,
-    lookups.disposable,
     portalView,
     dependencyView,
-    ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, (arg?: unknown) => run(arg))),
     portalView.onDidChangeVisibility((e) => {
       if (e.visible) status.pin();
     }),
@@ -199,38 +149,25 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Exp
       dependencyTree.setVisible(e.visible);
     }),
     dependencyTree.onDidResolve(() => (dependencyView.description = dependencyTree.description)),
-    portal.onDidChange(() => {
-      if (portal.url !== tagsUrl) {
-        // Another portal: its tags and filters are its own.
-        void replaceTags(false);
-        return;
-      }
-      portalTree.refreshSoon();
-    }),
+    // Another portal, or cleared data: its tags and filter listings are new.
+    portal.onDidReplace(() => portalTree.filterChanged()),
+    portal.onDidChange(() => portalTree.refreshSoon()),
+    portal.onDidChangeTags(() => portalTree.refreshSoon(1000)),
     status.onDidChange(() => {
       if (status.lastFailure === undefined) dependencyTree.reset();
       portalTree.refreshSoon();
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('factorioPortal.explorer.tagChecks')) return;
-      // A new limit stops the checks; they start again when the Tags node is next listed.
-      tags.setCap(tagCheckLimit());
-      tags.stop();
-      tagTargetsFor = undefined;
-      portalTree.refreshSoon();
-    }),
-    { dispose: () => (tagSubscription.dispose(), tags.dispose()) },
   );
   if (dependencyView.visible) dependencyTree.setVisible(true);
   if (portalView.visible) status.pin();
 
-  return {
+  const api: Omit<ExplorerApi, keyof LookupsApi> = {
     portal: (parentId) => portalTree.snapshot(parentId),
     dependencies: (parentId) => dependencyTree.snapshot(parentId),
     dependenciesBusy: () => dependencyTree.busy,
-    filter: () => ({ ...filter }),
-    tagCoverage: () => tags.coverage(),
+    filter,
+    tagCoverage: () => portal.tags.coverage(),
     listUnavailable: () => portalTree.listUnavailable,
-    details: () => lookups.api.details(),
   };
+  return { disposable, commands, api };
 }

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { isBuiltinMod } from '../../model/builtins';
 import { formatDependency, parseDependency, type DependencyKind } from '../../model/dependency';
-import { parseInfoJson } from '../../model/document';
 import { latestCompatibleRelease } from '../../model/releases';
 import { isOperator } from '../../model/version';
 import type { DependencyData } from '../dependencyData';
-import { findInfoJson, isInfoJson } from '../documents';
+import { findInfoJson, infoJsonModel } from '../documents';
 import { kindArg, modNameArg, stringArg } from './args';
 import { insertDependencyEdits } from './insertDependency';
 import { pickMod, pickOne, type Choice } from './pickers';
@@ -14,8 +13,7 @@ async function targetDocument(arg: unknown): Promise<vscode.TextDocument | undef
   const uri = stringArg(arg, 'uri') ?? (arg as { uri?: unknown } | undefined)?.uri;
   if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
   if (typeof uri === 'string') return vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-  const active = vscode.window.activeTextEditor?.document;
-  return active && isInfoJson(active) ? active : findInfoJson();
+  return findInfoJson();
 }
 
 /** `>= 1.2.0`, `= 1.0.0`…, from the `constraint` argument; 'latest' and 'any' are handled apart. */
@@ -38,7 +36,7 @@ export async function addDependency(data: DependencyData, arg?: unknown): Promis
   }
   const name = modNameArg(arg) ?? (await pickMod(data, { title: vscode.l10n.t('Add Dependency: which mod?') }))?.name;
   if (!name) return undefined;
-  const doc = parseInfoJson(document.getText());
+  const doc = infoJsonModel(document);
   if (doc.dependencies?.items.some((item) => item.parsed?.name?.text === name)) {
     void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is already a dependency in {1}.', name, vscode.workspace.asRelativePath(document.uri)));
     return undefined;

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import type { PortalCredentials } from '../../portal/client';
 import { pickOne, type Choice } from './pickers';
-import { playerDataCandidates } from './settings';
 
 const SECRET_KEY = 'factorioPortal.credentials';
 
@@ -33,7 +32,11 @@ function isCredentials(v: unknown): v is PortalCredentials {
  * where there is one): never in settings, never in a log or a message.
  */
 export class Credentials {
-  constructor(private readonly secrets: vscode.SecretStorage) {}
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    /** Existing player-data.json files to offer (Config.playerDataCandidates). */
+    private readonly playerDataFiles: () => string[],
+  ) {}
 
   async get(): Promise<PortalCredentials | undefined> {
     const raw = await this.secrets.get(SECRET_KEY);
@@ -60,7 +63,7 @@ export class Credentials {
    */
   async ask(): Promise<PortalCredentials | undefined> {
     type How = { from: 'file'; file: string } | { from: 'input' };
-    const choices: Choice<How>[] = playerDataCandidates().map((file) => ({
+    const choices: Choice<How>[] = this.playerDataFiles().map((file) => ({
       label: `$(file) ${vscode.l10n.t('Read them from Factorio’s player-data.json')}`,
       description: file,
       value: { from: 'file' as const, file },

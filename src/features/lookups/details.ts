@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { isBuiltinMod } from '../../model/builtins';
-import { parseInfoJson } from '../../model/document';
 import type { TagIndex } from '../../portal/tags';
 import type { FullModEntry, ModEntry } from '../../portal/types';
 import type { DependencyData } from '../dependencyData';
-import { isInfoJson } from '../documents';
+import { openFactorioVersion } from '../documents';
 import type { PortalService } from '../portalService';
 import { renderDetailsPage } from './detailsHtml';
 
@@ -55,18 +54,12 @@ export class DetailsPanel implements vscode.Disposable {
     return panel;
   }
 
-  private factorioVersion(): string | undefined {
-    const active = vscode.window.activeTextEditor?.document;
-    const doc = active && isInfoJson(active) ? active : vscode.workspace.textDocuments.find(isInfoJson);
-    return doc ? parseInfoJson(doc.getText()).factorioVersion : undefined;
-  }
-
   private render(mod: ModEntry | FullModEntry, full: boolean, notice?: string): void {
     const panel = this.ensurePanel();
     const html = renderDetailsPage(mod, {
       portalUrl: this.portal.url,
       nonce: randomBytes(16).toString('base64'),
-      factorioVersion: this.factorioVersion(),
+      factorioVersion: openFactorioVersion(),
       ...(notice ? { notice } : {}),
     });
     panel.title = mod.title || mod.name;

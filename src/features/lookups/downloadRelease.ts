@@ -1,19 +1,18 @@
 import * as vscode from 'vscode';
-import { parseInfoJson } from '../../model/document';
 import { latestCompatibleRelease, newestFirst } from '../../model/releases';
 import { downloadToFolder, isDownloadError, releaseFileName, type DownloadErrorKind } from '../../portal/download';
 import { isPortalError } from '../../portal/errors';
 import type { Release } from '../../portal/types';
+import type { Config } from '../config';
 import type { DependencyData } from '../dependencyData';
-import { isInfoJson } from '../documents';
+import { openFactorioVersion } from '../documents';
 import type { Logger } from '../logger';
 import type { PortalService } from '../portalService';
 import { modNameArg, stringArg } from './args';
 import type { Credentials } from './credentials';
 import { pickMod, pickOne, type Choice } from './pickers';
-import { modsFolder } from './settings';
 
-export type DownloadFailure = DownloadErrorKind | 'no-credentials' | 'bad-credentials' | 'not-found' | 'no-release' | 'network';
+export type DownloadFailure = DownloadErrorKind | 'untrusted' | 'no-credentials' | 'bad-credentials' | 'not-found' | 'no-release' | 'network';
 
 /** What the download command returns, for callers and tests; the user sees messages. */
 export type DownloadOutcome =
@@ -23,20 +22,15 @@ export type DownloadOutcome =
 
 export interface DownloadServices {
   portal: PortalService;
+  config: Config;
   data: DependencyData;
   logger: Logger;
   credentials: Credentials;
 }
 
-function workspaceFactorioVersion(): string | undefined {
-  const active = vscode.window.activeTextEditor?.document;
-  const doc = active && isInfoJson(active) ? active : vscode.workspace.textDocuments.find(isInfoJson);
-  return doc ? parseInfoJson(doc.getText()).factorioVersion : undefined;
-}
-
 async function chooseRelease(name: string, releases: readonly Release[]): Promise<Release | undefined> {
   const sorted = newestFirst(releases);
-  const factorioVersion = workspaceFactorioVersion();
+  const factorioVersion = openFactorioVersion();
   const preferred = (factorioVersion && latestCompatibleRelease(releases, factorioVersion)) || sorted[0];
   const items: Choice<Release>[] = sorted.map((r) => ({
     label: r.version,
@@ -48,8 +42,7 @@ async function chooseRelease(name: string, releases: readonly Release[]): Promis
   return pickOne(items, { title: vscode.l10n.t('Download {0}: which release?', name), ...(active ? { active } : {}) });
 }
 
-async function chooseFolder(): Promise<string | undefined> {
-  const fallback = modsFolder();
+async function chooseFolder(fallback: string | undefined): Promise<string | undefined> {
   const pickOther = async (): Promise<string | undefined> => {
     const picked = await vscode.window.showOpenDialog({
       canSelectFiles: false,
@@ -102,7 +95,7 @@ export async function downloadRelease(services: DownloadServices, arg?: unknown)
       : { status: 'cancelled' };
   }
 
-  const folder = stringArg(arg, 'folder') ?? (await chooseFolder());
+  const folder = stringArg(arg, 'folder') ?? (await chooseFolder(services.config.modsFolder));
   if (!folder) return { status: 'cancelled' };
 
   const signIn = { title: vscode.l10n.t('Sign In…'), run: () => void vscode.commands.executeCommand('factorioPortal.signIn') };

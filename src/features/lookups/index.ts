@@ -1,21 +1,23 @@
 import * as vscode from 'vscode';
-import type { TagIndex } from '../../portal/tags';
+import type { CommandTable } from '../commands';
+import type { Config } from '../config';
 import type { DependencyData } from '../dependencyData';
 import type { Logger } from '../logger';
 import type { PortalService } from '../portalService';
+import { openWebPage, requireTrustedWorkspace } from '../safety';
 import { addDependency } from './addDependency';
 import { modNameArg, stringArg } from './args';
 import { Credentials } from './credentials';
 import { DetailsPanel, type DetailsSnapshot } from './details';
-import { downloadRelease } from './downloadRelease';
+import { downloadRelease, type DownloadOutcome } from './downloadRelease';
 import { pickMod, type ItemButton } from './pickers';
 
 export interface LookupServices {
   portal: PortalService;
+  config: Config;
   data: DependencyData;
   logger: Logger;
   secrets: vscode.SecretStorage;
-  tags: () => TagIndex;
 }
 
 export interface LookupsApi {
@@ -26,11 +28,11 @@ export interface LookupsApi {
 const OPEN_BUTTON: ItemButton = { id: 'open', iconPath: new vscode.ThemeIcon('link-external'), tooltip: vscode.l10n.t('Open on Mod Portal') };
 const ADD_BUTTON: ItemButton = { id: 'add', iconPath: new vscode.ThemeIcon('add'), tooltip: vscode.l10n.t('Add as Dependency') };
 
-/** The command palette lookups: search, details, add, open, copy, download, sign in/out. */
-export function registerLookups(services: LookupServices): { disposable: vscode.Disposable; api: LookupsApi } {
-  const { portal, data } = services;
-  const details = new DetailsPanel(portal, data, services.tags);
-  const credentials = new Credentials(services.secrets);
+/** The lookups: search, details, add, open, copy, download, sign in/out; their panel, commands and API. */
+export function createLookups(services: LookupServices): { disposable: vscode.Disposable; commands: CommandTable; api: LookupsApi } {
+  const { portal, config, data } = services;
+  const details = new DetailsPanel(portal, data, () => portal.tags);
+  const credentials = new Credentials(services.secrets, () => config.playerDataCandidates());
 
   const askForMod = async (arg: unknown, title: string): Promise<string | undefined> =>
     modNameArg(arg) ?? (await pickMod(data, { title }))?.name;
@@ -39,8 +41,7 @@ export function registerLookups(services: LookupServices): { disposable: vscode.
     const name = await askForMod(arg, vscode.l10n.t('Open on Mod Portal: which mod?'));
     if (!name) return undefined;
     const url = portal.modPageUrl(name);
-    await vscode.env.openExternal(vscode.Uri.parse(url));
-    return url;
+    return (await openWebPage(url)) ? url : undefined;
   };
 
   const commands: Record<string, (arg?: unknown) => unknown> = {
@@ -72,7 +73,12 @@ export function registerLookups(services: LookupServices): { disposable: vscode.
       vscode.window.setStatusBarMessage(vscode.l10n.t('Copied "{0}"', name), 3000);
       return name;
     },
-    'factorioPortal.downloadRelease': (arg) => downloadRelease({ portal, data, logger: services.logger, credentials }, arg),
+    'factorioPortal.downloadRelease': (arg): Promise<DownloadOutcome> | DownloadOutcome => {
+      if (!requireTrustedWorkspace(vscode.l10n.t('Downloading a mod release'))) {
+        return { status: 'failed', code: 'untrusted', message: vscode.l10n.t('Downloads need a trusted workspace.') };
+      }
+      return downloadRelease({ portal, config, data, logger: services.logger, credentials }, arg);
+    },
     'factorioPortal.signIn': async (arg) => {
       const username = stringArg(arg, 'username');
       const token = stringArg(arg, 'token');
@@ -96,9 +102,5 @@ export function registerLookups(services: LookupServices): { disposable: vscode.
     },
   };
 
-  const disposable = vscode.Disposable.from(
-    details,
-    ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, (arg?: unknown) => run(arg))),
-  );
-  return { disposable, api: { details: () => details.snapshot() } };
+  return { disposable: details, commands, api: { details: () => details.snapshot() } };
 }

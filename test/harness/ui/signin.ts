@@ -1,8 +1,8 @@
 // Sign In for Downloads… with the username and token typed in (the input boxes only a
 // real keyboard can fill), then Download Mod Release… from the palette into the mods
-// folder the workspace configures, answering each question with Enter.
+// folder the user configures, answering each question with Enter.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -23,11 +23,12 @@ function toast(page: Page, text: string) {
 export const signInCheck: UiCheck = {
   name: 'Sign In with a typed username and token, then Download Mod Release… into the mods folder',
   timeoutMs: 120_000,
-  async run({ page, baseUrl, workspaceDir, portalUrl, screenshot }) {
+  async run({ page, baseUrl, workspaceDir, machineSettingsFile, portalUrl, screenshot }) {
     const mods = mkdtempSync(path.join(tmpdir(), 'fmp-ui-mods-'));
-    const settingsFile = path.join(workspaceDir, '.vscode', 'settings.json');
-    mkdirSync(path.dirname(settingsFile), { recursive: true });
-    writeFileSync(settingsFile, JSON.stringify({ 'factorioPortal.modsFolder': mods }, null, 2));
+    // The machine's settings: a workspace's mods folder is never used.
+    const savedSettings = existsSync(machineSettingsFile) ? readFileSync(machineSettingsFile, 'utf8') : undefined;
+    mkdirSync(path.dirname(machineSettingsFile), { recursive: true });
+    writeFileSync(machineSettingsFile, JSON.stringify({ ...(JSON.parse(savedSettings || '{}') as object), 'factorioPortal.modsFolder': mods }, null, 2));
     const { username, token } = DEFAULT_CREDENTIALS;
     await openWorkbenchWithFile(page, baseUrl, workspaceDir, path.join(workspaceDir, 'my-mod', 'info.json'));
     let signedIn = false;
@@ -76,7 +77,8 @@ export const signInCheck: UiCheck = {
         await runFromPalette(page, 'Factorio Portal: Sign Out').catch(() => undefined);
         await toast(page, 'were removed from VS Code').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
       }
-      rmSync(settingsFile, { force: true });
+      if (savedSettings === undefined) rmSync(machineSettingsFile, { force: true });
+      else writeFileSync(machineSettingsFile, savedSettings);
       rmSync(mods, { recursive: true, force: true });
     }
   },

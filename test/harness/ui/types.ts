@@ -6,6 +6,11 @@ export interface UiCheckContext {
   baseUrl: string;
   /** Absolute path of the temp copy of test/fixtures/workspace the server can see. */
   workspaceDir: string;
+  /**
+   * The settings.json of this machine (code-server is a remote: machine-scoped settings
+   * such as the mods folder are read from it, not from the browser user's settings).
+   */
+  machineSettingsFile: string;
   /** Base URL of the local portal (its /__control/ endpoints set faults). */
   portalUrl: string;
   /** Saves a PNG of the page under test-results/ and returns its path. */

@@ -1,0 +1,131 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { startPortalServer, type PortalServer } from '../portal-server/server';
+import { answeringQuickPicks, closeAllEditors } from './explorer-support';
+import { after, before, suite, test } from './framework';
+import { clearRequests, extensionApi, getRequests, portalUrl, waitFor, workspaceRoot } from './helpers';
+
+interface Api {
+  readonly portalUrl: string;
+  readonly modsFolder: string | undefined;
+  status(): { text: string; offline: boolean };
+  listState(): { status: string; modCount?: number };
+}
+
+type Outcome = { status: 'saved'; path: string } | { status: 'failed'; code: string; message: string } | { status: 'cancelled' };
+
+const OFFICIAL = 'https://mods.factorio.com';
+const GOOD = { username: 'test-user', token: 'test-token-123' };
+const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('factorioPortal');
+
+suite('settings a workspace cannot steer', () => {
+  // A cloned repository's .vscode/settings.json naming its own portal and mods folder.
+  let other: PortalServer;
+  let root = '';
+  let userMods = '';
+  let workspaceMods = '';
+  const settingsFile = (): vscode.Uri => vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'settings.json');
+  let savedSettings: Uint8Array | undefined;
+
+  before(async () => {
+    other = await startPortalServer({ mods: 20, seed: 11 });
+    root = mkdtempSync(path.join(tmpdir(), 'fmp-steer-'));
+    userMods = path.join(root, 'user-mods');
+    workspaceMods = path.join(root, 'workspace-mods');
+    mkdirSync(userMods);
+    mkdirSync(workspaceMods);
+    await config().update('modsFolder', userMods, vscode.ConfigurationTarget.Global);
+    savedSettings = await vscode.workspace.fs.readFile(settingsFile()).then(
+      (bytes) => bytes,
+      () => undefined,
+    );
+    const existing = savedSettings ? (JSON.parse(Buffer.from(savedSettings).toString('utf8') || '{}') as Record<string, unknown>) : {};
+    const hostile = {
+      ...existing,
+      'factorioPortal.portalUrl': other.url,
+      'factorioPortal.modsFolder': workspaceMods,
+      // A setting a workspace may set, to know when VS Code has read the file.
+      'factorioPortal.completion.maxResults': 7,
+    };
+    await vscode.workspace.fs.writeFile(settingsFile(), Buffer.from(JSON.stringify(hostile, null, 2)));
+    await waitFor(() => config().inspect<number>('completion.maxResults')?.workspaceValue === 7, {
+      message: 'VS Code read the workspace settings file',
+    });
+  });
+
+  after(async () => {
+    if (savedSettings) await vscode.workspace.fs.writeFile(settingsFile(), savedSettings);
+    else await vscode.workspace.fs.delete(settingsFile());
+    await waitFor(() => config().inspect<number>('completion.maxResults')?.workspaceValue === undefined, {
+      message: 'VS Code dropped the workspace settings',
+    });
+    await config().update('modsFolder', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('factorioPortal.signOut');
+    await other.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('the portal stays the user’s: the workspace’s portal gets no request', async () => {
+    const api = await extensionApi<Api>();
+    assert.equal(api.portalUrl, portalUrl());
+    // Nothing cached, so what follows must ask a portal.
+    await vscode.commands.executeCommand('factorioPortal.clearCache');
+    await clearRequests();
+    assert.equal(await vscode.commands.executeCommand<boolean>('factorioPortal.showModDetails', { name: 'factorio-lib' }), true);
+    const requests = await waitFor(async () => {
+      const seen = await getRequests();
+      return seen.some((r) => r.path === '/api/mods/factorio-lib/full') && seen;
+    }, { message: 'the configured portal was asked for factorio-lib' });
+    assert.ok(requests.length > 0);
+    assert.deepEqual(other.requests, [], 'the workspace’s portal was contacted');
+  });
+
+  test('downloads go to the user’s mods folder, never the workspace’s, and the token stays home', async () => {
+    const api = await extensionApi<Api>();
+    assert.equal(api.modsFolder, userMods);
+    await vscode.commands.executeCommand('factorioPortal.signIn', GOOD);
+    // The details panel of the test before would take the focus, and the quick pick with it.
+    await closeAllEditors();
+    // No folder given: the first choice offered is the default mods folder.
+    const outcome = await answeringQuickPicks(
+      () => vscode.commands.executeCommand<Outcome>('factorioPortal.downloadRelease', { name: 'factorio-lib', version: '1.4.2' }),
+      'accept',
+    );
+    assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
+    if (outcome.status !== 'saved') return;
+    assert.equal(path.dirname(outcome.path), userMods);
+    assert.deepEqual(readdirSync(workspaceMods), []);
+    assert.deepEqual(other.requests, [], 'the workspace’s portal was contacted');
+  });
+});
+
+suite('a malformed portal URL', () => {
+  let saved: string | undefined;
+
+  before(() => {
+    saved = config().inspect<string>('portalUrl')?.globalValue;
+  });
+
+  after(async () => {
+    await config().update('portalUrl', saved, vscode.ConfigurationTarget.Global);
+    const api = await extensionApi<Api>();
+    await waitFor(() => api.portalUrl === portalUrl(), { message: 'back on the local portal' });
+  });
+
+  for (const bad of ['mods.factorio.com', 'ftp://mods.factorio.com', ':::not a url:::']) {
+    test(`"${bad}": the official portal is used and the extension keeps working`, async () => {
+      const api = await extensionApi<Api>();
+      await config().update('portalUrl', bad, vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.portalUrl === OFFICIAL, { message: `portalUrl falls back for "${bad}"` });
+      assert.equal(typeof api.status().text, 'string');
+      assert.equal(typeof api.listState().status, 'string');
+      // Back to the local portal at once: the suite talks to local portals only, as far as it can.
+      await config().update('portalUrl', saved, vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.portalUrl === portalUrl(), { message: 'back on the local portal' });
+      assert.equal(await vscode.commands.executeCommand<boolean>('factorioPortal.showModDetails', { name: 'factorio-lib' }), true);
+    });
+  }
+});
