@@ -210,3 +210,28 @@ export function defaultModsFolderCandidates(platform: NodeJS.Platform, env: Read
   const join = platform === 'win32' ? path.win32.join : path.posix.join;
   return factorioDataFolderCandidates(platform, env, home).map((folder) => join(folder, 'mods'));
 }
+
+export interface ModsFolderChoice {
+  folder: string;
+  /** Where the path came from. */
+  source: 'setting' | 'default';
+}
+
+/**
+ * The mods folder to use: the configured one (a leading `~` is the home folder), else the
+ * first default candidate that exists, else the first candidate (so a fresh machine still
+ * gets a place, reported by readModsFolder as missing). `isFolder` is the only file
+ * system access, injected so this stays a pure function.
+ */
+export function chooseModsFolder(
+  configured: string | undefined,
+  platform: NodeJS.Platform,
+  env: Readonly<Record<string, string | undefined>>,
+  home: string,
+  isFolder: (p: string) => boolean,
+): ModsFolderChoice {
+  const setting = configured?.trim() ?? '';
+  if (setting !== '') return { folder: setting.replace(/^~(?=$|[\\/])/, home), source: 'setting' };
+  const candidates = defaultModsFolderCandidates(platform, env, home);
+  return { folder: candidates.find(isFolder) ?? candidates[0], source: 'default' };
+}

@@ -13,16 +13,19 @@ export interface InstalledVersion {
   kind: InstalledMod['kind'];
   /** This version meets the dependency's constraint (always true without a constraint). */
   satisfies: boolean;
+  /** Its file or folder name does not match its info.json, so the game will not load it. */
+  refusedByGame: boolean;
 }
 
 export interface DependencyInstallState {
   name: string;
   /** Built-in mods come with the game and are never in the mods folder. */
   builtin: boolean;
+  /** Built in, or a copy the game would load is in the folder. */
   installed: boolean;
-  /** Newest first. */
+  /** Every copy in the folder, newest first, refused ones included. */
   versions: InstalledVersion[];
-  /** The copy the game loads when several lie side by side: the newest. */
+  /** The copy the game loads when several lie side by side: the newest it does not refuse. */
   loaded: InstalledVersion | undefined;
   /** Per mod-list.json (see isEnabled). */
   enabled: boolean;
@@ -53,12 +56,13 @@ export function dependencyInstallState(dependency: string | ParsedDependency, sc
         path: m.path,
         kind: m.kind,
         satisfies: constraint === undefined || (v !== undefined && satisfies(v, constraint.op, constraint.bound)),
+        refusedByGame: m.nameMismatch,
       };
     });
-  const loaded = versions[0];
+  const loaded = versions.find((v) => !v.refusedByGame);
   // `core` cannot be disabled; the file never decides for it.
   const enabled = name === 'core' || isEnabled(scan.modList, name);
-  const installed = builtin || versions.length > 0;
+  const installed = builtin || loaded !== undefined;
   const present = installed && enabled;
   const satisfied = dep.kind === 'incompatible' ? !present : present && (builtin || loaded?.satisfies === true);
   return { name, builtin, installed, versions, loaded, enabled, satisfied };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import {
+  chooseModsFolder,
   defaultFactorioDataFolder,
   defaultModsFolderCandidates,
   factorioDataFolderCandidates,
@@ -98,5 +99,13 @@ describe('default folders', () => {
   test('macOS, then Linux with the Flatpak Steam place second', () => {
     assert.deepEqual(factorioDataFolderCandidates('darwin', {}, '/Users/a'), ['/Users/a/Library/Application Support/factorio']);
     assert.deepEqual(defaultModsFolderCandidates('linux', { APPDATA: 'ignored' }, '/home/a'), ['/home/a/.factorio/mods', '/home/a/.var/app/com.valvesoftware.Steam/.factorio/mods']);
+  });
+
+  test('the setting wins (with ~ expanded), else the first default that exists, else the first default', () => {
+    const none = (): boolean => false;
+    assert.deepEqual(chooseModsFolder(' ~/factorio/mods ', 'linux', {}, '/home/a', none), { folder: '/home/a/factorio/mods', source: 'setting' });
+    assert.deepEqual(chooseModsFolder('', 'linux', {}, '/home/a', none), { folder: '/home/a/.factorio/mods', source: 'default' });
+    const flatpak = (p: string): boolean => p.includes('.var');
+    assert.deepEqual(chooseModsFolder(undefined, 'linux', {}, '/home/a', flatpak), { folder: '/home/a/.var/app/com.valvesoftware.Steam/.factorio/mods', source: 'default' });
   });
 });

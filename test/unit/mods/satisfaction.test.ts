@@ -45,6 +45,15 @@ describe('dependencyInstallState', () => {
     assert.deepEqual([sa.builtin, sa.enabled, sa.satisfied], [true, false, false]);
   });
 
+  test('a zip the game refuses (its name does not match its info.json) does not count as installed', () => {
+    const misnamed = { ...scan, mods: [{ ...mod('lib', '2.0.0'), fileName: 'lib.zip', nameMismatch: true }, mod('lib', '1.0.0')] };
+    const state = dependencyInstallState('lib >= 1.0.0', misnamed)!;
+    assert.deepEqual(state.versions.map((v) => [v.version, v.refusedByGame]), [['2.0.0', true], ['1.0.0', false]]);
+    assert.equal(state.loaded?.version, '1.0.0');
+    const only = dependencyInstallState('lib', { ...scan, mods: [misnamed.mods[0]] })!;
+    assert.deepEqual([only.installed, only.loaded, only.satisfied], [false, undefined, false]);
+  });
+
   test('a dependency without a name has no state', () => {
     assert.equal(dependencyInstallState('>= 1.0', scan), undefined);
   });
