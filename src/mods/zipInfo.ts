@@ -32,6 +32,12 @@ class WindowedFileReader extends yauzl.RandomAccessReader {
   }
 
   override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    if (position >= this.windowStart && position + length <= this.windowStart + this.window.length) {
+      // Most reads hit the window: answer at once, skipping a promise per record.
+      this.window.copy(buffer, offset, position - this.windowStart, position - this.windowStart + length);
+      callback(null);
+      return;
+    }
     this.readAsync(buffer, offset, length, position).then(
       () => callback(null),
       (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
@@ -81,32 +87,6 @@ class WindowedFileReader extends yauzl.RandomAccessReader {
 /** `<top>/info.json`: the one place the game looks for it in a zip. */
 const INFO_JSON_ENTRY = /^[^/]+\/info\.json$/;
 
-function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (entry: yauzl.Entry): void => {
-      cleanup();
-      resolve(entry);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(undefined);
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(err);
-    };
-    zip.on('entry', onEntry);
-    zip.on('end', onEnd);
-    zip.on('error', onError);
-    zip.readEntry();
-  });
-}
-
 async function readCapped(stream: Readable, cap: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
@@ -140,9 +120,7 @@ export async function readZipInfoJson(file: string): Promise<ZipInfoResult> {
       strictFileNames: false,
     });
     if (zip.entryCount > MAX_ZIP_ENTRIES) return { ok: false, reason: `the zip lists ${zip.entryCount} files, more than ${MAX_ZIP_ENTRIES}` };
-    for (let seen = 0; seen < MAX_ZIP_ENTRIES; seen++) {
-      const entry = await nextEntry(zip);
-      if (!entry) break;
+    for await (const entry of zip.eachEntry()) {
       if (!INFO_JSON_ENTRY.test(entry.fileName)) continue;
       if (entry.isEncrypted()) return { ok: false, reason: `${entry.fileName} is encrypted` };
       if (!entry.canDecodeFileData()) return { ok: false, reason: `${entry.fileName} uses an unsupported compression method (${entry.compressionMethod})` };
