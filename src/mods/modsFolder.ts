@@ -69,6 +69,9 @@ export function identityFromInfoJson(text: string): Identity | { reason: string 
   if (!doc.root) return { reason: 'info.json is not a JSON object' };
   const syntax = doc.syntaxErrors[0];
   if (syntax) return { reason: `info.json: ${syntax.message}` };
+  // The game reads strict JSON: what an editor tolerates keeps the mod from loading.
+  if (doc.comments.length > 0) return { reason: 'info.json has comments, which the game rejects' };
+  if (doc.trailingCommas.length > 0) return { reason: 'info.json has a trailing comma, which the game rejects' };
   if (doc.modName === undefined || doc.modName === '') return { reason: 'info.json has no "name"' };
   if (doc.modVersion === undefined || !parseModVersion(doc.modVersion)) return { reason: `info.json of ${doc.modName} has no valid "version"` };
   const title = doc.fields.get('title')?.value;

@@ -54,6 +54,13 @@ export class WorkspaceMods {
   private readonly byPath = new Map<string, WorkspaceMod>();
   private readonly pathsByName = new Map<string, Set<string>>();
 
+  /** A model of a whole workspace at once: `[path, text]` for each info.json. */
+  static from(files: Iterable<readonly [path: string, text: string]>): WorkspaceMods {
+    const mods = new WorkspaceMods();
+    for (const [path, text] of files) mods.set(path, text);
+    return mods;
+  }
+
   /** Adds or updates the mod of one info.json (a text without a name removes it). */
   set(path: string, text: string): WorkspaceModsChange {
     const next = workspaceModFromText(path, text);

@@ -67,12 +67,14 @@ describe('readModsFolder', () => {
     writeFileSync(path.join(mods, 'badjson_1.0.0.zip'), makeZip([{ name: 'badjson/info.json', data: '{"name": ' }]));
     writeFileSync(path.join(mods, 'noversion_1.0.0.zip'), makeZip([{ name: 'nv/info.json', data: '{"name": "nv"}' }]));
     symlinkSync(path.join(root, 'nowhere'), path.join(mods, 'dangling'));
+    writeFileSync(path.join(mods, 'commented_1.0.0.zip'), makeZip([{ name: 'c/info.json', data: '{"name": "commented", // no\n"version": "1.0.0"}' }]));
+    writeFileSync(path.join(mods, 'comma_1.0.0.zip'), makeZip([{ name: 'c/info.json', data: '{"name": "comma", "version": "1.0.0",}' }]));
     mkdirSync(path.join(mods, 'broken'));
     writeFileSync(path.join(mods, 'broken', 'info.json'), '[1, 2]');
 
     const scan = await readModsFolder(mods);
     assert.deepEqual(scan.mods.map((m) => m.name), ['good']);
-    assert.deepEqual(scan.unreadable.map((u) => u.fileName).sort(), ['badjson_1.0.0.zip', 'broken', 'dangling', 'noinfo_1.0.0.zip', 'noversion_1.0.0.zip', 'truncated_1.0.0.zip']);
+    assert.deepEqual(scan.unreadable.map((u) => u.fileName).sort(), ['badjson_1.0.0.zip', 'broken', 'comma_1.0.0.zip', 'commented_1.0.0.zip', 'dangling', 'noinfo_1.0.0.zip', 'noversion_1.0.0.zip', 'truncated_1.0.0.zip']);
     for (const u of scan.unreadable) assert.ok(u.reason.length > 0);
     assert.match(scan.unreadable.find((u) => u.fileName === 'dangling')!.reason, /broken link/);
   });

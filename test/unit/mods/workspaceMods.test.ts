@@ -33,10 +33,11 @@ describe('WorkspaceMods', () => {
   });
 
   test('two folders claiming one name are reported as duplicates', () => {
-    const mods = new WorkspaceMods();
-    mods.set('/w/z/info.json', info('dup'));
-    mods.set('/w/a/info.json', info('dup', '2.0.0'));
-    mods.set('/w/u/info.json', info('unique'));
+    const mods = WorkspaceMods.from([
+      ['/w/z/info.json', info('dup')],
+      ['/w/a/info.json', info('dup', '2.0.0')],
+      ['/w/u/info.json', info('unique')],
+    ]);
     assert.deepEqual(mods.duplicates(), [{ name: 'dup', paths: ['/w/a/info.json', '/w/z/info.json'] }]);
     assert.equal(mods.byName('dup')?.version, '2.0.0');
     mods.delete('/w/a/info.json');
