@@ -129,6 +129,10 @@ export async function readZipInfoJson(file: string): Promise<ZipInfoResult> {
       if (entry.uncompressedSize > MAX_INFO_JSON_BYTES) {
         return { ok: false, reason: `${entry.fileName} is ${entry.uncompressedSize} bytes, more than ${MAX_INFO_JSON_BYTES}` };
       }
+      // Deflate can spend any number of bytes producing nothing: bound the input too.
+      if (entry.compressedSize > MAX_INFO_JSON_BYTES + 64 * 1024) {
+        return { ok: false, reason: `${entry.fileName} takes ${entry.compressedSize} bytes in the zip, more than an info.json can` };
+      }
       const stream = await zip.openReadStreamPromise(entry);
       const data = await readCapped(stream, MAX_INFO_JSON_BYTES);
       const text = data.toString('utf8').replace(/^\uFEFF/, '');

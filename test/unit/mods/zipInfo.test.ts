@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -82,6 +83,12 @@ describe('readZipInfoJson', () => {
     assert.ok(bomb.length < 200_000);
     const r = await readZipInfoJson(write('bomb.zip', bomb));
     assert.equal(r.ok, false);
+  });
+
+  test('a compressed entry far larger than any info.json is refused unread', async () => {
+    const r = await readZipInfoJson(write('padded.zip', makeZip([{ name: 'p/info.json', data: randomBytes(MAX_INFO_JSON_BYTES + 100 * 1024), deflate: true, declaredSize: 10 }])));
+    assert.equal(r.ok, false);
+    assert.match(!r.ok ? r.reason : '', /bytes in the zip/);
   });
 
   test('a real but oversized info.json is refused', async () => {
