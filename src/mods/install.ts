@@ -210,8 +210,8 @@ export async function runInstall(plan: InstallPlan, options: InstallOptions): Pr
     if (step.action !== 'update' || step.from === step.version) continue;
     const ours = findInstall(record, folder, step.name, step.from);
     const oldPath = ours && ours.file !== step.release.file_name && isPlainFileName(ours.file) ? path.join(folder, ours.file) : undefined;
-    if (ours && oldPath && (await fileSha1(oldPath).catch(() => undefined)) === ours.sha1) {
-      await fs.rm(oldPath, { force: true });
+    const removable = ours && oldPath && (await fileSha1(oldPath).catch(() => undefined)) === ours.sha1;
+    if (removable && (await fs.rm(oldPath, { force: true }).then(() => true, () => false))) {
       removedOld.push(oldPath);
       installs = installs.filter((e) => e !== ours);
     } else {
