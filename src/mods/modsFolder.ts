@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseInfoJson } from '../model/document';
-import { compareVersionStrings, parseModVersion } from '../model/version';
+import { parseModVersion, sortNewestFirst } from '../model/version';
 import { MAX_INFO_JSON_BYTES, readZipInfoJson } from './zipInfo';
 import { readModList, ModList } from './modList';
 
@@ -179,8 +179,9 @@ export async function readModsFolder(folder: string): Promise<ModsFolderScan> {
     if ('reason' in entry) unreadable.push(entry);
     else mods.push(entry);
   }
-  mods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : compareVersionStrings(b.version, a.version)));
-  return { folder, exists: true, mods, unreadable, modList };
+  // Name first, then newest first (a stable sort keeps the version order within a name).
+  const sorted = sortNewestFirst(mods, (m) => m.version).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { folder, exists: true, mods: sorted, unreadable, modList };
 }
 
 /** Every installed copy of a mod, newest version first. */
