@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { compatibleReleases } from '../model/analysis';
 import { BUILTIN_MODS, builtinModsFor, isBuiltinMod } from '../model/builtins';
 import { FACTORIO_VERSIONS } from '../portal/types';
-import { completionContextAt } from '../model/document';
+import { completionContextAt, isOfferableVersion, stringContentsFor } from '../model/completionContext';
 import { compareVersionStrings, parseFactorioVersion } from '../model/version';
 import type { ModEntry } from '../portal/types';
 import type { Config } from './config';
@@ -69,13 +69,12 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     document: vscode.TextDocument,
     position: vscode.Position,
   ): Promise<vscode.CompletionList | undefined> {
-    const text = document.getText();
-    const offset = document.offsetAt(position);
-    const context = completionContextAt(text, offset);
+    const model = infoJsonModel(document);
+    const context = completionContextAt(model, document.offsetAt(position));
     if (!context) return undefined;
-    const factorioVersion = infoJsonModel(document).factorioVersion;
+    const factorioVersion = model.factorioVersion;
     const range = toRange(document, context.replaceRange.start, context.replaceRange.end);
-    const typed = text.slice(context.replaceRange.start, offset);
+    const typed = context.typed;
 
     switch (context.kind) {
       case 'factorio-version':
@@ -117,7 +116,8 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     const items: vscode.CompletionItem[] = [];
     const query = typed.replace(/^"/, '').trim();
     const lower = query.toLowerCase();
-    const wrap = (name: string) => (quoted ? JSON.stringify(name) : name);
+    // Portal names are untrusted: escaped, a `"` or `\` in one cannot end or break the string.
+    const wrap = (name: string) => (quoted ? JSON.stringify(name) : stringContentsFor(name));
 
     let rank = 0;
     for (const builtin of factorioVersion ? builtinModsFor(factorioVersion) : BUILTIN_MODS) {
@@ -179,8 +179,9 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
 
   private async versions(name: string, range: vscode.Range, factorioVersion: string | undefined): Promise<vscode.CompletionItem[]> {
     if (isBuiltinMod(name)) {
-      if (!factorioVersion) return [];
-      const item = new vscode.CompletionItem(`${factorioVersion}.0`, vscode.CompletionItemKind.Constant);
+      const parsed = factorioVersion ? parseFactorioVersion(factorioVersion) : undefined;
+      if (!parsed?.ok) return [];
+      const item = new vscode.CompletionItem(`${parsed.text}.0`, vscode.CompletionItemKind.Constant);
       item.detail = vscode.l10n.t('Built-in mods are versioned with the game');
       item.range = range;
       return [item];
@@ -191,7 +192,8 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     const releases = factorioVersion
       ? compatibleReleases(mod.releases, factorioVersion)
       : [...mod.releases].sort((a, b) => compareVersionStrings(b.version, a.version));
-    return releases.map((release, i) => {
+    // Only versions the grammar accepts: anything else would make a malformed dependency, or break the string.
+    return releases.filter((release) => isOfferableVersion(release.version)).map((release, i) => {
       const item = new vscode.CompletionItem(
         { label: release.version, description: release.released_at.slice(0, 10) },
         vscode.CompletionItemKind.Constant,

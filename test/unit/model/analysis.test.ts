@@ -13,7 +13,9 @@ import {
   latestCompatibleRelease,
   ModFacts,
 } from '../../../src/model/analysis';
+import { parseDependency } from '../../../src/model/dependency';
 import { parseInfoJson } from '../../../src/model/document';
+import { deepInfoJson, HUGE_DEPENDENCIES, hugeDependencies, hugeInfoJson } from '../../fixtures/stressInfoJson';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'info-json');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -388,4 +390,21 @@ test('compatibleReleases and latestCompatibleRelease', () => {
   assert.equal(latestCompatibleRelease([], '2.0'), undefined);
   // Components above 255 exist on the portal and sort numerically.
   assert.equal(latestCompatibleRelease([release('1.1.99', '2.0'), release('1.1.300', '2.0'), release('bogus', '2.0')], '2.0')?.version, '1.1.300');
+});
+
+test('files no one writes by hand are analysed, not thrown on', () => {
+  const unknown: AnalysisContext = { facts: () => ({ state: 'unknown' }) };
+  const deep = analyzeDocument(parseInfoJson(deepInfoJson()), unknown);
+  assert.deepEqual(
+    [...new Set(deep.map((f) => f.code))].sort(),
+    ['dependency-not-string', 'json-syntax'],
+    'the depth and the half-typed string, and the deep item is not a string',
+  );
+  const missing: AnalysisContext = { facts: () => ({ state: 'missing' }) };
+  const huge = analyzeDocument(parseInfoJson(hugeInfoJson()), missing);
+  const malformed = hugeDependencies().filter((d) => parseDependency(d).error).length;
+  assert.equal(huge.filter((f) => f.code === 'malformed-dependency').length, malformed);
+  assert.ok(malformed > 50);
+  // Every well-formed one except the built-in base is checked against the portal.
+  assert.equal(huge.filter((f) => f.code === 'unknown-mod').length, HUGE_DEPENDENCIES - malformed - 1);
 });
