@@ -82,10 +82,6 @@ const KIND_OF_PREFIX: ReadonlyMap<string, DependencyKind> = new Map([
   ['+', 'recommended'],
 ]);
 
-export function kindOfPrefix(prefix: string): DependencyKind | undefined {
-  return prefix === '' ? 'required' : KIND_OF_PREFIX.get(prefix);
-}
-
 const OPERATOR_LIST = '<, <=, =, >= or >';
 const VERSION_EXAMPLE = 'a version such as 1.2.0';
 const NAME_EXPECTED = "a mod name (letters, digits, '-' and '_')";

@@ -234,13 +234,6 @@ function toField(prop: Node): InfoJsonField | undefined {
  */
 export const MAX_NESTING = 100;
 
-interface TextScan {
-  comments: Range[];
-  trailingCommas: Range[];
-  /** Values that start deeper than MAX_NESTING, opening bracket to closing bracket (or the end). */
-  tooDeep: Range[];
-}
-
 /** jsonc-parser's Node while it is being built. */
 interface TreeNode {
   type: NodeType;
@@ -252,9 +245,13 @@ interface TreeNode {
   children?: TreeNode[];
 }
 
-interface TreeScan extends TextScan {
+interface TreeScan {
   root: Node | undefined;
   errors: ParseError[];
+  comments: Range[];
+  trailingCommas: Range[];
+  /** Values that start deeper than MAX_NESTING, opening bracket to closing bracket (or the end). */
+  tooDeep: Range[];
 }
 
 /**
@@ -360,58 +357,39 @@ function buildTree(text: string): TreeScan {
 }
 
 /**
- * Comments, trailing commas and the too-deep values from jsonc-parser's scanner alone (a
- * loop, so any depth is fine), for when the parser itself would overflow.
+ * The too-deep values from jsonc-parser's scanner alone (a loop, so any depth is fine),
+ * for when the parser itself would overflow.
  */
-function scanText(text: string): TextScan {
-  const comments: Range[] = [];
-  const trailingCommas: Range[] = [];
+function tooDeepValues(text: string): Range[] {
   const tooDeep: Range[] = [];
-  const scanner = createScanner(text, false);
-  let lastComma: Range | undefined;
+  const scanner = createScanner(text, true);
   // The open containers up to MAX_NESTING, matched by kind: the parser ignores a `]` that
   // closes an object, and so must this count, or a `[}[}…` run would hide its depth.
   const open: SyntaxKind[] = [];
   let deepStart = -1;
   let deepLevel = 0;
   for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
-    const start = scanner.getTokenOffset();
-    const end = start + scanner.getTokenLength();
-    switch (kind) {
-      case SyntaxKind.LineCommentTrivia:
-      case SyntaxKind.BlockCommentTrivia:
-        comments.push({ start, end });
-        continue;
-      case SyntaxKind.Trivia:
-      case SyntaxKind.LineBreakTrivia:
-        continue;
-      case SyntaxKind.OpenBraceToken:
-      case SyntaxKind.OpenBracketToken:
-        if (deepStart >= 0) deepLevel++;
-        else if (open.length < MAX_NESTING) open.push(kind);
-        else {
-          deepStart = start;
-          deepLevel = 1;
+    if (kind === SyntaxKind.OpenBraceToken || kind === SyntaxKind.OpenBracketToken) {
+      if (deepStart >= 0) deepLevel++;
+      else if (open.length < MAX_NESTING) open.push(kind);
+      else {
+        deepStart = scanner.getTokenOffset();
+        deepLevel = 1;
+      }
+    } else if (kind === SyntaxKind.CloseBraceToken || kind === SyntaxKind.CloseBracketToken) {
+      if (deepStart >= 0) {
+        // Inside a hidden value any closer counts: none of it reaches the parser.
+        if (--deepLevel === 0) {
+          tooDeep.push({ start: deepStart, end: scanner.getTokenOffset() + scanner.getTokenLength() });
+          deepStart = -1;
         }
-        break;
-      case SyntaxKind.CloseBraceToken:
-      case SyntaxKind.CloseBracketToken:
-        if (lastComma) trailingCommas.push(lastComma);
-        if (deepStart >= 0) {
-          // Inside a hidden value any closer counts: none of it reaches the parser.
-          if (--deepLevel === 0) {
-            tooDeep.push({ start: deepStart, end });
-            deepStart = -1;
-          }
-        } else if (open.length > 0 && open[open.length - 1] === (kind === SyntaxKind.CloseBraceToken ? SyntaxKind.OpenBraceToken : SyntaxKind.OpenBracketToken)) {
-          open.pop();
-        }
-        break;
+      } else if (open[open.length - 1] === (kind === SyntaxKind.CloseBraceToken ? SyntaxKind.OpenBraceToken : SyntaxKind.OpenBracketToken)) {
+        open.pop();
+      }
     }
-    lastComma = kind === SyntaxKind.CommaToken ? { start, end } : undefined;
   }
   if (deepStart >= 0) tooDeep.push({ start: deepStart, end: text.length });
-  return { comments, trailingCommas, tooDeep };
+  return tooDeep;
 }
 
 /**
@@ -436,9 +414,9 @@ function parseText(text: string): TreeScan {
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
   }
-  const scan = scanText(text);
-  const { root, errors } = buildTree(maskTooDeep(text, scan.tooDeep));
-  return { ...scan, root, errors };
+  // Comments and commas inside the hidden values go unreported, with the rest of their contents.
+  const tooDeep = tooDeepValues(text);
+  return { ...buildTree(maskTooDeep(text, tooDeep)), tooDeep };
 }
 
 function stringField(fields: ReadonlyMap<string, InfoJsonField>, key: string): string | undefined {
