@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { BUILTIN_MODS, builtinModsFor, isBuiltinMod } from '../model/builtins';
-import { completionContextAt } from '../model/document';
+import { completionContextAt, isOfferableVersion, stringContentsFor } from '../model/completionContext';
 import { compatibleReleases } from '../model/releases';
 import { parseFactorioVersion, PORTAL_FACTORIO_VERSIONS } from '../model/version';
 import type { ModEntry } from '../portal/types';
@@ -68,13 +68,12 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     document: vscode.TextDocument,
     position: vscode.Position,
   ): Promise<vscode.CompletionList | undefined> {
-    const text = document.getText();
-    const offset = document.offsetAt(position);
-    const context = completionContextAt(text, offset);
+    const model = infoJsonModel(document);
+    const context = completionContextAt(model, document.offsetAt(position));
     if (!context) return undefined;
-    const factorioVersion = infoJsonModel(document).factorioVersion;
+    const factorioVersion = model.factorioVersion;
     const range = toRange(document, context.replaceRange.start, context.replaceRange.end);
-    const typed = text.slice(context.replaceRange.start, offset);
+    const typed = context.typed;
 
     switch (context.kind) {
       case 'factorio-version':
@@ -116,7 +115,8 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     const items: vscode.CompletionItem[] = [];
     const query = typed.replace(/^"/, '').trim();
     const lower = query.toLowerCase();
-    const wrap = (name: string) => (quoted ? JSON.stringify(name) : name);
+    // Portal names are untrusted: escaped, a `"` or `\` in one cannot end or break the string.
+    const wrap = (name: string) => (quoted ? JSON.stringify(name) : stringContentsFor(name));
 
     let rank = 0;
     for (const builtin of factorioVersion ? builtinModsFor(factorioVersion) : BUILTIN_MODS) {
@@ -178,8 +178,9 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
 
   private async versions(name: string, range: vscode.Range, factorioVersion: string | undefined): Promise<vscode.CompletionItem[]> {
     if (isBuiltinMod(name)) {
-      if (!factorioVersion) return [];
-      const item = new vscode.CompletionItem(`${factorioVersion}.0`, vscode.CompletionItemKind.Constant);
+      const parsed = factorioVersion ? parseFactorioVersion(factorioVersion) : undefined;
+      if (!parsed?.ok) return [];
+      const item = new vscode.CompletionItem(`${parsed.text}.0`, vscode.CompletionItemKind.Constant);
       item.detail = vscode.l10n.t('Built-in mods are versioned with the game');
       item.range = range;
       return [item];
@@ -187,9 +188,9 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     await withinBudget(this.data.ensure([name], { full: false }), DATA_BUDGET_MS);
     const mod = this.data.mod(name);
     if (!mod?.releases) return [];
-    // Only valid versions: anything else would be a constraint the game rejects.
+    // Only versions the grammar accepts: anything else would make a malformed dependency, or break the string.
     const releases = compatibleReleases(mod.releases, factorioVersion);
-    return releases.map((release, i) => {
+    return releases.filter((release) => isOfferableVersion(release.version)).map((release, i) => {
       const item = new vscode.CompletionItem(
         { label: release.version, description: release.released_at.slice(0, 10) },
         vscode.CompletionItemKind.Constant,

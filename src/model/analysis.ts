@@ -4,7 +4,8 @@
 import type { Release } from '../portal/types';
 import { builtinAvailableIn, builtinMod, builtinVersionRange, formatVersionRange, isBuiltinMod } from './builtins';
 import { DependencyKind, dependencySpec, formatDependency, isRequiredKind, parseDependency, ParsedDependency } from './dependency';
-import { DependencyItem, dependencyRange, InfoJsonDocument, InfoJsonField, Range } from './document';
+import { DependencyItem, dependencyRange, InfoJsonDocument, InfoJsonField } from './document';
+import type { Range } from './range';
 import { compatibleReleases, latestRelease, newestSatisfying } from './releases';
 import {
   compareVersions,

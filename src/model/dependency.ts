@@ -29,9 +29,27 @@ export interface DependencyError {
   suggestion?: string;
 }
 
+/**
+ * Where each piece of a dependency string was written, valid or not: the grammar's one
+ * tokenization, which the checks below judge and an editor reads while the text is
+ * still half-typed.
+ */
+export interface DependencyTokens {
+  prefix?: Part;
+  /** Everything between the prefix and the operator, trimmed (a bad name included). */
+  name?: Part;
+  /** The run of operator characters, e.g. `>=`, or a typo such as `=>`. */
+  operator?: Part;
+  /** The word after the operator, e.g. `1.2.0`, or a half-typed `1.`. */
+  version?: Part;
+  /** Whatever follows the version. */
+  rest?: Part;
+}
+
 export interface ParsedDependency {
   text: string;
   kind: DependencyKind;
+  tokens: DependencyTokens;
   prefix?: Part;
   name?: Part;
   operator?: Part & { value: Operator };
@@ -63,10 +81,6 @@ const KIND_OF_PREFIX: ReadonlyMap<string, DependencyKind> = new Map([
   ['~', 'no-load-order'],
   ['+', 'recommended'],
 ]);
-
-export function kindOfPrefix(prefix: string): DependencyKind | undefined {
-  return prefix === '' ? 'required' : KIND_OF_PREFIX.get(prefix);
-}
 
 /** Kinds whose target the game loads whenever the declarer is loaded. */
 export function isRequiredKind(kind: DependencyKind): boolean {
@@ -187,13 +201,10 @@ function checkVersion(s: string, token: Part): { value?: Version; error?: Depend
   return { value: pieces.length === 3 ? { major, minor, patch } : { major, minor } };
 }
 
-/** Parses a dependency string. Never throws; `error` holds the first problem found. */
-export function parseDependency(text: string): ParsedDependency {
+/** Splits a dependency string into its pieces as written, judging nothing. */
+export function tokenizeDependency(text: string): DependencyTokens {
   const s = typeof text === 'string' ? text : '';
-  const result: ParsedDependency = { text: s, kind: 'required' };
-  const setError = (e: DependencyError): void => {
-    result.error ??= e;
-  };
+  const tokens: DependencyTokens = {};
   const n = s.length;
   let i = 0;
   const skip = (): void => {
@@ -201,15 +212,9 @@ export function parseDependency(text: string): ParsedDependency {
   };
 
   skip();
-  if (i === n) {
-    setError({ message: 'empty dependency: expected a mod name', start: 0, end: n, expected: NAME_EXPECTED });
-    return result;
-  }
-
   const prefix = readPrefix(s, i);
   if (prefix) {
-    result.prefix = prefix;
-    result.kind = KIND_OF_PREFIX.get(prefix.text) ?? 'required';
+    tokens.prefix = prefix;
     i = prefix.end;
     skip();
   }
@@ -217,9 +222,48 @@ export function parseDependency(text: string): ParsedDependency {
   const nameStart = i;
   const stop = nameStop(s, i);
   const nameEnd = trimEnd(s, nameStart, stop);
+  if (nameEnd > nameStart) tokens.name = part(s, nameStart, nameEnd);
   i = stop;
-  if (nameEnd > nameStart) {
-    const checked = checkName(s, part(s, nameStart, nameEnd));
+  if (i === n) return tokens;
+
+  // An operator run: take every operator-like character so `=>` or `==` is reported whole.
+  const opStart = i;
+  while (i < n && (isOperatorChar(s[i]) || s[i] === '!')) i++;
+  tokens.operator = part(s, opStart, i);
+
+  skip();
+  if (i === n) return tokens;
+  const versionStart = i;
+  while (i < n && !isSpace(s[i])) i++;
+  tokens.version = part(s, versionStart, i);
+
+  skip();
+  if (i < n) tokens.rest = part(s, i, trimEnd(s, i, n));
+  return tokens;
+}
+
+/** Parses a dependency string. Never throws; `error` holds the first problem found. */
+export function parseDependency(text: string): ParsedDependency {
+  const s = typeof text === 'string' ? text : '';
+  const tokens = tokenizeDependency(s);
+  const result: ParsedDependency = { text: s, kind: 'required', tokens };
+  const setError = (e: DependencyError): void => {
+    result.error ??= e;
+  };
+  const { prefix, name, operator, version, rest } = tokens;
+
+  if (!prefix && !name && !operator) {
+    setError({ message: 'empty dependency: expected a mod name', start: 0, end: s.length, expected: NAME_EXPECTED });
+    return result;
+  }
+
+  if (prefix) {
+    result.prefix = prefix;
+    result.kind = KIND_OF_PREFIX.get(prefix.text) ?? 'required';
+  }
+
+  if (name) {
+    const checked = checkName(s, name);
     result.name = checked.name;
     if (checked.error) setError(checked.error);
   } else if (prefix) {
@@ -231,60 +275,51 @@ export function parseDependency(text: string): ParsedDependency {
     });
   }
 
-  if (i === n) return result;
+  if (!operator) return result;
 
-  // An operator run: take every operator-like character so `=>` or `==` is reported whole.
-  const opStart = i;
-  while (i < n && (isOperatorChar(s[i]) || s[i] === '!')) i++;
-  const opText = s.slice(opStart, i);
-  if (nameEnd === nameStart && !prefix) {
+  const opText = operator.text;
+  if (!name && !prefix) {
     setError({
       message: `expected a mod name before '${opText}'`,
-      start: opStart,
-      end: i,
+      start: operator.start,
+      end: operator.end,
       expected: NAME_EXPECTED,
     });
   }
   if (isOperator(opText)) {
-    result.operator = { ...part(s, opStart, i), value: opText };
+    result.operator = { ...operator, value: opText };
   } else {
     const meant = OPERATOR_TYPOS.get(opText);
     setError({
       message: meant
         ? `'${opText}' is not an operator; did you mean '${meant}'?`
         : `'${opText}' is not an operator; expected ${OPERATOR_LIST}`,
-      start: opStart,
-      end: i,
+      start: operator.start,
+      end: operator.end,
       expected: `an operator: ${OPERATOR_LIST}`,
-      ...(meant ? { suggestion: s.slice(0, opStart) + meant + s.slice(i) } : {}),
+      ...(meant ? { suggestion: s.slice(0, operator.start) + meant + s.slice(operator.end) } : {}),
     });
   }
 
-  skip();
-  if (i === n) {
+  if (!version) {
     setError({
       message: `expected ${VERSION_EXAMPLE} after '${opText}'`,
-      start: opStart,
-      end: opStart + opText.length,
+      start: operator.start,
+      end: operator.end,
       expected: VERSION_EXAMPLE,
     });
     return result;
   }
 
-  const versionStart = i;
-  while (i < n && !isSpace(s[i])) i++;
-  const token = part(s, versionStart, i);
-  const checked = checkVersion(s, token);
-  if (checked.value) result.version = { ...token, value: checked.value };
+  const checked = checkVersion(s, version);
+  if (checked.value) result.version = { ...version, value: checked.value };
   if (checked.error) setError(checked.error);
 
-  skip();
-  if (i < n) {
-    const end = trimEnd(s, i, n);
+  if (rest) {
     setError({
-      message: `unexpected '${s.slice(i, end)}' after the version`,
-      start: i,
-      end,
+      message: `unexpected '${rest.text}' after the version`,
+      start: rest.start,
+      end: rest.end,
       expected: 'nothing after the version',
     });
   }

@@ -4,23 +4,18 @@
 
 import {
   createScanner,
+  JSONVisitor,
   Node,
+  NodeType,
   ParseError,
   ParseErrorCode,
-  parseTree,
   printParseErrorCode,
   ScanError,
   SyntaxKind,
+  visit,
 } from 'jsonc-parser';
 import { parseDependency, ParsedDependency } from './dependency';
-
-export { completionContextAt } from './completionContext';
-export type { CompletionContext, DependencyCompletionContext } from './completionContext';
-
-export interface Range {
-  start: number;
-  end: number;
-}
+import type { Range } from './range';
 
 export type SimpleValue = string | number | boolean | null;
 
@@ -129,11 +124,17 @@ function simpleValue(node: Node | undefined): SimpleValue | undefined {
   }
 }
 
-/** Whether the string literal starting at `offset` has its closing quote. */
-function isTerminatedString(text: string, offset: number): boolean {
+/**
+ * The contents of a string node: from after the opening quote to before the closing one,
+ * or to the line end where jsonc-parser stops an unterminated string.
+ */
+export function stringContents(text: string, node: Node): Range & { terminated: boolean } {
   const scanner = createScanner(text, false);
-  scanner.setPosition(offset);
-  return scanner.scan() === SyntaxKind.StringLiteral && scanner.getTokenError() !== ScanError.UnexpectedEndOfString;
+  scanner.setPosition(node.offset);
+  const terminated = scanner.scan() === SyntaxKind.StringLiteral && scanner.getTokenError() !== ScanError.UnexpectedEndOfString;
+  const start = node.offset + 1;
+  const end = terminated ? Math.max(start, node.offset + node.length - 1) : node.offset + node.length;
+  return { start, end, terminated };
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, boolean>> = {
@@ -194,9 +195,7 @@ function toItem(text: string, node: Node, index: number): DependencyItem {
       node,
     };
   }
-  const terminated = isTerminatedString(text, node.offset);
-  const contentStart = range.start + 1;
-  const contentEnd = terminated ? Math.max(contentStart, range.end - 1) : range.end;
+  const { start: contentStart, end: contentEnd, terminated } = stringContents(text, node);
   const raw = text.slice(contentStart, contentEnd);
   const value = typeof node.value === 'string' ? node.value : raw;
   const valueToRaw = buildValueToRaw(raw, value);
@@ -228,30 +227,196 @@ function toField(prop: Node): InfoJsonField | undefined {
   };
 }
 
-function scanTrivia(text: string): { comments: Range[]; trailingCommas: Range[] } {
+/**
+ * jsonc-parser's parser recurses once per nesting level and overflows the stack a few
+ * thousand levels down; no info.json nests more than a handful. Values nested deeper
+ * than this are reported, and hidden from the parser when it would overflow.
+ */
+export const MAX_NESTING = 100;
+
+/** jsonc-parser's Node while it is being built. */
+interface TreeNode {
+  type: NodeType;
+  value?: unknown;
+  offset: number;
+  length: number;
+  colonOffset?: number;
+  parent?: TreeNode;
+  children?: TreeNode[];
+}
+
+interface TreeScan {
+  root: Node | undefined;
+  errors: ParseError[];
+  comments: Range[];
+  trailingCommas: Range[];
+  /** Values that start deeper than MAX_NESTING, opening bracket to closing bracket (or the end). */
+  tooDeep: Range[];
+}
+
+/**
+ * jsonc-parser's parseTree, keeping only what the model reads: the root object, its
+ * properties and their values, and the items of `dependencies`. Any deeper value is one
+ * node without children: a 10 MB file then costs a few thousand nodes, not millions
+ * (whose allocation, not the parsing, made such a file take seconds). Comments,
+ * trailing commas and too-deep values are noted on the way, so it is one pass.
+ */
+function buildTree(text: string): TreeScan {
+  const errors: ParseError[] = [];
   const comments: Range[] = [];
   const trailingCommas: Range[] = [];
-  const scanner = createScanner(text, false);
+  const tooDeep: Range[] = [];
+  const top: TreeNode = { type: 'array', offset: -1, length: -1, children: [] };
+  let parent: TreeNode = top;
+  // > 0 inside a value whose contents are not kept: the levels still open in it.
+  let skipped = 0;
+  let depth = 0;
+  let deepStart = -1;
   let lastComma: Range | undefined;
-  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
-    const start = scanner.getTokenOffset();
-    const end = start + scanner.getTokenLength();
-    switch (kind) {
-      case SyntaxKind.LineCommentTrivia:
-      case SyntaxKind.BlockCommentTrivia:
-        comments.push({ start, end });
-        continue;
-      case SyntaxKind.Trivia:
-      case SyntaxKind.LineBreakTrivia:
-        continue;
-      case SyntaxKind.CloseBraceToken:
-      case SyntaxKind.CloseBracketToken:
-        if (lastComma) trailingCommas.push(lastComma);
-        break;
+
+  const keepsContents = (node: TreeNode): boolean => {
+    if (node.parent === top) return true;
+    const property = node.parent;
+    return property?.type === 'property' && property.parent?.parent === top && property.children?.[0]?.value === 'dependencies';
+  };
+  const completeProperty = (end: number): void => {
+    if (parent.type === 'property') {
+      parent.length = end - parent.offset;
+      parent = parent.parent!;
     }
-    lastComma = kind === SyntaxKind.CommaToken ? { start, end } : undefined;
+  };
+  const begin = (type: 'object' | 'array') => (offset: number): void => {
+    lastComma = undefined;
+    if (++depth === MAX_NESTING + 1) deepStart = offset;
+    if (skipped > 0) {
+      skipped++;
+      return;
+    }
+    const node: TreeNode = { type, offset, length: -1, parent, children: [] };
+    parent.children!.push(node);
+    parent = node;
+    if (!keepsContents(node)) skipped = 1;
+  };
+  const end = (offset: number, length: number): void => {
+    if (lastComma) trailingCommas.push(lastComma);
+    lastComma = undefined;
+    if (depth-- === MAX_NESTING + 1) {
+      tooDeep.push({ start: deepStart, end: offset + length });
+      deepStart = -1;
+    }
+    if (skipped > 1) {
+      skipped--;
+      return;
+    }
+    skipped = 0;
+    // A property whose value is missing ends with its object.
+    if (parent.type === 'property') completeProperty(offset + length);
+    parent.length = offset + length - parent.offset;
+    parent = parent.parent!;
+    completeProperty(offset + length);
+  };
+  const visitor: JSONVisitor = {
+    onObjectBegin: begin('object'),
+    onArrayBegin: begin('array'),
+    onObjectEnd: end,
+    onArrayEnd: end,
+    onObjectProperty: (name, offset, length) => {
+      lastComma = undefined;
+      if (skipped > 0) return;
+      const property: TreeNode = { type: 'property', offset, length: -1, parent, children: [] };
+      parent.children!.push(property);
+      property.children!.push({ type: 'string', value: name, offset, length, parent: property });
+      parent = property;
+    },
+    onLiteralValue: (value: unknown, offset, length) => {
+      lastComma = undefined;
+      if (skipped > 0) return;
+      const type: NodeType = value === null ? 'null' : typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : 'boolean';
+      parent.children!.push({ type, offset, length, parent, value });
+      completeProperty(offset + length);
+    },
+    onSeparator: (separator, offset, length) => {
+      lastComma = separator === ',' ? { start: offset, end: offset + length } : undefined;
+      if (skipped > 0 || parent.type !== 'property') return;
+      if (separator === ':') parent.colonOffset = offset;
+      else if (separator === ',') completeProperty(offset);
+    },
+    onComment: (offset, length) => {
+      comments.push({ start: offset, end: offset + length });
+    },
+    onError: (error, offset, length) => {
+      lastComma = undefined;
+      errors.push({ error, offset, length });
+    },
+  };
+  visit(text, visitor, PARSE_OPTIONS);
+  if (deepStart >= 0) tooDeep.push({ start: deepStart, end: text.length });
+  const root = top.children![0];
+  if (root) delete root.parent;
+  return { root: root as Node | undefined, errors, comments, trailingCommas, tooDeep };
+}
+
+/**
+ * The too-deep values from jsonc-parser's scanner alone (a loop, so any depth is fine),
+ * for when the parser itself would overflow.
+ */
+function tooDeepValues(text: string): Range[] {
+  const tooDeep: Range[] = [];
+  const scanner = createScanner(text, true);
+  // The open containers up to MAX_NESTING, matched by kind: the parser ignores a `]` that
+  // closes an object, and so must this count, or a `[}[}…` run would hide its depth.
+  const open: SyntaxKind[] = [];
+  let deepStart = -1;
+  let deepLevel = 0;
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind === SyntaxKind.OpenBraceToken || kind === SyntaxKind.OpenBracketToken) {
+      if (deepStart >= 0) deepLevel++;
+      else if (open.length < MAX_NESTING) open.push(kind);
+      else {
+        deepStart = scanner.getTokenOffset();
+        deepLevel = 1;
+      }
+    } else if (kind === SyntaxKind.CloseBraceToken || kind === SyntaxKind.CloseBracketToken) {
+      if (deepStart >= 0) {
+        // Inside a hidden value any closer counts: none of it reaches the parser.
+        if (--deepLevel === 0) {
+          tooDeep.push({ start: deepStart, end: scanner.getTokenOffset() + scanner.getTokenLength() });
+          deepStart = -1;
+        }
+      } else if (open[open.length - 1] === (kind === SyntaxKind.CloseBraceToken ? SyntaxKind.OpenBraceToken : SyntaxKind.OpenBracketToken)) {
+        open.pop();
+      }
+    }
   }
-  return { comments, trailingCommas };
+  if (deepStart >= 0) tooDeep.push({ start: deepStart, end: text.length });
+  return tooDeep;
+}
+
+/**
+ * The text with each too-deep value replaced by `0` and spaces of the same length, so
+ * every offset the parser reports still points into the real text.
+ */
+function maskTooDeep(text: string, tooDeep: readonly Range[]): string {
+  const pieces: string[] = [];
+  let from = 0;
+  for (const r of tooDeep) {
+    pieces.push(text.slice(from, r.start), '0', ' '.repeat(r.end - r.start - 1));
+    from = r.end;
+  }
+  pieces.push(text.slice(from));
+  return pieces.join('');
+}
+
+/** The tree, parsing once; only a file nested deep enough to overflow the parser is scanned first. */
+function parseText(text: string): TreeScan {
+  try {
+    return buildTree(text);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  // Comments and commas inside the hidden values go unreported, with the rest of their contents.
+  const tooDeep = tooDeepValues(text);
+  return { ...buildTree(maskTooDeep(text, tooDeep)), tooDeep };
 }
 
 function stringField(fields: ReadonlyMap<string, InfoJsonField>, key: string): string | undefined {
@@ -260,8 +425,7 @@ function stringField(fields: ReadonlyMap<string, InfoJsonField>, key: string): s
 }
 
 export function parseInfoJson(text: string): InfoJsonDocument {
-  const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, PARSE_OPTIONS);
+  const { root: tree, errors, comments, trailingCommas, tooDeep } = parseText(text);
   const root = tree?.type === 'object' ? tree : undefined;
 
   const fields = new Map<string, InfoJsonField>();
@@ -286,12 +450,20 @@ export function parseInfoJson(text: string): InfoJsonDocument {
     };
   }
 
-  const syntaxErrors = errors.map((e) => ({
-    message: SYNTAX_MESSAGES[e.error] ?? printParseErrorCode(e.error),
-    start: e.offset,
-    end: e.offset + e.length,
-    code: printParseErrorCode(e.error),
-  }));
+  const syntaxErrors: SyntaxProblem[] = [
+    ...tooDeep.map((r) => ({
+      message: `Nested more than ${MAX_NESTING} levels deep: what is inside is not checked`,
+      start: r.start,
+      end: r.start + 1,
+      code: 'NestingTooDeep',
+    })),
+    ...errors.map((e) => ({
+      message: SYNTAX_MESSAGES[e.error] ?? printParseErrorCode(e.error),
+      start: e.offset,
+      end: e.offset + e.length,
+      code: printParseErrorCode(e.error),
+    })),
+  ].sort((a, b) => a.start - b.start);
 
   return {
     text,
@@ -299,7 +471,8 @@ export function parseInfoJson(text: string): InfoJsonDocument {
     fields,
     dependencies,
     syntaxErrors,
-    ...scanTrivia(text),
+    comments,
+    trailingCommas,
     modName: stringField(fields, 'name'),
     modVersion: stringField(fields, 'version'),
     factorioVersion: stringField(fields, 'factorio_version'),

@@ -13,6 +13,7 @@ import { ModIndex } from '../../src/portal/search';
 import { FileCacheStorage } from '../../src/portal/storage';
 import type { ModEntry } from '../../src/portal/types';
 import { completionInVsCode, infoJsonAnalysis } from './infojson';
+import { infoJsonStress } from './infoJsonStress';
 import { seededRandom } from './prng';
 import { solverBench } from './solver';
 
@@ -267,7 +268,7 @@ const memory: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, completionInVsCode, solverBench];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, infoJsonStress, completionInVsCode, solverBench];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);

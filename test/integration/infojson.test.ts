@@ -17,6 +17,7 @@ import {
   ours,
   positionOf,
 } from './infojson-support';
+import { deepInfoJson, HUGE_BYTES, hugeInfoJson } from '../fixtures/stressInfoJson';
 
 interface Api {
   status(): { text: string; offline: boolean };
@@ -426,4 +427,58 @@ suite('info.json with the portal in trouble', () => {
     await waitFor(() => !api.status().offline || undefined, { timeoutMs: 30_000, message: 'back online' });
     await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'unknown-mod'), 'unknown-mod once the portal answers', 30_000);
   });
+});
+
+suite('info.json files no one writes by hand', () => {
+  after(closeAllEditors);
+
+  /**
+   * Every provider answers on the file, with the dependency `"<dependency> …"` in it, and
+   * the diagnostics follow an edit (how long that takes: `npm run bench -- info.json-stress`).
+   */
+  async function everyProviderAnswers(editor: vscode.TextEditor, dependency: string): Promise<void> {
+    const doc = editor.document;
+    const uri = doc.uri;
+    // Diagnostics: what can be checked is, the rest is a syntax error.
+    await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'malformed-dependency' || d.code === 'dependency-not-string'), 'diagnostics published', 60_000);
+
+    const namePosition = positionOf(doc, `"${dependency.slice(0, -2)}`);
+    await waitFor(async () => (await completionsAt(doc, namePosition)).some((i) => labelOf(i) === LIB), {
+      timeoutMs: 60_000,
+      message: `${LIB} offered`,
+    });
+    const operators = (await completionsAt(doc, positionOf(doc, `"${dependency} `))).map(labelOf);
+    assert.ok(operators.includes('>='), `operators offered: ${operators.join(', ')}`);
+
+    const hover = await hoverText(doc, positionOf(doc, '"bas'));
+    assert.match(hover, /Built into Factorio/);
+
+    const finding = ours(uri).find((d) => d.code === 'malformed-dependency' || d.code === 'dependency-not-string')!;
+    const actions = await codeActionsAt(doc, finding.range);
+    assert.ok(actions.length > 0, `code actions for ${finding.code}`);
+
+    await editor.edit((e) => e.insert(positionOf(doc, '"? fl'), ' 1.0'));
+    await diagnosticsWhere(
+      uri,
+      (l) => l.some((d) => d.code === 'malformed-dependency' && /before the version '1\.0'/.test(d.message)),
+      'diagnostics after an edit',
+      60_000,
+    );
+  }
+
+  test('a file nested 10,000 levels deep answers every provider', async () => {
+    const editor = await openInfoJson(deepInfoJson());
+    await everyProviderAnswers(editor, `? ${LIB}`);
+    const list = ours(editor.document.uri);
+    assert.ok(list.some((d) => d.code === 'json-syntax' && /levels deep/.test(d.message)), 'the depth is reported');
+    assert.ok(list.some((d) => d.code === 'dependency-not-string'), 'the nested item is flagged');
+  }, { timeoutMs: 180_000 });
+
+  test('a 10 MB file with 10,000 dependencies answers every provider', async () => {
+    const editor = await openInfoJson(hugeInfoJson());
+    assert.ok(editor.document.getText().length > HUGE_BYTES * 0.95);
+    await everyProviderAnswers(editor, LIB);
+    const malformed = ours(editor.document.uri).filter((d) => d.code === 'malformed-dependency');
+    assert.ok(malformed.length > 50, `${malformed.length} malformed dependencies flagged`);
+  }, { timeoutMs: 180_000 });
 });

@@ -12,7 +12,9 @@ import {
   ModFacts,
   updateFixData,
 } from '../../../src/model/analysis';
+import { parseDependency } from '../../../src/model/dependency';
 import { parseInfoJson } from '../../../src/model/document';
+import { deepInfoJson, HUGE_DEPENDENCIES, hugeDependencies, hugeInfoJson } from '../../fixtures/stressInfoJson';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'info-json');
 const BUILTIN_FIXTURES = join(__dirname, '..', '..', 'fixtures', 'builtin-mods');
@@ -445,4 +447,21 @@ test('findings come in document order and every code is reachable', () => {
     'version-on-incompatible', 'recommended-needs-2.1', 'builtin-version-mismatch', 'builtin-unavailable',
   ];
   assert.deepEqual(all.filter((c) => !seen.has(c)), []);
+});
+
+test('files no one writes by hand are analysed, not thrown on', () => {
+  const unknown: AnalysisContext = { facts: () => ({ state: 'unknown' }) };
+  const deep = analyzeDocument(parseInfoJson(deepInfoJson()), unknown);
+  assert.deepEqual(
+    [...new Set(deep.map((f) => f.code))].sort(),
+    ['dependency-not-string', 'json-syntax'],
+    'the depth and the half-typed string, and the deep item is not a string',
+  );
+  const missing: AnalysisContext = { facts: () => ({ state: 'missing' }) };
+  const huge = analyzeDocument(parseInfoJson(hugeInfoJson()), missing);
+  const malformed = hugeDependencies().filter((d) => parseDependency(d).error).length;
+  assert.equal(huge.filter((f) => f.code === 'malformed-dependency').length, malformed);
+  assert.ok(malformed > 50);
+  // Every well-formed one except the built-in base is checked against the portal.
+  assert.equal(huge.filter((f) => f.code === 'unknown-mod').length, HUGE_DEPENDENCIES - malformed - 1);
 });

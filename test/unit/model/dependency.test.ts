@@ -2,7 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDependency, isCanonical, parseDependency, ParsedDependency } from '../../../src/model/dependency';
+import {
+  DependencyTokens,
+  formatDependency,
+  isCanonical,
+  parseDependency,
+  ParsedDependency,
+  Part,
+  tokenizeDependency,
+} from '../../../src/model/dependency';
 
 interface Expect {
   kind: ParsedDependency['kind'];
@@ -199,4 +207,28 @@ test('formatDependency gives the canonical form', () => {
   // A broken string cannot be reformatted safely.
   assert.equal(formatDependency(parseDependency('flib => 1.0')), 'flib => 1.0');
   assert.equal(isCanonical('flib => 1.0'), false);
+});
+
+test('the tokens say where each piece was written, valid or not', () => {
+  const text = (s: string, t: Part | undefined) => (t ? s.slice(t.start, t.end) : undefined);
+  const cases: Array<[string, Partial<Record<keyof DependencyTokens, string>>]> = [
+    ['', {}],
+    ['   ', {}],
+    ['? ', { prefix: '?' }],
+    ['(?) hidden', { prefix: '(?)', name: 'hidden' }],
+    ['flib >', { name: 'flib', operator: '>' }],
+    ['flib => 1.', { name: 'flib', operator: '=>', version: '1.' }],
+    ['flib != 1.0', { name: 'flib', operator: '!=', version: '1.0' }],
+    ['~ fl ib   >=   1.x   extra words ', { prefix: '~', name: 'fl ib', operator: '>=', version: '1.x', rest: 'extra words' }],
+    ['>= 1.0', { operator: '>=', version: '1.0' }],
+  ];
+  for (const [s, expected] of cases) {
+    const tokens = tokenizeDependency(s);
+    const got = Object.fromEntries(
+      (['prefix', 'name', 'operator', 'version', 'rest'] as const).flatMap((k) => (tokens[k] ? [[k, text(s, tokens[k])]] : [])),
+    );
+    assert.deepEqual(got, expected, s);
+    for (const t of Object.values(tokens) as Part[]) assert.equal(t.text, s.slice(t.start, t.end), s);
+    assert.deepEqual(parseDependency(s).tokens, tokens, 'parseDependency judges the same tokens');
+  }
 });

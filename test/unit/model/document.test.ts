@@ -2,28 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dependencyOffset, dependencyRange, MAX_NESTING, parseInfoJson } from '../../../src/model/document';
 import {
-  CompletionContext,
-  completionContextAt,
-  dependencyOffset,
-  dependencyRange,
-  parseInfoJson,
-} from '../../../src/model/document';
+  DEEP_LEVELS,
+  deepInfoJson,
+  HUGE_BYTES,
+  HUGE_DEPENDENCIES,
+  hugeDependencies,
+  hugeInfoJson,
+  nested,
+} from '../../fixtures/stressInfoJson';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'info-json');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
-
-/** Splits a test string at its `|` cursor marker. */
-function cursor(marked: string): { text: string; offset: number } {
-  const offset = marked.indexOf('|');
-  assert.ok(offset >= 0 && marked.indexOf('|', offset + 1) < 0, `one cursor in ${marked}`);
-  return { text: marked.slice(0, offset) + marked.slice(offset + 1), offset };
-}
-
-function contextAt(marked: string): { ctx: CompletionContext | undefined; text: string; offset: number } {
-  const { text, offset } = cursor(marked);
-  return { ctx: completionContextAt(text, offset), text, offset };
-}
 
 test('a well-formed file gives its fields, values and ranges', () => {
   const text = fixture('good-mod.info.json');
@@ -176,134 +167,75 @@ test('escaped strings map decoded offsets back to the document', () => {
   assert.equal(dependencyOffset(item, 999), item.contentEnd);
 });
 
-// --- completion contexts ---
+// --- files no one writes by hand: they must still give a model, never throw ---
 
-interface DepExpect {
-  part: 'name' | 'operator' | 'version';
-  /** The replaced text: the token being typed, never the quotes. */
-  replaces: string;
-  typed: string;
-  name?: string;
-  operator?: string;
-  prefix?: string;
-}
-
-const DEPENDENCY_CASES: Array<[string, DepExpect]> = [
-  ['{"dependencies": ["|"]}', { part: 'name', replaces: '', typed: '' }],
-  ['{"dependencies": ["fl|"]}', { part: 'name', replaces: 'fl', typed: 'fl' }],
-  ['{"dependencies": ["|flib"]}', { part: 'name', replaces: 'flib', typed: '' }],
-  ['{"dependencies": ["fl|ib >= 1.0"]}', { part: 'name', replaces: 'flib', typed: 'fl' }],
-  ['{"dependencies": ["? |"]}', { part: 'name', replaces: '', typed: '', prefix: '?' }],
-  ['{"dependencies": ["?|"]}', { part: 'name', replaces: '', typed: '', prefix: '?' }],
-  ['{"dependencies": ["?fl|"]}', { part: 'name', replaces: 'fl', typed: 'fl', prefix: '?' }],
-  ['{"dependencies": ["(?) hid|"]}', { part: 'name', replaces: 'hid', typed: 'hid', prefix: '(?)' }],
-  ['{"dependencies": ["~ |mod >= 1.0"]}', { part: 'name', replaces: 'mod', typed: '', prefix: '~' }],
-  ['{"dependencies": ["flib |"]}', { part: 'operator', replaces: '', typed: '', name: 'flib' }],
-  ['{"dependencies": ["? flib   |"]}', { part: 'operator', replaces: '', typed: '', name: 'flib', prefix: '?' }],
-  ['{"dependencies": ["flib >|"]}', { part: 'operator', replaces: '>', typed: '>', name: 'flib' }],
-  ['{"dependencies": ["flib |>= 1.0"]}', { part: 'operator', replaces: '>=', typed: '', name: 'flib' }],
-  ['{"dependencies": ["flib >|= 1.0"]}', { part: 'operator', replaces: '>=', typed: '>', name: 'flib' }],
-  ['{"dependencies": ["flib >= |"]}', { part: 'version', replaces: '', typed: '', name: 'flib', operator: '>=' }],
-  ['{"dependencies": ["flib >=|"]}', { part: 'version', replaces: '', typed: '', name: 'flib', operator: '>=' }],
-  ['{"dependencies": ["flib>=|"]}', { part: 'version', replaces: '', typed: '', name: 'flib', operator: '>=' }],
-  ['{"dependencies": ["flib = |"]}', { part: 'version', replaces: '', typed: '', name: 'flib', operator: '=' }],
-  ['{"dependencies": ["flib >= 0.1|"]}', { part: 'version', replaces: '0.1', typed: '0.1', name: 'flib', operator: '>=' }],
-  ['{"dependencies": ["flib >= 0.|16.5"]}', { part: 'version', replaces: '0.16.5', typed: '0.', name: 'flib', operator: '>=' }],
-  ['{"dependencies": ["flib >= |0.16.5"]}', { part: 'version', replaces: '0.16.5', typed: '', name: 'flib', operator: '>=' }],
-  ['{"dependencies": ["? flib>=0.1|"]}', { part: 'version', replaces: '0.1', typed: '0.1', name: 'flib', operator: '>=', prefix: '?' }],
-  // Typing at the end of a line in a half-typed file.
-  ['{\n  "dependencies": [\n    "base >= 2.0.0",\n    "fl|\n  ]\n}', { part: 'name', replaces: 'fl', typed: 'fl' }],
-  ['{\n  "dependencies": [\n    "flib >= |\n  ],\n  "name": "x"\n}', { part: 'version', replaces: '', typed: '', name: 'flib', operator: '>=' }],
-  ['{"name": "x", "dependencies": ["base", "? fl|', { part: 'name', replaces: 'fl', typed: 'fl', prefix: '?' }],
-  ['{\n  "dependencies": ["base >= 2.0", "fl|\n  "factorio_version": "2.0"\n}', { part: 'name', replaces: 'fl', typed: 'fl' }],
-];
-
-test('completion context inside dependency strings', () => {
-  for (const [marked, expected] of DEPENDENCY_CASES) {
-    const { ctx, text, offset } = contextAt(marked);
-    assert.ok(ctx && ctx.kind === 'dependency', `${marked}: ${JSON.stringify(ctx)}`);
-    assert.equal(ctx.part, expected.part, marked);
-    assert.equal(text.slice(ctx.replaceRange.start, ctx.replaceRange.end), expected.replaces, marked);
-    assert.ok(ctx.replaceRange.start <= offset && offset <= ctx.replaceRange.end, `${marked}: range holds the cursor`);
-    assert.equal(ctx.typed, expected.typed, marked);
-    assert.equal(ctx.name, expected.name, marked);
-    assert.equal(ctx.operator, expected.operator, marked);
-    assert.equal(ctx.prefix, expected.prefix, marked);
-    assert.ok(ctx.itemStart <= ctx.replaceRange.start && ctx.replaceRange.end <= ctx.itemEnd, marked);
-    assert.notEqual(text[ctx.itemStart - 1], undefined);
-    assert.equal(text[ctx.itemStart - 1], '"', `${marked}: contents start after the quote`);
+test('a file nested 10,000 levels deep gives a model and one error per too-deep value', () => {
+  const text = deepInfoJson();
+  const doc = parseInfoJson(text);
+  assert.equal(doc.modName, 'stress-mod');
+  assert.equal(doc.factorioVersion, '2.0');
+  const deep = doc.syntaxErrors.filter((e) => e.code === 'NestingTooDeep');
+  assert.equal(deep.length, 2, JSON.stringify(doc.syntaxErrors.slice(0, 5)));
+  for (const e of deep) {
+    assert.match(text[e.start]!, /[[{]/, 'points at the opening bracket');
+    assert.match(e.message, new RegExp(`more than ${MAX_NESTING} levels`));
   }
+  const items = doc.dependencies!.items;
+  assert.deepEqual(items.map((i) => i.value), ['base >= 2.0.0', undefined, '? factorio-lib >= 1.0.0', '? fl']);
+  assert.equal(items[1]!.node.type, 'array');
+  assert.equal(text.slice(items[1]!.range.start, items[1]!.range.start + 3), '[{"');
+  assert.equal(items[3]!.terminated, false);
+  // Nothing else is wrong with the file: only the depth and the half-typed string.
+  assert.deepEqual([...new Set(doc.syntaxErrors.map((e) => e.code))].sort(), ['NestingTooDeep', 'UnexpectedEndOfString']);
 });
 
-test('completion context reports the item index and the dependency kind', () => {
-  const { ctx } = contextAt('{"dependencies": ["base", "! fl|"]}');
-  assert.ok(ctx?.kind === 'dependency');
-  assert.equal(ctx.index, 1);
-  assert.equal(ctx.dependencyKind, 'incompatible');
-  const { ctx: hidden } = contextAt('{"dependencies": ["(?)|"]}');
-  assert.ok(hidden?.kind === 'dependency');
-  assert.equal(hidden.dependencyKind, 'hidden-optional');
+test('deep nesting just past the limit is reported whatever the stack allows', () => {
+  const text = `{"name": "abcd", "x": ${nested(MAX_NESTING + 5)}, "dependencies": ["base"]}`;
+  const doc = parseInfoJson(text);
+  assert.deepEqual(doc.syntaxErrors.map((e) => e.code), ['NestingTooDeep']);
+  assert.deepEqual(doc.dependencies!.items.map((i) => i.value), ['base']);
+  assert.deepEqual(parseInfoJson(`{"x": ${nested(MAX_NESTING - 1)}}`).syntaxErrors, []);
 });
 
-test('completion context for a new item outside any string', () => {
-  const cases: Array<[string, string, number]> = [
-    ['{"dependencies": [|]}', '', 0],
-    ['{"dependencies": [\n  |\n]}', '', 0],
-    ['{"dependencies": ["base", |]}', '', 1],
-    ['{"dependencies": ["base",|', '', 1],
-    ['{"dependencies": [fl|]}', 'fl', 0],
-    ['{"dependencies": ["base", fl|ib]}', 'flib', 1],
+test('unclosed and mismatched deep nesting does not throw either', () => {
+  // `[}` nests nothing: the parser skips the rest after the first stray `}`.
+  const cases: Array<[string, boolean]> = [
+    [nested(DEEP_LEVELS, false), true],
+    ['{"a":'.repeat(DEEP_LEVELS), true],
+    ['['.repeat(200_000), true],
+    ['[}'.repeat(DEEP_LEVELS), false],
   ];
-  for (const [marked, replaces, index] of cases) {
-    const { ctx, text } = contextAt(marked);
-    assert.ok(ctx?.kind === 'dependency-new-item', `${marked}: ${JSON.stringify(ctx)}`);
-    assert.equal(text.slice(ctx.replaceRange.start, ctx.replaceRange.end), replaces, marked);
-    assert.equal(ctx.index, index, marked);
+  for (const [deep, tooDeep] of cases) {
+    const text = `{"name": "abcd", "dependencies": ["base", "? fl"], "x": ${deep}`;
+    const doc = parseInfoJson(text);
+    assert.equal(doc.modName, 'abcd');
+    assert.deepEqual(doc.dependencies!.items.map((i) => i.value), ['base', '? fl']);
+    assert.equal(doc.syntaxErrors.some((e) => e.code === 'NestingTooDeep'), tooDeep, deep.slice(0, 10));
+    assert.ok(doc.syntaxErrors.some((e) => e.code !== 'NestingTooDeep'), 'the missing closers are reported too');
   }
 });
 
-test('completion context for factorio_version', () => {
-  const cases: Array<[string, string, boolean, string]> = [
-    ['{"factorio_version": "|"}', '', true, ''],
-    ['{"factorio_version": "2.|0"}', '2.0', true, '2.'],
-    ['{"factorio_version": "|2.0"}', '2.0', true, ''],
-    ['{"factorio_version": "1|', '1', true, '1'],
-    ['{"factorio_version": |}', '', false, ''],
-    ['{"name": "x",\n "factorio_version": |\n}', '', false, ''],
-    ['{"factorio_version": 2.|0}', '2.0', false, '2.'],
-  ];
-  for (const [marked, replaces, inString, typed] of cases) {
-    const { ctx, text } = contextAt(marked);
-    assert.ok(ctx?.kind === 'factorio-version', `${marked}: ${JSON.stringify(ctx)}`);
-    assert.equal(text.slice(ctx.replaceRange.start, ctx.replaceRange.end), replaces, marked);
-    assert.equal(ctx.inString, inString, marked);
-    assert.equal(ctx.typed, typed, marked);
+test('a 10 MB file with 10,000 dependencies gives every item, with comments and commas still found', () => {
+  const text = hugeInfoJson();
+  assert.ok(text.length >= HUGE_BYTES * 0.95, `${text.length} characters`);
+  const doc = parseInfoJson(text);
+  assert.deepEqual(doc.syntaxErrors, []);
+  const items = doc.dependencies!.items;
+  assert.equal(items.length, HUGE_DEPENDENCIES);
+  assert.deepEqual(items.map((i) => i.value), hugeDependencies());
+  for (const i of [0, 1, 89 * 3, HUGE_DEPENDENCIES - 1]) {
+    const item = items[i]!;
+    assert.equal(text.slice(item.range.start, item.range.end), JSON.stringify(item.value));
   }
-});
+  assert.equal(items[97]!.parsed!.error!.message.includes("did you mean '>='"), true);
+  assert.equal(doc.fields.get('description')!.value, JSON.parse(text).description);
+  // The big values are one node each: their contents are not needed.
+  assert.equal(doc.fields.get('records')!.valueNode!.type, 'array');
+  assert.deepEqual(doc.fields.get('records')!.valueNode!.children, []);
 
-test('no completion context elsewhere', () => {
-  const cases = [
-    '|{"dependencies": []}',
-    '{"dependencies": []|}',
-    '{"dependencies": [] |, "name": "x"}',
-    '{"depend|encies": []}',
-    '{"name": "fl|"}',
-    '{"title": "|"}',
-    '{"dependencies": ["base"|]}',
-    '{"dependencies": ["base" |]}',
-    '{"dependencies": [|"base"]}',
-    '{"dependencies": ["|? flib"]}',
-    '{"dependencies": ["flib >= 1.0 |"]}',
-    '{"dependencies": ["(|"]}',
-    '{"factorio_version": "2.0"|}',
-    '{"factorio_version"|: "2.0"}',
-    '{"other": {"dependencies": ["|"]}}',
-    '{"other": {"factorio_version": "|"}}',
-  ];
-  for (const marked of cases) {
-    const { ctx } = contextAt(marked);
-    assert.equal(ctx, undefined, `${marked}: ${JSON.stringify(ctx)}`);
-  }
-  assert.equal(completionContextAt('{}', -1), undefined);
-  assert.equal(completionContextAt('{}', 99), undefined);
+  const messy = text.replace('"records": [', '"records": [ /* c */').replace(/\n {2}\]\n\}\n$/, ',\n  ]\n}\n');
+  const messyDoc = parseInfoJson(messy);
+  assert.deepEqual(messyDoc.comments.map((c) => messy.slice(c.start, c.end)), ['/* c */']);
+  assert.equal(messyDoc.trailingCommas.length, 1);
+  assert.equal(messy[messyDoc.trailingCommas[0]!.start], ',');
 });

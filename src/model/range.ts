@@ -1,0 +1,5 @@
+/** A span of text: 0-based character offsets, end exclusive. */
+export interface Range {
+  start: number;
+  end: number;
+}
