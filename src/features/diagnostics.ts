@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { analyzeDocument, type Finding, type Severity } from '../model/analysis';
+import type { InfoJsonDocument } from '../model/document';
+import { changeConcerns, type CacheChange } from '../portal/cache';
 import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
 import { infoJsonModel, isInfoJson, toRange } from './documents';
@@ -13,6 +15,11 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   information: vscode.DiagnosticSeverity.Information,
   hint: vscode.DiagnosticSeverity.Hint,
 };
+
+/** The mods a document's dependencies name. */
+function dependencyNames(doc: InfoJsonDocument): string[] {
+  return doc.dependencies?.items.flatMap((item) => (item.parsed?.name ? [item.parsed.name.text] : [])) ?? [];
+}
 
 /** A diagnostic together with the finding it came from, for the quick fixes. */
 export interface FindingDiagnostic {
@@ -42,7 +49,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
       config.onDidChange(() => this.scheduleAll()),
-      data.onDidChange(() => this.scheduleAll()),
+      data.onDidChange((change) => this.scheduleConcerned(change)),
     );
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
   }
@@ -56,6 +63,13 @@ export class DependencyDiagnostics implements vscode.Disposable {
   /** Findings computed now from the current text and cached data, without publishing. */
   analyzeNow(document: vscode.TextDocument): FindingDiagnostic[] {
     return this.analyze(document, false);
+  }
+
+  /** Only the files that name a changed mod: a background check of one mod re-lints one file, not all. */
+  private scheduleConcerned(change: CacheChange): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (isInfoJson(doc) && changeConcerns(change, dependencyNames(infoJsonModel(doc)))) this.schedule(doc, DEBOUNCE_MS);
+    }
   }
 
   private scheduleAll(): void {
@@ -77,7 +91,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
 
   private analyze(document: vscode.TextDocument, publish: boolean): FindingDiagnostic[] {
     const doc = infoJsonModel(document);
-    const names = doc.dependencies?.items.flatMap((item) => (item.parsed?.name ? [item.parsed.name.text] : [])) ?? [];
+    const names = dependencyNames(doc);
     const findings = analyzeDocument(doc, {
       facts: (name) => this.data.facts(name),
       ignored: this.config.ignoredDependencies,

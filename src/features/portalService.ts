@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { PortalClient } from '../portal/client';
-import { PortalCache } from '../portal/cache';
+import { PortalCache, type CacheChange } from '../portal/cache';
 import { FileCacheStorage } from '../portal/storage';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -14,8 +14,8 @@ import type { Logger } from './logger';
  */
 export class PortalService implements vscode.Disposable {
   private current: { url: string; client: PortalClient; cache: PortalCache; unsubscribe: { dispose(): void } };
-  private readonly emitter = new vscode.EventEmitter<void>();
-  /** Fires when portal data or its state changes, or the cache is replaced. */
+  private readonly emitter = new vscode.EventEmitter<CacheChange>();
+  /** Fires when portal data or its state changes (saying which mods), or the cache is replaced (all). */
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -31,7 +31,7 @@ export class PortalService implements vscode.Disposable {
         if (e.affectsConfiguration('factorioPortal.portalUrl') || e.affectsConfiguration('factorioPortal.requestTimeoutSeconds')) {
           this.current.unsubscribe.dispose();
           this.current = this.build();
-          this.emitter.fire();
+          this.emitter.fire({ all: true });
         }
       }),
     );
@@ -66,7 +66,7 @@ export class PortalService implements vscode.Disposable {
     const folder = 'portal-' + createHash('sha1').update(url).digest('hex').slice(0, 12);
     const storage = new FileCacheStorage(path.join(this.storageRoot.fsPath, folder));
     const cache = new PortalCache({ client, storage, log });
-    const unsubscribe = cache.onDidChange(() => this.emitter.fire());
+    const unsubscribe = cache.onDidChange((change) => this.emitter.fire(change));
     this.logger.info(`Using the Mod Portal at ${url}`);
     return { url, client, cache, unsubscribe };
   }

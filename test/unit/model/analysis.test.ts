@@ -389,3 +389,17 @@ test('compatibleReleases and latestCompatibleRelease', () => {
   // Components above 255 exist on the portal and sort numerically.
   assert.equal(latestCompatibleRelease([release('1.1.99', '2.0'), release('1.1.300', '2.0'), release('bogus', '2.0')], '2.0')?.version, '1.1.300');
 });
+
+test('a mod whose releases are unknown gets no release findings, only what is known (deprecation)', () => {
+  const ctx: AnalysisContext = {
+    facts: (name) => (name === 'no-releases' ? { state: 'found', releases: undefined, deprecated: true } : { state: 'missing' }),
+  };
+  const codes = analyze(infoJson(['no-releases >= 1.0.0', '? no-releases = 9.9.9']), ctx).map((f) => f.code);
+  for (const code of ['no-compatible-release', 'unsatisfiable-constraint', 'outdated-constraint', 'outdated-minimum', 'unknown-mod'] as const) {
+    assert.ok(!codes.includes(code), `${code} in ${codes.join(', ')}`);
+  }
+  assert.ok(codes.includes('deprecated-mod'));
+  // The same mod with no release at all is another matter.
+  const none: AnalysisContext = { facts: () => ({ state: 'found', releases: [] }) };
+  assert.ok(analyze(infoJson(['no-releases']), none).some((f) => f.code === 'no-compatible-release'));
+});
