@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ExplorerApi } from '../../src/features/explorer';
 import { after, before, suite, test } from './framework';
 import { clearRequests, extension, extensionApi, getRequests, setFaults } from './helpers';
 import {
@@ -26,6 +27,12 @@ async function resetFilters(): Promise<void> {
   await vscode.commands.executeCommand('factorioPortal.explorer.filterVersion', null);
   await vscode.commands.executeCommand('factorioPortal.explorer.showDeprecated');
   await vscode.commands.executeCommand('factorioPortal.explorer.sort', 'downloads');
+}
+
+/** Shows the Mod Portal view, as a user does by clicking the activity bar icon; tag checks run only then. */
+async function showPortalView(explorer: ExplorerApi): Promise<void> {
+  await vscode.commands.executeCommand('workbench.view.extension.factorioPortal');
+  await waitFor(() => !explorer.tagCoverage().paused, { message: `the Mod Portal view shown (${JSON.stringify(explorer.tagCoverage())})` });
 }
 
 suite('mod explorer: Mod Portal tree', () => {
@@ -148,11 +155,51 @@ suite('mod explorer: Mod Portal tree', () => {
     assert.equal(recent[0]!.id, `category:internal/${newest.name}`);
   });
 
+  test('Tags: no check before the Tags node is opened; checks pause while the view is hidden and resume where they stopped', async () => {
+    const explorer = await explorerApi();
+    const config = vscode.workspace.getConfiguration('factorioPortal');
+    await config.update('explorer.tagChecks', 16, vscode.ConfigurationTarget.Global);
+    try {
+      await showPortalView(explorer);
+      await explorer.portal();
+      // The roots are listed, the list is loaded: still nothing is checked until Tags is opened.
+      assert.deepEqual(
+        { target: explorer.tagCoverage().target, filling: explorer.tagCoverage().filling },
+        { target: 0, filling: false },
+      );
+      await closeAllEditors();
+      await clearRequests();
+      await explorer.portal('tags');
+      assert.equal(explorer.tagCoverage().target, 16);
+      await waitFor(() => explorer.tagCoverage().checked > 0, { timeoutMs: 15_000, message: 'the first tag checks' });
+
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      const paused = await waitFor(() => (explorer.tagCoverage().paused ? explorer.tagCoverage() : undefined), {
+        message: 'tag checks paused while the Mod Portal view is hidden',
+      });
+      assert.equal(paused.filling, true, 'paused, not stopped');
+      assert.ok(paused.checked < paused.target, `paused after ${paused.checked} of ${paused.target}`);
+
+      await showPortalView(explorer);
+      const done = await waitFor(() => (explorer.tagCoverage().filling ? undefined : explorer.tagCoverage()), {
+        timeoutMs: 40_000,
+        message: 'tag checks resumed and finished',
+      });
+      assert.equal(done.checked, 16);
+      // Resumed where they stopped: no mod was asked twice.
+      const fulls = (await getRequests()).map((r) => String(r.url)).filter((u) => /^\/api\/mods\/[^/?]+\/full/.test(u));
+      assert.equal(new Set(fulls).size, fulls.length, `a mod asked twice: ${fulls.join(', ')}`);
+    } finally {
+      await config.update('explorer.tagChecks', undefined, vscode.ConfigurationTarget.Global);
+    }
+  }, { timeoutMs: 60_000 });
+
   test('Tags: the most downloaded mods are checked at most twice a second, and each tag says how much it covers', async () => {
     const explorer = await explorerApi();
     const config = vscode.workspace.getConfiguration('factorioPortal');
     await config.update('explorer.tagChecks', 6, vscode.ConfigurationTarget.Global);
     try {
+      await showPortalView(explorer);
       // Other features (diagnostics of open info.json files) fetch full records too:
       // let them finish so that the requests counted here are the tag checks'.
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

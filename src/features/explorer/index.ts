@@ -70,8 +70,11 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Exp
 
   const tagsFolder = (url: string): string =>
     path.join(context.globalStorageUri.fsPath, 'explorer-' + createHash('sha1').update(url).digest('hex').slice(0, 12));
+  // Tag checks serve the Mod Portal tree alone: they wait while it is hidden.
+  let portalVisible = false;
   const buildTags = (url: string): TagIndex =>
     new TagIndex({
+      paused: !portalVisible,
       source: {
         peekFullMod: (name) => portal.cache.peekFullMod(name),
         fetchFullMod: (name, options) => portal.cache.fetchFullMod(name, options),
@@ -192,7 +195,10 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Exp
     dependencyView,
     ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, (arg?: unknown) => run(arg))),
     portalView.onDidChangeVisibility((e) => {
+      portalVisible = e.visible;
       if (e.visible) status.pin();
+      if (e.visible) tags.resume();
+      else tags.pause();
     }),
     dependencyView.onDidChangeVisibility((e) => {
       if (e.visible) status.pin();
@@ -222,7 +228,11 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Exp
     { dispose: () => (tagSubscription.dispose(), tags.dispose()) },
   );
   if (dependencyView.visible) dependencyTree.setVisible(true);
-  if (portalView.visible) status.pin();
+  if (portalView.visible) {
+    portalVisible = true;
+    tags.resume();
+    status.pin();
+  }
 
   return {
     portal: (parentId) => portalTree.snapshot(parentId),
