@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { PortalClient } from '../portal/client';
 import { PortalCache, type CacheChange } from '../portal/cache';
-import { FileCacheStorage } from '../portal/storage';
+import { FileCacheStorage, tidyPortalFolders } from '../portal/storage';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
@@ -68,6 +68,9 @@ export class PortalService implements vscode.Disposable {
     const cache = new PortalCache({ client, storage, log });
     const unsubscribe = cache.onDidChange((change) => this.emitter.fire(change));
     this.logger.info(`Using the Mod Portal at ${url}`);
+    void tidyPortalFolders(this.storageRoot.fsPath, { url }).then((removed) => {
+      if (removed.length > 0) this.logger.info(`Removed the cached data of portals unused for 30 days (${removed.join(', ')})`);
+    });
     return { url, client, cache, unsubscribe };
   }
 
