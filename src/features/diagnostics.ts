@@ -46,9 +46,15 @@ export class DependencyDiagnostics implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
+      // Dirty-state changes (an edit, a save) come without content changes: the text is the same.
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.schedule(e.document, DEBOUNCE_MS);
+      }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
-      config.onDidChange(() => this.scheduleAll()),
+      // A new portal URL comes as a change of all portal data; other settings don't touch findings.
+      config.onDidChange((e) => {
+        if (e.affectsConfiguration('factorioPortal.diagnostics')) this.scheduleAll();
+      }),
       data.onDidChange((change) => this.scheduleConcerned(change)),
     );
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);

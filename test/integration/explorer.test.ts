@@ -228,6 +228,70 @@ suite('mod explorer: Mod Portal tree', () => {
       await config.update('explorer.tagChecks', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+  test('Tags: a background check re-lints only the open info.json files that name the mod checked', async () => {
+    const explorer = await explorerApi();
+    const config = vscode.workspace.getConfiguration('factorioPortal');
+    // Two files, each naming one of the two most downloaded mods; then the background
+    // checks of 28 other mods, each of which changes the cache.
+    const wire = [...(await portalList())].sort(byDownloads);
+    const infoJson = (dependency: string) => ({
+      name: 'relint-probe',
+      version: '1.0.0',
+      title: 'Probe',
+      author: 'me',
+      factorio_version: '2.0',
+      dependencies: [`${dependency} = 0.0.1`],
+    });
+    const [first, second] = [wire[0]!.name, wire[1]!.name];
+    await closeAllEditors();
+    // Their full records fresh first (as the tests above leave them), so nothing about them is fetched later.
+    await config.update('explorer.tagChecks', 2, vscode.ConfigurationTarget.Global);
+    await showPortalView(explorer);
+    await explorer.portal();
+    await explorer.portal('tags');
+    await waitFor(() => explorer.tagCoverage().checked === 2 && !explorer.tagCoverage().filling, { message: 'the two mods checked' });
+    const a = (await openScratchInfoJson(infoJson(first), 'relint')).document.uri;
+    const b = (await openScratchInfoJson(infoJson(second), 'relint')).document.uri;
+    const flagged = (uri: vscode.Uri, name: string) => vscode.languages.getDiagnostics(uri).some((d) => d.message.includes(name));
+    await waitFor(() => flagged(a, first) && flagged(b, second), { message: 'both files linted from cached data' });
+
+    // Other extensions (the JSON language server) publish for these files too: a re-lint of
+    // ours is told by our findings being new objects, which nothing but a re-lint makes.
+    const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Factorio Mod Portal');
+    const sameObjects = (x: readonly vscode.Diagnostic[], y: readonly vscode.Diagnostic[]) => x.length === y.length && x.every((d, i) => d === y[i]);
+    // A re-lint still pending from opening would land in the window: an edit replaces what
+    // is pending for the file, and its re-lint says nothing is left.
+    const relint = async (uri: vscode.Uri): Promise<void> => {
+      const editor = await vscode.window.showTextDocument(uri, { preview: false });
+      const before = ours(uri);
+      await editor.edit((edit) => edit.insert(new vscode.Position(0, 1), ' '));
+      await waitFor(() => !sameObjects(ours(uri), before), { message: 'the edited file re-linted' });
+    };
+    await relint(b);
+    await config.update('explorer.tagChecks', 30, vscode.ConfigurationTarget.Global);
+    try {
+      const before = ours(b);
+      assert.ok(before.length > 0 && sameObjects(ours(b), before), 'the same findings, read twice, are the same objects');
+      await showPortalView(explorer);
+      await explorer.portal();
+      await explorer.portal('tags');
+      await waitFor(() => explorer.tagCoverage().checked === 30 && !explorer.tagCoverage().filling, {
+        timeoutMs: 30_000,
+        message: `30 mods checked for tags (${JSON.stringify(explorer.tagCoverage())})`,
+      });
+      // Any re-lint a check caused was scheduled before this edit, with the same delay: once
+      // the edited file is re-linted, every earlier one has been published.
+      await relint(a);
+      assert.ok(sameObjects(ours(b), before), 'the file naming none of the checked mods was re-linted');
+    } finally {
+      await config.update('explorer.tagChecks', undefined, vscode.ConfigurationTarget.Global);
+      for (const uri of [a, b]) {
+        await vscode.window.showTextDocument(uri);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+      await closeAllEditors();
+    }
+  }, { timeoutMs: 60_000 });
 });
 
 suite('mod explorer: Dependencies tree', () => {
