@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { analyzeDocument, type Finding, type FindingTag, type Severity } from '../model/analysis';
+import type { InfoJsonDocument } from '../model/document';
+import { changeConcerns, type CacheChange } from '../portal/cache';
 import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
 import { infoJsonModel, isInfoJson, toRange } from './documents';
@@ -18,6 +20,11 @@ const TAG: Record<FindingTag, vscode.DiagnosticTag> = {
   unnecessary: vscode.DiagnosticTag.Unnecessary,
   deprecated: vscode.DiagnosticTag.Deprecated,
 };
+
+/** The mods a document's dependencies name. */
+function dependencyNames(doc: InfoJsonDocument): string[] {
+  return doc.dependencies?.items.flatMap((item) => (item.parsed?.name ? [item.parsed.name.text] : [])) ?? [];
+}
 
 /** A diagnostic together with the finding it came from, for the quick fixes. */
 export interface FindingDiagnostic {
@@ -44,10 +51,16 @@ export class DependencyDiagnostics implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
+      // Dirty-state changes (an edit, a save) come without content changes: the text is the same.
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.schedule(e.document, DEBOUNCE_MS);
+      }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
-      config.onDidChange(() => this.scheduleAll()),
-      data.onDidChange(() => this.scheduleAll()),
+      // A new portal URL comes as a change of all portal data; other settings don't touch findings.
+      config.onDidChange((e) => {
+        if (e.affectsConfiguration('factorioPortal.diagnostics')) this.scheduleAll();
+      }),
+      data.onDidChange((change) => this.scheduleConcerned(change)),
     );
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
   }
@@ -61,6 +74,13 @@ export class DependencyDiagnostics implements vscode.Disposable {
   /** Findings computed now from the current text and cached data, without publishing. */
   analyzeNow(document: vscode.TextDocument): FindingDiagnostic[] {
     return this.analyze(document, false);
+  }
+
+  /** Only the files that name a changed mod: a background check of one mod re-lints one file, not all. */
+  private scheduleConcerned(change: CacheChange): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (isInfoJson(doc) && changeConcerns(change, dependencyNames(infoJsonModel(doc)))) this.schedule(doc, DEBOUNCE_MS);
+    }
   }
 
   private scheduleAll(): void {
@@ -82,7 +102,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
 
   private analyze(document: vscode.TextDocument, publish: boolean): FindingDiagnostic[] {
     const doc = infoJsonModel(document);
-    const names = doc.dependencies?.items.flatMap((item) => (item.parsed?.name ? [item.parsed.name.text] : [])) ?? [];
+    const names = dependencyNames(doc);
     const findings = analyzeDocument(doc, {
       facts: (name) => this.data.facts(name),
       ignored: this.config.ignoredDependencies,

@@ -77,7 +77,8 @@ export interface Finding {
 }
 
 export type ModFacts =
-  | { state: 'found'; releases: Release[]; deprecated?: boolean; title?: string }
+  /** `releases` undefined: the portal's entry had none, so nothing is known about them. */
+  | { state: 'found'; releases: Release[] | undefined; deprecated?: boolean; title?: string }
   | { state: 'missing' }
   | { state: 'unknown' };
 
@@ -410,7 +411,7 @@ function portalRules(dep: Dep, input: RuleInput): Finding[] {
   const fv = input.factorioVersion;
   // An incompatibility holds whatever versions exist, and without a valid
   // factorio_version compatibility would be a guess.
-  if (!fv || dep.kind === 'incompatible') return findings;
+  if (!fv || dep.kind === 'incompatible' || facts.releases === undefined) return findings;
 
   const compatible = compatibleReleases(facts.releases, fv);
   const latest = compatible[0];

@@ -143,6 +143,7 @@ export function createExplorer(
     dependencyView,
     portalView.onDidChangeVisibility((e) => {
       if (e.visible) status.pin();
+      portal.setTagChecksPaused(!e.visible);
     }),
     dependencyView.onDidChangeVisibility((e) => {
       if (e.visible) status.pin();
@@ -160,6 +161,7 @@ export function createExplorer(
   );
   if (dependencyView.visible) dependencyTree.setVisible(true);
   if (portalView.visible) status.pin();
+  portal.setTagChecksPaused(!portalView.visible);
 
   const api: Omit<ExplorerApi, keyof LookupsApi> = {
     portal: (parentId) => portalTree.snapshot(parentId),

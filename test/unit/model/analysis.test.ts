@@ -465,3 +465,17 @@ test('files no one writes by hand are analysed, not thrown on', () => {
   // Every well-formed one except the built-in base is checked against the portal.
   assert.equal(huge.filter((f) => f.code === 'unknown-mod').length, HUGE_DEPENDENCIES - malformed - 1);
 });
+
+test('a mod whose releases are unknown gets no release findings, only what is known (deprecation)', () => {
+  const ctx: AnalysisContext = {
+    facts: (name) => (name === 'no-releases' ? { state: 'found', releases: undefined, deprecated: true } : { state: 'missing' }),
+  };
+  const codes = analyze(infoJson(['no-releases >= 1.0.0', '? no-releases = 9.9.9']), ctx).map((f) => f.code);
+  for (const code of ['no-compatible-release', 'unsatisfiable-constraint', 'outdated-constraint', 'outdated-minimum', 'unknown-mod'] as const) {
+    assert.ok(!codes.includes(code), `${code} in ${codes.join(', ')}`);
+  }
+  assert.ok(codes.includes('deprecated-mod'));
+  // The same mod with no release at all is another matter.
+  const none: AnalysisContext = { facts: () => ({ state: 'found', releases: [] }) };
+  assert.ok(analyze(infoJson(['no-releases']), none).some((f) => f.code === 'no-compatible-release'));
+});
