@@ -13,6 +13,7 @@ import { ModIndex } from '../../src/portal/search';
 import { FileCacheStorage } from '../../src/portal/storage';
 import type { ModEntry } from '../../src/portal/types';
 import { completionInVsCode, infoJsonAnalysis } from './infojson';
+import { portalText } from './portalText';
 import { seededRandom } from './prng';
 
 export interface Figure {
@@ -266,7 +267,7 @@ const memory: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, completionInVsCode];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, completionInVsCode, portalText];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);

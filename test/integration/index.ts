@@ -8,6 +8,7 @@ import './bench.test';
 import './explorer.test';
 import './lookups.test';
 import './download.test';
+import './portalText.test';
 
 export async function run(): Promise<void> {
   await runRegistered();

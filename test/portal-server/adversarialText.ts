@@ -69,6 +69,16 @@ export function adversarialMarkdown(size: number): string {
   return MARKDOWN_SHAPES.map((shape) => shape.build(each)).join('\n\n');
 }
 
+/**
+ * A description of about `size` characters in which every stretch of `block` characters
+ * holds each shape once, so that the part a viewer keeps (its first 100,000 characters)
+ * still has them all.
+ */
+export function adversarialDescription(size: number, block = 96_000): string {
+  const one = adversarialMarkdown(block);
+  return Array.from({ length: Math.max(1, Math.round(size / (one.length + 2))) }, () => one).join('\n\n');
+}
+
 const ORDINARY = `## Features
 
 This mod adds **new machines**, _better_ belts and a few \`remote\` interfaces. See the [wiki](https://example.org/wiki) or https://example.org/forum for help.

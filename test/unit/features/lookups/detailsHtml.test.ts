@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { contentSecurityPolicy, imageUrl, renderDetailsPage, thumbnailUrl } from '../../../../src/features/lookups/detailsHtml';
 import type { FullModEntry } from '../../../../src/portal/types';
 import { PORTAL_TEXT_LIMITS } from '../../../../src/features/portalText';
-import { MARKDOWN_SHAPES, adversarialMarkdown } from '../../../portal-server/adversarialText';
+import { MARKDOWN_SHAPES, adversarialDescription } from '../../../portal-server/adversarialText';
 
 describe('renderDetailsPage', () => {
   const mod: FullModEntry = {
@@ -84,7 +84,7 @@ describe('renderDetailsPage', () => {
 
   describe('portal text of any size', () => {
     const huge = 'x'.repeat(1_000_000);
-    const adversarial = adversarialMarkdown(1_000_000);
+    const adversarial = adversarialDescription(1_000_000);
     const page = renderDetailsPage(
       {
         ...mod,
