@@ -36,7 +36,9 @@ suite('lookups', () => {
     assert.doesNotMatch(html, /(href|src)="(?!https?:)/i, 'only http(s) links and images');
     assert.match(html, /<h1>Markdown \*\*Mod\*\* &#60;script&#62;alert\(1\)&#60;\/script&#62;<\/h1>/);
     assert.match(html, /<strong>Bold<\/strong>/);
-    assert.match(html, />Click me</, 'the command: link is kept as text');
+    assert.match(html, /\[Click me\]\(command:workbench\.action\.quit\)/, 'the command: link is kept as text');
+    assert.doesNotMatch(html, /href="(command|javascript):/i);
+    assert.match(html, /<p>&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/p>/, 'raw HTML in the description is shown as text');
     assert.match(html, /<h2>Changelog<\/h2>/);
     assert.match(html, /<h2>Releases<\/h2>/);
   });
