@@ -3,23 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { FULL_FILE, INDEX_FILE, LIST_FILE, MODS_FILE, PortalCache, changeConcerns, type CacheChange, type Clock, type PortalSource } from '../../../src/portal/cache';
+import { FULL_FILE, INDEX_FILE, LIST_FILE, MODS_FILE, PortalCache, changeConcerns, type CacheChange, type PortalSource } from '../../../src/portal/cache';
 import { PortalError } from '../../../src/portal/errors';
 import { decodeModList, encodeModList } from '../../../src/portal/listFile';
 import { FileCacheStorage, MemoryCacheStorage, type CacheStorage } from '../../../src/portal/storage';
 import type { FullModEntry, ModEntry } from '../../../src/portal/types';
+import { FakeClock } from '../builders';
 
 const MINUTE = 60_000;
 
-class FakeClock implements Clock {
-  constructor(public time = 1_700_000_000_000) {}
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
 
 function mod(name: string, downloads = 1, version = '1.0.0'): ModEntry {
   return {

@@ -2,13 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PortalError } from '../../../src/portal/errors';
 import { Reachability } from '../../../src/portal/reachability';
+import { FakeClock } from '../builders';
 
-class FakeClock {
-  constructor(public time = 1_700_000_000_000) {}
-  now(): number {
-    return this.time;
-  }
-}
 
 const SECOND = 1000;
 const down = new PortalError('network', 'connection refused');

@@ -5,6 +5,7 @@ import { PortalError } from '../../../src/portal/errors';
 import { MemoryCacheStorage } from '../../../src/portal/storage';
 import { TAGS_FILE, TagIndex, type TagIndexOptions, type Timers } from '../../../src/portal/tags';
 import type { FullModEntry } from '../../../src/portal/types';
+import { fullModEntry } from '../builders';
 
 const DAY = 86_400_000;
 
@@ -58,9 +59,7 @@ async function runUntil(time: FakeTime, done: () => boolean, maxSteps = 10_000):
   assert.fail('too many steps');
 }
 
-function mod(name: string, tags: string[], deprecated = false): FullModEntry {
-  return { name, title: name, owner: 'o', summary: '', downloads_count: 1, tags, ...(deprecated ? { deprecated: true } : {}) };
-}
+const mod = (name: string, tags: string[], deprecated = false): FullModEntry => fullModEntry(name, { tags, ...(deprecated ? { deprecated: true } : {}) });
 
 class FakeSource {
   readonly requests: Array<{ name: string; at: number }> = [];
