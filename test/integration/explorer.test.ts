@@ -2,19 +2,24 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../src/features/explorer';
 import { after, before, suite, test } from './framework';
-import { clearRequests, extension, extensionApi, getRequests, setFaults } from './helpers';
 import {
   byDownloads,
+  clearRequests,
   closeAllEditors,
   explorerApi,
+  extension,
+  extensionApi,
   findInList,
-  openScratchInfoJson,
+  getRequests,
+  openInfoJson,
+  scratchFolder,
   plainText,
   portalList,
+  setFaults,
   waitFor,
   wireCategory,
   type TreeItemSnapshot,
-} from './explorer-support';
+} from './helpers';
 
 const LIB = 'factorio-lib';
 const LOAD_MORE = 'factorioPortal.explorer.loadMore';
@@ -250,8 +255,8 @@ suite('mod explorer: Mod Portal tree', () => {
     await explorer.portal();
     await explorer.portal('tags');
     await waitFor(() => explorer.tagCoverage().checked === 2 && !explorer.tagCoverage().filling, { message: 'the two mods checked' });
-    const a = (await openScratchInfoJson(infoJson(first), 'relint')).document.uri;
-    const b = (await openScratchInfoJson(infoJson(second), 'relint')).document.uri;
+    const a = (await openInfoJson(infoJson(first), scratchFolder('relint'))).document.uri;
+    const b = (await openInfoJson(infoJson(second), scratchFolder('relint'))).document.uri;
     const flagged = (uri: vscode.Uri, name: string) => vscode.languages.getDiagnostics(uri).some((d) => d.message.includes(name));
     await waitFor(() => flagged(a, first) && flagged(b, second), { message: 'both files linted from cached data' });
 
@@ -325,14 +330,14 @@ suite('mod explorer: Dependencies tree', () => {
   }
 
   test('resolves transitively and flags a required mod that another declares incompatible', async () => {
-    await openScratchInfoJson({
+    await openInfoJson({
       name: 'tree-mod',
       version: '1.0.0',
       title: 'Tree Mod',
       author: 'Tester',
       factorio_version: '2.0',
       dependencies: ['base >= 2.0.0', 'conflicting-mod', 'Mixed_Case-Mod >= 0.1.0', '? space-age-addon'],
-    });
+    }, scratchFolder('explorer'));
     const roots = await settledRoots();
     assert.deepEqual(roots.map((r) => r.label), ['Conflicts', 'base', 'conflicting-mod', 'Mixed_Case-Mod', 'space-age-addon']);
     const conflicts = roots[0]!;

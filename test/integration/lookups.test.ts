@@ -1,8 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, suite, test } from './framework';
-import { portalUrl } from './helpers';
-import { answeringQuickPicks, closeAllEditors, explorerApi, openScratchInfoJson, waitFor } from './explorer-support';
+import {
+  answeringQuickPicks,
+  closeAllEditors,
+  explorerApi,
+  openInfoJson,
+  scratchFolder,
+  portalUrl,
+  waitFor,
+} from './helpers';
 
 const LIB = 'factorio-lib';
 
@@ -78,7 +85,7 @@ suite('lookups', () => {
   });
 
   test('Add Dependency with arguments: one undoable edit that keeps the formatting', async () => {
-    const editor = await openScratchInfoJson(INFO, 'lookups');
+    const editor = await openInfoJson(INFO, scratchFolder('lookups'));
     const added = await vscode.commands.executeCommand<string>('factorioPortal.addDependency', { name: LIB, constraint: 'latest' });
     assert.equal(added, 'factorio-lib >= 1.4.2');
     assert.equal(
@@ -100,7 +107,7 @@ suite('lookups', () => {
   });
 
   test('Add Dependency asks for the constraint: the latest compatible release comes first', async () => {
-    const editor = await openScratchInfoJson(INFO, 'lookups');
+    const editor = await openInfoJson(INFO, scratchFolder('lookups'));
     const added = await answeringQuickPicks(
       () => vscode.commands.executeCommand<string>('factorioPortal.addDependency', { name: 'Mixed_Case-Mod' }),
       'accept',
@@ -110,7 +117,7 @@ suite('lookups', () => {
   });
 
   test('Add Dependency creates "dependencies" when it is missing', async () => {
-    const editor = await openScratchInfoJson('{\n  "name": "bare-mod",\n  "version": "1.0.0",\n  "factorio_version": "2.0"\n}\n', 'lookups');
+    const editor = await openInfoJson('{\n  "name": "bare-mod",\n  "version": "1.0.0",\n  "factorio_version": "2.0"\n}\n', scratchFolder('lookups'));
     const added = await vscode.commands.executeCommand<string>('factorioPortal.addDependency', { name: LIB, constraint: '>= 1.0.0' });
     assert.equal(added, 'factorio-lib >= 1.0.0');
     assert.equal(

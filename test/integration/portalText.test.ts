@@ -3,9 +3,19 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, suite, test } from './framework';
-import { portalUrl } from './helpers';
-import { closeAllEditors, explorerApi, findInList, plainText } from './explorer-support';
-import { completionsAt, hoverText, infoJson, labelOf, openInfoJson, positionOf } from './infojson-support';
+import {
+  closeAllEditors,
+  completionsAt,
+  explorerApi,
+  findInList,
+  hoverText,
+  infoJson,
+  labelOf,
+  openInfoJson,
+  plainText,
+  portalUrl,
+  positionOf,
+} from './helpers';
 
 const ADVERSARIAL = 'adversarial-text-mod';
 
