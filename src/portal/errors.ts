@@ -38,16 +38,18 @@ export function isPortalError(e: unknown): e is PortalError {
  * PortalError stays as it is, an abort is 'cancelled', anything else is 'network' with
  * the system's error code (ECONNREFUSED, ENOTFOUND...) when there is one.
  */
-export function toPortalError(e: unknown, url: string): PortalError {
+export function toPortalError(e: unknown, url = ''): PortalError {
   if (e instanceof PortalError) return e;
   const name = (e as { name?: unknown } | undefined)?.name;
   if (name === 'AbortError') {
-    return new PortalError('cancelled', `The request to the Mod Portal was cancelled (${displayUrl(url)})`, { url });
+    const where = url === '' ? '' : ` (${displayUrl(url)})`;
+    return new PortalError('cancelled', `The request to the Mod Portal was cancelled${where}`, { url });
   }
   const cause = (e as { cause?: { code?: unknown } } | undefined)?.cause;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   const detail = code ?? (e instanceof Error ? e.message : String(e));
-  return new PortalError('network', `Could not reach the Mod Portal (${redactSecrets(detail)}) for ${displayUrl(url)}`, { url });
+  const where = url === '' ? '' : ` for ${displayUrl(url)}`;
+  return new PortalError('network', `Could not reach the Mod Portal (${redactSecrets(detail)})${where}`, { url });
 }
 
 /**

@@ -123,7 +123,7 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Exp
     getFilter: () => filter,
   });
   const dependencyTree = new DependencyTreeProvider(portal, data);
-  const lookups = registerLookups({ portal, data, logger, secrets: context.secrets, tags: () => tags });
+  const lookups = registerLookups({ portal, data, logger, secrets: context.secrets, globalState: context.globalState, tags: () => tags });
 
   const portalView = vscode.window.createTreeView('factorioPortal.portal', { treeDataProvider: portalTree, showCollapseAll: true });
   const dependencyView = vscode.window.createTreeView('factorioPortal.dependencies', { treeDataProvider: dependencyTree, showCollapseAll: true });

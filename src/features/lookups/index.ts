@@ -4,7 +4,7 @@ import type { DependencyData } from '../dependencyData';
 import type { Logger } from '../logger';
 import type { PortalService } from '../portalService';
 import { addDependency } from './addDependency';
-import { modNameArg, stringArg } from './args';
+import { booleanArg, modNameArg, stringArg } from './args';
 import { Credentials } from './credentials';
 import { DetailsPanel, type DetailsSnapshot } from './details';
 import { downloadRelease } from './downloadRelease';
@@ -15,6 +15,8 @@ export interface LookupServices {
   data: DependencyData;
   logger: Logger;
   secrets: vscode.SecretStorage;
+  /** Where the portals the user agreed to send the token to are remembered. */
+  globalState?: vscode.Memento;
   tags: () => TagIndex;
 }
 
@@ -30,7 +32,7 @@ const ADD_BUTTON: ItemButton = { id: 'add', iconPath: new vscode.ThemeIcon('add'
 export function registerLookups(services: LookupServices): { disposable: vscode.Disposable; api: LookupsApi } {
   const { portal, data } = services;
   const details = new DetailsPanel(portal, data, services.tags);
-  const credentials = new Credentials(services.secrets);
+  const credentials = new Credentials(services.secrets, services.globalState);
 
   const askForMod = async (arg: unknown, title: string): Promise<string | undefined> =>
     modNameArg(arg) ?? (await pickMod(data, { title }))?.name;
@@ -79,6 +81,8 @@ export function registerLookups(services: LookupServices): { disposable: vscode.
       let stored: string | undefined;
       if (username && token) {
         await credentials.store({ username, token });
+        // Named by the caller along with the credentials, so no question is needed for it.
+        if (booleanArg(arg, 'trustPortal') === true) await credentials.trustOrigin(portal.url);
         stored = username;
       } else {
         stored = (await credentials.ask())?.username;
