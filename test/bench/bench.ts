@@ -12,6 +12,7 @@ import { PortalClient } from '../../src/portal/client';
 import { ModIndex } from '../../src/portal/search';
 import { FileCacheStorage } from '../../src/portal/storage';
 import type { ModEntry } from '../../src/portal/types';
+import { largeDownload } from './download';
 import { completionInVsCode, infoJsonAnalysis } from './infojson';
 import { seededRandom } from './prng';
 
@@ -266,7 +267,7 @@ const memory: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, completionInVsCode];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, largeDownload, completionInVsCode];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);
