@@ -1,11 +1,11 @@
 // The Mod Portal's API and downloads, over the one HTTP path in http.ts (named
 // User-Agent, bounded concurrency, backoff with jitter, Retry-After, coalescing).
 
-import { decodeErrorMessage, decodeFullModEntry, decodeModEntry, decodeModListResponse } from './decode';
+import { decodeErrorMessage, decodeFullModEntry, decodeModEntry, decodeModListResponse, isModNotFoundAnswer, looksLikeHtml } from './decode';
 import { PortalError, displayUrl, httpError } from './errors';
 import { Attempt, Http, discardBody, type Outcome, type TextResponse } from './http';
 import { parseRetryAfter } from './retry';
-import { isLoopbackHost, tokenOriginKind } from './tokenOrigin';
+import { isLoopbackHost, mayFollowDownload, tokenOriginKind } from './tokenOrigin';
 import type { FullModEntry, ListQuery, ModEntry, ModListResponse, Release } from './types';
 
 export interface PortalCredentials {
@@ -86,31 +86,6 @@ interface JsonRequest<T> {
   decode: (body: unknown, url: string) => T;
 }
 
-function looksLikeHtml(contentType: string | null, text: string): boolean {
-  if (contentType !== null && /html/i.test(contentType)) return true;
-  const start = text.trimStart().slice(0, 15).toLowerCase();
-  return start.startsWith('<!doctype') || start.startsWith('<html') || start.startsWith('<');
-}
-
-/**
- * Only the portal's JSON answer for an unknown mod (`{"message": "Mod not found"}`, or
- * `{"detail": ...}` in older documentation) means the mod does not exist; a 404 page
- * from a proxy, a wrong base path or a mirror without `/full` means nothing about it.
- */
-export function isModNotFoundAnswer(contentType: string | null, text: string): boolean {
-  if (looksLikeHtml(contentType, text)) return false;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
-  const { message, detail } = body as { message?: unknown; detail?: unknown };
-  if (typeof message === 'string') return /^\s*mod not found\.?\s*$/i.test(message);
-  return typeof detail === 'string' && /not found/i.test(detail);
-}
-
 function validatorsOf(headers: Headers): Validators {
   const validators: Validators = {};
   const etag = headers.get('etag');
@@ -118,15 +93,6 @@ function validatorsOf(headers: Headers): Validators {
   if (etag !== null && etag !== '') validators.etag = etag;
   if (lastModified !== null && lastModified !== '') validators.lastModified = lastModified;
   return validators;
-}
-
-/**
- * Where a portal may send a download: an https host we expect, or anywhere (http too)
- * from a loopback test portal, whose download host is another port on this machine.
- */
-export function mayFollowDownload(loopbackPortal: boolean, hosts: ReadonlySet<string>, target: URL): boolean {
-  if (loopbackPortal) return target.protocol === 'https:' || target.protocol === 'http:';
-  return target.protocol === 'https:' && hosts.has(target.hostname.toLowerCase());
 }
 
 function isRedirect(status: number): boolean {

@@ -90,12 +90,12 @@ export class Attempt {
   }
 }
 
-export function formatSeconds(ms: number): string {
+function formatSeconds(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 /** The body as text, calling `onChunk` as data arrives. */
-export async function readBody(response: Response, onChunk: () => void): Promise<string> {
+async function readBody(response: Response, onChunk: () => void): Promise<string> {
   if (!response.body) return response.text();
   const reader = response.body.getReader();
   const decoder = new TextDecoder();

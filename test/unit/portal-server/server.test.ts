@@ -517,7 +517,7 @@ describe('portal server: conditional requests and HTML 404s', () => {
       const lastModified = res.headers.get('last-modified')!;
       assert.match(etag, /^"[0-9a-f]{40}"$/);
       assert.ok(!Number.isNaN(Date.parse(lastModified)));
-      for (const headers of [{ 'If-None-Match': etag }, { 'If-Modified-Since': lastModified }]) {
+      for (const headers of [{ 'If-None-Match': etag }, { 'If-Modified-Since': lastModified }] as Array<Record<string, string>>) {
         const again = await fetch(`${server.url}${path}`, { headers });
         assert.equal(again.status, 304, JSON.stringify(headers));
         assert.equal((await again.arrayBuffer()).byteLength, 0);

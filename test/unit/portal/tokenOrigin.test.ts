@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isLoopbackHost, tokenOrigin, tokenOriginKind } from '../../../src/portal/tokenOrigin';
+import { isLoopbackHost, mayFollowDownload, tokenOrigin, tokenOriginKind } from '../../../src/portal/tokenOrigin';
 
 describe('where the token may go', () => {
   test('the official portal: yes', () => {
@@ -26,5 +26,16 @@ describe('where the token may go', () => {
     assert.equal(tokenOrigin('javascript:alert(1)'), undefined);
     assert.ok(isLoopbackHost('LOCALHOST'));
     assert.ok(!isLoopbackHost('localhost.example.org'));
+  });
+
+  test('which download hosts are followed', () => {
+    const hosts = new Set(['dl-mod.factorio.com', 'mods.factorio.com']);
+    const follows = (loopback: boolean, target: string) => mayFollowDownload(loopback, hosts, new URL(target));
+    assert.ok(follows(false, 'https://dl-mod.factorio.com/files/ab/abcdef?secure=x,1'));
+    assert.ok(!follows(false, 'http://dl-mod.factorio.com/files/ab/abcdef'), 'not over plain http');
+    assert.ok(!follows(false, 'https://evil.example/files/ab/abcdef'));
+    assert.ok(!follows(false, 'https://dl-mod.factorio.com.evil.example/x'));
+    assert.ok(follows(true, 'http://127.0.0.1:4444/files/ab/abcdef'), 'a loopback test portal may send it anywhere');
+    assert.ok(!follows(true, 'file:///etc/passwd'));
   });
 });
