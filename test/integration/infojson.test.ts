@@ -360,24 +360,29 @@ suite('info.json with the portal in trouble', () => {
     assert.equal(single.length, 0, 'no per-mod short requests');
   });
 
-  test('a 404 web page (a proxy, a wrong base path) is a failure, never "this mod does not exist"', async () => {
-    await setFaults({ status: 404 });
-    const editor = await openInfoJson(infoJson({ version: '1.0', dependencies: ['no-category-mod', 'never-heard-of-this-one'] }));
-    const uri = editor.document.uri;
-    const api = await extensionApi<Api>();
-    // Hovers fetch full records: /full answers the same HTML 404.
-    await hoverText(editor.document, positionOf(editor.document, '"no-category-mod'));
-    await hoverText(editor.document, positionOf(editor.document, '"never-heard-of-this-one'));
-    await waitFor(() => api.status().offline || undefined, { timeoutMs: 60_000, message: 'status shows the portal failing' });
-    const codes = codesOf(uri);
-    assert.ok(codes.includes('invalid-version'), `field checks still run: ${codes.join(', ')}`);
-    assert.ok(!codes.includes('unknown-mod'), `a 404 page never makes a mod unknown: ${codes.join(', ')}`);
-    await setFaults(null);
-    await vscode.commands.executeCommand('factorioPortal.refresh');
-    await waitFor(() => !api.status().offline || undefined, { timeoutMs: 30_000, message: 'back online' });
-    await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'unknown-mod'), 'unknown-mod once the portal itself says so', 30_000);
-    await closeAllEditors();
-  });
+  for (const match of ['/full', '/api/']) {
+    test(`a 404 web page on ${match} (a proxy, a wrong base path) is a failure, never "this mod does not exist"`, async () => {
+      // A mod no other test names, so its records are fetched here, under the fault.
+      const name = match === '/full' ? 'login-tools' : 'never-heard-of-this-one';
+      await clearRequests();
+      await setFaults({ status: 404, match });
+      const editor = await openInfoJson(infoJson({ version: '1.0', dependencies: [name] }));
+      const uri = editor.document.uri;
+      const api = await extensionApi<Api>();
+      await waitFor(async () => (await getRequests()).some((r) => r.url.includes(match) && r.url.includes(name)) || undefined, {
+        timeoutMs: 30_000,
+        message: `a ${match} request for ${name}`,
+      });
+      await waitFor(() => api.status().offline || undefined, { timeoutMs: 60_000, message: 'status shows the portal failing' });
+      const codes = codesOf(uri);
+      assert.ok(codes.includes('invalid-version'), `field checks still run: ${codes.join(', ')}`);
+      assert.ok(!codes.includes('unknown-mod'), `a 404 page never makes a mod unknown: ${codes.join(', ')}`);
+      await setFaults(null);
+      await vscode.commands.executeCommand('factorioPortal.refresh');
+      await waitFor(() => !api.status().offline || undefined, { timeoutMs: 30_000, message: 'back online' });
+      await closeAllEditors();
+    });
+  }
 
   test('when the portal fails, nothing is reported unknown and field checks still work', async () => {
     await setFaults({ status: 503 });
