@@ -481,6 +481,8 @@ export class PortalClient {
         return { ok: true, value: await receive({ total, chunks: chunks() }) };
       } finally {
         attempt.dispose();
+        // A receiver that gave up before reading (a size cap, a missing folder) leaves the body unread.
+        if (body !== null && !body.locked) await body.cancel().catch(() => undefined);
       }
     } finally {
       if (disposeAttempt) attempt.dispose();
