@@ -4,7 +4,7 @@ import { isBuiltinMod } from '../model/builtins';
 import type { CacheChange } from '../portal/cache';
 import type { FullModEntry, ModEntry } from '../portal/types';
 import type { ModIndex } from '../portal/search';
-import { isPortalError, PortalError } from '../portal/errors';
+import { toPortalError } from '../portal/errors';
 import type { PortalService } from './portalService';
 import type { PortalStatus } from './status';
 
@@ -164,9 +164,7 @@ export class DependencyData implements vscode.Disposable {
   }
 
   private reportFailure(error: unknown): void {
-    const portalError = isPortalError(error)
-      ? error
-      : new PortalError('network', String(error instanceof Error ? error.message : error), this.portal.url);
+    const portalError = toPortalError(error, this.portal.url);
     if (portalError.kind === 'cancelled') return;
     this.status.reportFailure(portalError);
   }

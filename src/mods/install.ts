@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { PortalClient, PortalCredentials } from '../portal/client';
+import { downloadRelease } from '../portal/download';
 import type { Release } from '../portal/types';
 import { findInstall, InstalledByUs, InstallRecord, readInstallRecord, sameFolder, writeInstallRecord } from './installRecord';
 import { enableInModListText, enableModsInFolder, MOD_LIST_FILE, ModListWrite } from './modList';
@@ -38,6 +40,11 @@ export interface DownloadedFile {
  * so the file either is complete or absent. Rejects on abort, leaving no file.
  */
 export type DownloadRelease = (release: ReleaseToInstall, options: DownloadOptions) => Promise<DownloadedFile>;
+
+/** The executor's download over the portal client: through the portal's redirect, streamed, verified, atomic. */
+export function portalDownloader(client: Pick<PortalClient, 'download'>, credentials: PortalCredentials): DownloadRelease {
+  return (release, options) => downloadRelease(client, release, { ...options, credentials });
+}
 
 export type InstallStep =
   | { action: 'install'; name: string; version: string; release: ReleaseToInstall }

@@ -6,12 +6,12 @@
 
 import { decodeFullModEntry, decodeModEntry } from './decode';
 import { Emitter, type Subscription } from './emitter';
-import { PortalError, isPortalError } from './errors';
+import { PortalError, toPortalError } from './errors';
 import { decodeIndexSnapshot, encodeIndexSnapshot } from './indexFile';
 import { decodeModList, encodeModList } from './listFile';
 import { ModIndex } from './search';
 import type { CacheStorage } from './storage';
-import type { PortalClient } from './client';
+import type { PortalClient, Validators } from './client';
 import type { FullModEntry, ModEntry } from './types';
 
 export interface Clock {
@@ -64,8 +64,13 @@ export interface ListState {
   modCount?: number;
 }
 
-/** What the cache needs from the client (a PortalClient, or a fake in tests). */
-export type PortalSource = Pick<PortalClient, 'getAllMods' | 'getModsByName' | 'getFullMod'>;
+/**
+ * What the cache needs from the client (a PortalClient, or a fake in tests). With the
+ * conditional methods, refreshes send the validators of the data held and a 304 costs
+ * a few hundred bytes instead of the whole answer.
+ */
+export type PortalSource = Pick<PortalClient, 'getAllMods' | 'getModsByName' | 'getFullMod'> &
+  Partial<Pick<PortalClient, 'getAllModsIfChanged' | 'getFullModIfChanged'>>;
 
 export interface PortalCacheOptions {
   client: PortalSource;
@@ -112,11 +117,6 @@ interface StoredRecord {
   name: string;
   fetchedAt: number;
   mod?: unknown;
-}
-
-function asPortalError(e: unknown): PortalError {
-  if (isPortalError(e)) return e;
-  return new PortalError('network', e instanceof Error ? e.message : String(e));
 }
 
 /**
@@ -191,6 +191,9 @@ export class PortalCache {
   private epoch = 0;
 
   private list: { index: ModIndex; fetchedAt: number; generation: number } | undefined;
+  /** ETag / Last-Modified of the list and full records held, for conditional refreshes (this session only). */
+  private listValidators: Validators | undefined;
+  private readonly fullValidators = new Map<string, Validators>();
   private state: ListState = { status: 'empty', refreshing: false };
   private listLoad: Promise<void> | undefined;
   private listRefresh: Promise<ModIndex> | undefined;
@@ -287,9 +290,19 @@ export class PortalCache {
     const run = async (): Promise<ModIndex> => {
       let change = NOTHING;
       try {
-        const mods = await this.client.getAllMods({ signal: download.signal });
+        const mods = await this.requestAllMods(download.signal);
+        const held = this.list;
+        if (mods === undefined && held !== undefined) {
+          if (epoch !== this.epoch) return held.index;
+          const fetchedAt = this.clock.now();
+          this.list = { ...held, fetchedAt };
+          this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: held.index.size };
+          this.log('Mod list: unchanged since the last download');
+          this.persistList(held.index, fetchedAt);
+          return held.index;
+        }
         onProgress?.('Indexing the mod list');
-        const index = new ModIndex(mods);
+        const index = new ModIndex(mods ?? []);
         if (epoch !== this.epoch) return index;
         const fetchedAt = this.clock.now();
         this.list = { index, fetchedAt, generation: this.generation };
@@ -299,7 +312,7 @@ export class PortalCache {
         this.persistList(index, fetchedAt);
         return index;
       } catch (e) {
-        const error = asPortalError(e);
+        const error = toPortalError(e);
         if (epoch === this.epoch) {
           const held = this.list;
           if (error.kind === 'cancelled') {
@@ -328,6 +341,26 @@ export class PortalCache {
     this.state = { ...this.state, status: this.list ? 'ready' : 'loading', refreshing: true };
     this.emitter.fire(NOTHING);
     return refresh;
+  }
+
+  /** The whole list, or undefined when the portal says the one held is still current. */
+  private async requestAllMods(signal: AbortSignal): Promise<ModEntry[] | undefined> {
+    if (this.client.getAllModsIfChanged === undefined) return this.client.getAllMods({ signal });
+    const validators = this.list !== undefined ? this.listValidators : undefined;
+    const answer = await this.client.getAllModsIfChanged({ signal, ...(validators ? { validators } : {}) });
+    if (answer.notModified) return undefined;
+    this.listValidators = answer.validators;
+    return answer.value;
+  }
+
+  /** The full record, or undefined when the portal says the one held is still current. */
+  private async requestFullMod(name: string): Promise<FullModEntry | undefined> {
+    if (this.client.getFullModIfChanged === undefined) return this.client.getFullMod(name, this.lifetime.signal);
+    const validators = this.full.get(name)?.mod !== undefined ? this.fullValidators.get(name) : undefined;
+    const answer = await this.client.getFullModIfChanged(name, { signal: this.lifetime.signal, ...(validators ? { validators } : {}) });
+    if (answer.notModified) return undefined;
+    this.fullValidators.set(name, answer.validators);
+    return answer.value;
   }
 
   private loadList(): Promise<void> {
@@ -463,7 +496,7 @@ export class PortalCache {
       this.schedulePersist('mods');
     } catch (e) {
       if (epoch !== this.epoch) return;
-      const error = asPortalError(e);
+      const error = toPortalError(e);
       this.error = error;
       for (const name of names) this.modErrors.set(name, error);
       this.log(`Fetching ${names.length} mod(s) failed: ${error.message}`);
@@ -493,10 +526,13 @@ export class PortalCache {
   private async fetchFullOne(name: string): Promise<void> {
     const epoch = this.epoch;
     try {
-      const answer = await this.client.getFullMod(name, this.lifetime.signal);
+      const fetched = await this.requestFullMod(name);
       if (epoch !== this.epoch) return;
       const now = this.clock.now();
-      const mod = withKnownReleases(answer, this.full.get(name)?.mod ?? this.mods.get(name)?.mod);
+      const held = this.full.get(name)?.mod;
+      const answer = fetched ?? held;
+      if (answer === undefined) throw new PortalError('malformed', `The Mod Portal answered 304 for ${name}, which is not held`);
+      const mod = withKnownReleases(answer, held ?? this.mods.get(name)?.mod);
       this.setFull(name, { mod, fetchedAt: now, generation: this.generation });
       this.fullErrors.delete(name);
       // The full entry carries every release too, so the short record is refreshed for free.
@@ -506,7 +542,7 @@ export class PortalCache {
       this.schedulePersist('mods');
     } catch (e) {
       if (epoch !== this.epoch) return;
-      const error = asPortalError(e);
+      const error = toPortalError(e);
       if (error.kind === 'not-found' && !this.everFound(name)) {
         const now = this.clock.now();
         this.setFull(name, { mod: undefined, fetchedAt: now, generation: this.generation });

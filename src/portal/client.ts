@@ -1,11 +1,11 @@
-// HTTP access to the Mod Portal with the etiquette its operators ask for: a named
-// User-Agent, bounded concurrency, exponential backoff with jitter, Retry-After honoured,
-// and identical concurrent requests sent once.
+// The Mod Portal's API and downloads, over the one HTTP path in http.ts (named
+// User-Agent, bounded concurrency, backoff with jitter, Retry-After, coalescing).
 
-import { decodeErrorMessage, decodeFullModEntry, decodeModEntry, decodeModListResponse } from './decode';
-import { PortalError, displayUrl, httpError, redactSecrets } from './errors';
-import { abortableSleep, backoffDelay, parseRetryAfter } from './retry';
-import { Semaphore } from './semaphore';
+import { decodeErrorMessage, decodeFullModEntry, decodeModEntry, decodeModListResponse, isModNotFoundAnswer, looksLikeHtml } from './decode';
+import { PortalError, displayUrl, httpError } from './errors';
+import { Attempt, Http, discardBody, type Outcome, type TextResponse } from './http';
+import { parseRetryAfter } from './retry';
+import { isLoopbackHost, mayFollowDownload, tokenOriginKind } from './tokenOrigin';
 import type { FullModEntry, ListQuery, ModEntry, ModListResponse, Release } from './types';
 
 export interface PortalCredentials {
@@ -38,11 +38,36 @@ export interface PortalClientOptions {
   now?: () => number;
   /** Never receives a token. */
   log?: (message: string) => void;
+  /**
+   * Hosts the portal may send a download to (https only). Default: dl-mod.factorio.com
+   * and the portal's own host; a loopback test portal may send it anywhere.
+   */
+  downloadHosts?: readonly string[];
+}
+
+/** What a conditional request sends back: `ETag` and `Last-Modified` of the last answer. */
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
+
+/** A conditional request's answer: unchanged since the validators, or the new value with its validators. */
+export type Conditional<T> = { notModified: true } | { notModified: false; value: T; validators: Validators };
+
+/** The body of a download as it arrives; the receiver writes it somewhere. */
+export interface DownloadBody {
+  /** Content-Length when the download host sent one. */
+  total: number | undefined;
+  /**
+   * The chunks. Iterating throws a PortalError when the transfer breaks ('network', then
+   * the whole download is tried again with a new receiver), stalls ('timeout') or is
+   * cancelled; the body ending short of `total` counts as broken.
+   */
+  chunks: AsyncIterable<Uint8Array>;
 }
 
 export interface DownloadOptions {
   signal?: AbortSignal;
-  onProgress?: (received: number, total?: number) => void;
 }
 
 /** Names per namelist request; the portal copes with more but long URLs get rejected by proxies. */
@@ -50,86 +75,62 @@ export const NAMELIST_BATCH_SIZE = 50;
 /** Bound on the encoded namelist value, well under common 8 KiB URL limits. */
 export const NAMELIST_MAX_CHARS = 1800;
 
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The body ended early (connection cut mid-body). */
-  truncated: boolean;
-}
+const OFFICIAL_DOWNLOAD_HOST = 'dl-mod.factorio.com';
 
 interface JsonRequest<T> {
   url: string;
   timeoutMs: number;
-  /** Single-mod endpoints: a 404 means the mod does not exist. */
+  /** Single-mod endpoints: the portal's own "Mod not found" answer means the mod does not exist. */
   notFoundMod?: string;
+  validators?: Validators;
   decode: (body: unknown, url: string) => T;
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: PortalError; retry: boolean };
-
-interface Shared<T> {
-  promise: Promise<T>;
-  controller: AbortController;
-  waiters: number;
+function validatorsOf(headers: Headers): Validators {
+  const validators: Validators = {};
+  const etag = headers.get('etag');
+  const lastModified = headers.get('last-modified');
+  if (etag !== null && etag !== '') validators.etag = etag;
+  if (lastModified !== null && lastModified !== '') validators.lastModified = lastModified;
+  return validators;
 }
 
-const NO_SIGNAL = new AbortController().signal;
-
-function cancelledError(url: string): PortalError {
-  return new PortalError('cancelled', `The request to the Mod Portal was cancelled (${displayUrl(url)})`, { url });
-}
-
-function networkError(url: string, e: unknown): PortalError {
-  const cause = (e as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const detail = code ?? (e instanceof Error ? e.message : String(e));
-  return new PortalError('network', `Could not reach the Mod Portal (${redactSecrets(detail)}) for ${displayUrl(url)}`, {
-    url,
-  });
-}
-
-function looksLikeHtml(contentType: string | null, text: string): boolean {
-  if (contentType !== null && /html/i.test(contentType)) return true;
-  const start = text.trimStart().slice(0, 15).toLowerCase();
-  return start.startsWith('<!doctype') || start.startsWith('<html') || start.startsWith('<');
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
 export class PortalClient {
   private readonly base: string;
   private readonly origin: string;
   private readonly userAgent: string;
-  private readonly fetchFn: typeof globalThis.fetch;
   private readonly timeoutMs: number;
   private readonly listTimeoutMs: number;
-  private readonly maxRetries: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly maxRetryAfterMs: number;
-  private readonly semaphore: Semaphore;
-  private readonly random: () => number;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
-  private readonly log: (message: string) => void;
-  private readonly inflight = new Map<string, Shared<unknown>>();
+  private readonly http: Http;
+  private readonly downloadHosts: ReadonlySet<string>;
+  private readonly loopback: boolean;
 
   constructor(options: PortalClientOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
-    this.origin = new URL(this.base).origin;
+    const parsed = new URL(this.base);
+    this.origin = parsed.origin;
+    this.loopback = isLoopbackHost(parsed.hostname);
     this.userAgent = options.userAgent;
-    this.fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.listTimeoutMs = options.listTimeoutMs ?? 60_000;
-    this.maxRetries = options.maxRetries ?? 3;
-    this.baseDelayMs = options.baseDelayMs ?? 500;
-    this.maxDelayMs = options.maxDelayMs ?? 20_000;
-    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
-    this.semaphore = new Semaphore(options.concurrency ?? 4);
-    this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? abortableSleep;
     this.now = options.now ?? Date.now;
-    const log = options.log;
-    this.log = log ? (message) => log(redactSecrets(message)) : () => undefined;
+    this.downloadHosts = new Set((options.downloadHosts ?? [OFFICIAL_DOWNLOAD_HOST, parsed.hostname]).map((h) => h.toLowerCase()));
+    this.http = new Http({
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
+      ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
+      ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
   }
 
   get baseUrl(): string {
@@ -147,12 +148,29 @@ export class PortalClient {
 
   /** The whole list in one response (`page_size=max`); later pages are followed should the portal paginate anyway. */
   async getAllMods(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ModEntry[]> {
-    let all: ModEntry[] | undefined;
-    for await (const page of this.pages({ page_size: 'max' }, options.timeoutMs ?? this.listTimeoutMs, options.signal)) {
-      if (all === undefined) all = page.results;
-      else for (const mod of page.results) all.push(mod);
+    const answer = await this.getAllModsIfChanged(options);
+    return answer.notModified ? [] : answer.value;
+  }
+
+  /**
+   * The whole list, unless it has not changed since `validators` (then one small 304
+   * answer instead of megabytes).
+   */
+  async getAllModsIfChanged(
+    options: { signal?: AbortSignal; timeoutMs?: number; validators?: Validators } = {},
+  ): Promise<Conditional<ModEntry[]>> {
+    const timeoutMs = options.timeoutMs ?? this.listTimeoutMs;
+    const query: ListQuery = { page_size: 'max' };
+    const first = await this.getJsonIfChanged(
+      { url: this.listUrl(query), timeoutMs, decode: decodeModListResponse, ...(options.validators ? { validators: options.validators } : {}) },
+      options.signal,
+    );
+    if (first.notModified) return first;
+    const all = first.value.results;
+    for await (const page of this.pages(query, timeoutMs, options.signal, first.value)) {
+      for (const mod of page.results) all.push(mod);
     }
-    return all ?? [];
+    return { notModified: false, value: all, validators: first.validators };
   }
 
   /**
@@ -181,11 +199,24 @@ export class PortalClient {
   }
 
   getFullMod(name: string, signal?: AbortSignal): Promise<FullModEntry> {
-    const url = `${this.base}/api/mods/${encodeURIComponent(name)}/full`;
-    return this.getJson({ url, timeoutMs: this.timeoutMs, notFoundMod: name, decode: decodeFullModEntry }, signal);
+    return this.getJson(this.fullModRequest(name), signal);
   }
 
-  downloadUrl(release: Release, credentials: PortalCredentials): string {
+  /** The full record, unless it has not changed since `validators`. */
+  getFullModIfChanged(name: string, options: { signal?: AbortSignal; validators?: Validators } = {}): Promise<Conditional<FullModEntry>> {
+    return this.getJsonIfChanged({ ...this.fullModRequest(name), ...(options.validators ? { validators: options.validators } : {}) }, options.signal);
+  }
+
+  /**
+   * The portal's download URL with the credentials. Refused for an origin the token
+   * must never go to (plain http other than a loopback test portal).
+   */
+  downloadUrl(release: Pick<Release, 'download_url'>, credentials: PortalCredentials): string {
+    if (tokenOriginKind(this.base) === 'refused') {
+      throw new PortalError('http', `Refusing to send the Factorio token to ${this.origin}: only https portals (or a local test portal) receive it`, {
+        url: this.base,
+      });
+    }
     const path = release.download_url.startsWith('/') ? release.download_url : `/${release.download_url}`;
     const separator = path.includes('?') ? '&' : '?';
     return (
@@ -194,27 +225,29 @@ export class PortalClient {
     );
   }
 
-  /** The release's zip. Checking it against `release.sha1` is the caller's job. */
-  async download(release: Release, credentials: PortalCredentials, options: DownloadOptions = {}): Promise<Uint8Array> {
+  /**
+   * Downloads a release as the portal serves it: the portal answers a redirect to a
+   * signed URL on the download host, which is fetched without the credentials. `receive`
+   * consumes the body (streaming it to disk, say) and its result is returned; when the
+   * transfer breaks, the whole download is tried again with a fresh `receive`. Errors
+   * `receive` throws that are not PortalErrors end the download unchanged.
+   */
+  download<T>(
+    release: Pick<Release, 'download_url'>,
+    credentials: PortalCredentials,
+    receive: (body: DownloadBody) => Promise<T>,
+    options: DownloadOptions = {},
+  ): Promise<T> {
     const url = this.downloadUrl(release, credentials);
-    const signal = options.signal ?? NO_SIGNAL;
-    for (let attempt = 0; ; attempt++) {
-      let outcome: Outcome<Uint8Array>;
-      const release_ = await this.acquire(url, signal);
-      try {
-        outcome = await this.downloadOnce(url, signal, options.onProgress);
-      } catch (e) {
-        const error = e as PortalError;
-        outcome = { ok: false, error, retry: isRetryableKind(error.kind) };
-      } finally {
-        release_();
-      }
-      if (outcome.ok) return outcome.value;
-      await this.beforeRetry(outcome, attempt, url, outcome.error.retryAfterMs, signal);
-    }
+    return this.http.withRetries(url, options.signal, (outer) => this.downloadAttempt(url, receive, outer));
   }
 
   // ---- internals ----
+
+  private fullModRequest(name: string): JsonRequest<FullModEntry> {
+    const url = `${this.base}/api/mods/${encodeURIComponent(name)}/full`;
+    return { url, timeoutMs: this.timeoutMs, notFoundMod: name, decode: decodeFullModEntry };
+  }
 
   private listUrl(query: ListQuery): string {
     const parts: string[] = [];
@@ -228,14 +261,21 @@ export class PortalClient {
     return `${this.base}/api/mods${parts.length ? `?${parts.join('&')}` : ''}`;
   }
 
-  private async *pages(query: ListQuery, timeoutMs: number, signal?: AbortSignal): AsyncGenerator<ModListResponse> {
+  /** The pages of a listing; with `first`, that page was fetched already and only the later ones are. */
+  private async *pages(query: ListQuery, timeoutMs: number, signal?: AbortSignal, first?: ModListResponse): AsyncGenerator<ModListResponse> {
     let url = this.listUrl(query);
     let page = query.page ?? 1;
     const seen = new Set<string>();
     for (;;) {
       seen.add(url);
-      const response = await this.getJson({ url, timeoutMs, decode: decodeModListResponse }, signal);
-      yield response;
+      let response: ModListResponse;
+      if (first !== undefined) {
+        response = first;
+        first = undefined;
+      } else {
+        response = await this.getJson({ url, timeoutMs, decode: decodeModListResponse }, signal);
+        yield response;
+      }
       const pagination = response.pagination;
       if (pagination === null || response.results.length === 0) return;
       const current = pagination.page || page;
@@ -262,144 +302,38 @@ export class PortalClient {
     }
   }
 
-  /** Coalesces identical concurrent GETs; the shared request is aborted only when every waiter has gone. */
-  private getJson<T>(request: JsonRequest<T>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) return Promise.reject(cancelledError(request.url));
-    let shared = this.inflight.get(request.url) as Shared<T> | undefined;
-    if (shared === undefined) {
-      const controller = new AbortController();
-      const promise = this.requestJson(request, controller.signal);
-      const entry: Shared<T> = { promise, controller, waiters: 0 };
-      shared = entry;
-      this.inflight.set(request.url, entry as Shared<unknown>);
-      const forget = (): void => {
-        if (this.inflight.get(request.url) === (entry as Shared<unknown>)) this.inflight.delete(request.url);
-      };
-      promise.then(forget, forget);
-    }
-    return this.wait(shared, request.url, signal);
+  private async getJson<T>(request: JsonRequest<T>, signal?: AbortSignal): Promise<T> {
+    const answer = await this.getJsonIfChanged(request, signal);
+    // Without validators the portal has nothing to compare, so a 304 here is a broken answer.
+    if (answer.notModified) throw malformedError('it answered 304 to a request that was not conditional', request.url);
+    return answer.value;
   }
 
-  private wait<T>(shared: Shared<T>, url: string, signal?: AbortSignal): Promise<T> {
-    shared.waiters++;
-    if (signal === undefined) return shared.promise;
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => {
-        shared.waiters--;
-        if (shared.waiters === 0) shared.controller.abort();
-        reject(cancelledError(url));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      shared.promise.then(
-        (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
-    });
+  private getJsonIfChanged<T>(request: JsonRequest<T>, signal?: AbortSignal): Promise<Conditional<T>> {
+    const v = request.validators;
+    const key = v ? `${request.url}\n${v.etag ?? ''}\n${v.lastModified ?? ''}` : request.url;
+    return this.http.coalesce(key, request.url, signal, (shared) =>
+      this.http.withRetries(request.url, shared, async (outer) => {
+        const started = this.now();
+        const raw = await this.http.getText(request.url, this.headers(request.validators), request.timeoutMs, outer);
+        this.http.log(`GET ${displayUrl(request.url)} → ${raw.status} in ${this.now() - started} ms`);
+        return this.interpret(raw, request);
+      }),
+    );
   }
 
-  private async requestJson<T>(request: JsonRequest<T>, signal: AbortSignal): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const release = await this.acquire(request.url, signal);
-      let outcome: Outcome<T>;
-      const started = this.now();
-      try {
-        const raw = await this.fetchText(request.url, request.timeoutMs, signal);
-        outcome = this.interpret(raw, request);
-        this.log(`GET ${displayUrl(request.url)} → ${raw.status} in ${this.now() - started} ms`);
-      } catch (e) {
-        const error = e as PortalError;
-        outcome = { ok: false, error, retry: isRetryableKind(error.kind) };
-      } finally {
-        release();
-      }
-      if (outcome.ok) return outcome.value;
-      await this.beforeRetry(outcome, attempt, request.url, outcome.error.retryAfterMs, signal);
-    }
+  private headers(validators?: Validators): Record<string, string> {
+    const headers: Record<string, string> = { 'User-Agent': this.userAgent, Accept: 'application/json' };
+    if (validators?.etag !== undefined) headers['If-None-Match'] = validators.etag;
+    if (validators?.lastModified !== undefined) headers['If-Modified-Since'] = validators.lastModified;
+    return headers;
   }
 
-  /** Throws when no retry should happen; otherwise waits the backoff (or Retry-After) delay. */
-  private async beforeRetry(
-    outcome: { error: PortalError; retry: boolean },
-    attempt: number,
-    url: string,
-    retryAfterMs: number | undefined,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const { error } = outcome;
-    const malformedSpent = error.kind === 'malformed' && attempt >= 1;
-    if (!outcome.retry || attempt >= this.maxRetries || malformedSpent) {
-      this.log(`${error.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ''}`);
-      throw error;
-    }
-    if (retryAfterMs !== undefined && retryAfterMs > this.maxRetryAfterMs) {
-      this.log(`${error.message}; Retry-After ${Math.round(retryAfterMs / 1000)} s is too long to wait`);
-      throw error;
-    }
-    const delay = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, this.baseDelayMs, this.maxDelayMs, this.random));
-    this.log(`${error.message}; retry ${attempt + 1} of ${this.maxRetries} in ${delay} ms`);
-    try {
-      await this.sleep(delay, signal);
-    } catch {
-      throw cancelledError(url);
-    }
-    if (signal.aborted) throw cancelledError(url);
-  }
-
-  private async acquire(url: string, signal: AbortSignal): Promise<() => void> {
-    try {
-      return await this.semaphore.acquire(signal);
-    } catch {
-      throw cancelledError(url);
-    }
-  }
-
-  private headers(): Record<string, string> {
-    return { 'User-Agent': this.userAgent, Accept: 'application/json' };
-  }
-
-  /**
-   * One attempt, headers and body. The timeout is for silence, not for the whole
-   * transfer: it restarts with every chunk, so a slow line can still download the
-   * full mod list while a portal that stops answering is given up on.
-   */
-  private async fetchText(url: string, timeoutMs: number, outer: AbortSignal): Promise<RawResponse> {
-    const attempt = new Attempt(timeoutMs, outer);
-    const { controller, arm } = attempt;
-    try {
-      const response = await this.fetchFn(url, { headers: this.headers(), signal: controller.signal });
-      arm();
-      let text = '';
-      let truncated = false;
-      try {
-        text = await readBody(response, arm);
-      } catch (e) {
-        if (controller.signal.aborted) throw e;
-        truncated = true;
-      }
-      return { status: response.status, headers: response.headers, text, truncated };
-    } catch (e) {
-      if (outer.aborted) throw cancelledError(url);
-      if (attempt.timedOut) {
-        throw new PortalError('timeout', `The Mod Portal did not answer within ${formatSeconds(timeoutMs)} for ${displayUrl(url)}`, {
-          url,
-        });
-      }
-      throw networkError(url, e);
-    } finally {
-      attempt.dispose();
-    }
-  }
-
-  private interpret<T>(raw: RawResponse, request: JsonRequest<T>): Outcome<T> {
+  private interpret<T>(raw: TextResponse, request: JsonRequest<T>): Outcome<Conditional<T>> {
     const { url } = request;
     const { status } = raw;
-    if (status === 404 && request.notFoundMod !== undefined) {
+    if (status === 304 && request.validators !== undefined) return { ok: true, value: { notModified: true } };
+    if (status === 404 && request.notFoundMod !== undefined && !raw.truncated && isModNotFoundAnswer(raw.headers.get('content-type'), raw.text)) {
       return {
         ok: false,
         retry: false,
@@ -413,7 +347,7 @@ export class PortalClient {
       const retryAfterMs = parseRetryAfter(raw.headers.get('retry-after'), this.now());
       const error = httpError(status, url, retryAfterMs);
       const portalMessage = status === 404 ? undefined : safeErrorMessage(raw.text);
-      if (portalMessage !== undefined) this.log(`The Mod Portal said: ${portalMessage}`);
+      if (portalMessage !== undefined) this.http.log(`The Mod Portal said: ${portalMessage}`);
       return { ok: false, error, retry: status === 429 || status === 408 || status >= 500 };
     }
     if (raw.truncated) {
@@ -430,90 +364,151 @@ export class PortalClient {
       return { ok: false, retry: true, error: malformedError(what, url) };
     }
     try {
-      return { ok: true, value: request.decode(body, displayUrl(url)) };
+      return { ok: true, value: { notModified: false, value: request.decode(body, displayUrl(url)), validators: validatorsOf(raw.headers) } };
     } catch (e) {
       if (e instanceof PortalError) return { ok: false, retry: false, error: e };
       return { ok: false, retry: false, error: malformedError(String(e), url) };
     }
   }
 
-  private async downloadOnce(
-    url: string,
-    outer: AbortSignal,
-    onProgress?: (received: number, total?: number) => void,
-  ): Promise<Outcome<Uint8Array>> {
+  private mayFollow(target: URL): boolean {
+    return mayFollowDownload(this.loopback, this.downloadHosts, target);
+  }
+
+  private async downloadAttempt<T>(url: string, receive: (body: DownloadBody) => Promise<T>, outer: AbortSignal): Promise<Outcome<T>> {
     // An idle timeout: a large zip on a slow line may take long, but must keep moving.
     const attempt = new Attempt(this.timeoutMs, outer);
-    const { controller, arm } = attempt;
+    const stalled = 'The download stalled for';
+    let disposeAttempt = true;
     try {
-      const response = await this.fetchFn(url, {
-        headers: { 'User-Agent': this.userAgent },
-        signal: controller.signal,
-        redirect: 'manual',
-      });
-      const status = response.status;
-      const toLogin = response.type === 'opaqueredirect' || (status >= 300 && status < 400) || /\/login/.test(response.url);
-      if (toLogin || status === 401 || status === 403) {
-        await response.body?.cancel().catch(() => undefined);
-        return {
-          ok: false,
-          retry: false,
-          error: new PortalError('http', 'The Mod Portal refused the download: username or token is wrong', {
-            status: 401,
-            url,
-          }),
-        };
+      const init: RequestInit = { headers: { 'User-Agent': this.userAgent }, signal: attempt.signal, redirect: 'manual' };
+      let response: Response;
+      try {
+        response = await this.http.fetch(url, init);
+      } catch (e) {
+        throw attempt.error(e, url, stalled);
       }
+      let at = url;
+      if (isRedirect(response.status) || response.type === 'opaqueredirect') {
+        await discardBody(response);
+        const location = response.headers.get('location');
+        let target: URL;
+        try {
+          target = new URL(location ?? '', url);
+        } catch {
+          return { ok: false, retry: false, error: malformedError('it redirected the download to an invalid address', url) };
+        }
+        if (location === null) return { ok: false, retry: false, error: malformedError('it redirected the download without saying where', url) };
+        // The portal sends missing or wrong credentials to its login page. Only the
+        // Location's path can say so: a mod may well be called "login-tools".
+        if (target.pathname === '/login' || target.pathname.startsWith('/login/')) return { ok: false, retry: false, error: badCredentials(url) };
+        if (!this.mayFollow(target)) {
+          return {
+            ok: false,
+            retry: false,
+            error: new PortalError('http', `The Mod Portal sent the download to an unexpected address (${target.protocol}//${target.host}); it was not followed`, {
+              status: response.status,
+              url,
+            }),
+          };
+        }
+        // The download host gets no credentials, even should the Location echo them.
+        if (target.searchParams.has('username') || target.searchParams.has('token')) {
+          target.searchParams.delete('username');
+          target.searchParams.delete('token');
+        }
+        at = target.href;
+        try {
+          response = await this.http.fetch(at, { ...init, headers: { 'User-Agent': this.userAgent } });
+        } catch (e) {
+          throw attempt.error(e, at, stalled);
+        }
+        if (isRedirect(response.status)) {
+          await discardBody(response);
+          return { ok: false, retry: false, error: malformedError('the download host redirected again', at) };
+        }
+      }
+      const status = response.status;
       if (status < 200 || status >= 300) {
-        await response.body?.cancel().catch(() => undefined);
+        await discardBody(response);
+        if (status === 401) return { ok: false, retry: false, error: badCredentials(at) };
+        if (status === 403 && at === url) {
+          return {
+            ok: false,
+            retry: false,
+            error: new PortalError('http', DOWNLOAD_FORBIDDEN, { status: 403, url }),
+          };
+        }
+        if (status === 404 && at === url) {
+          return { ok: false, retry: false, error: new PortalError('not-found', `The Mod Portal has no such release (${displayUrl(url)})`, { status, url }) };
+        }
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
-        return { ok: false, error: httpError(status, url, retryAfterMs), retry: status === 429 || status >= 500 };
+        // A refused signed URL (expired, say) gets a fresh one on the next attempt.
+        const retry = status === 429 || status === 408 || status >= 500 || (at !== url && (status === 403 || status === 410));
+        return { ok: false, error: httpError(status, at, retryAfterMs), retry };
       }
       const lengthHeader = response.headers.get('content-length');
       const total = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
-      const chunks: Uint8Array[] = [];
-      let received = 0;
-      if (response.body) {
-        const reader = response.body.getReader();
-        for (;;) {
-          let chunk: ReadableStreamReadResult<Uint8Array>;
+      const body = response.body;
+      const source = at;
+      async function* chunks(): AsyncGenerator<Uint8Array> {
+        let received = 0;
+        if (body) {
+          const reader = body.getReader();
           try {
-            chunk = await reader.read();
-          } catch (e) {
-            if (controller.signal.aborted) throw e;
-            return { ok: false, retry: true, error: malformedError('the download was cut off', url) };
+            for (;;) {
+              let chunk: ReadableStreamReadResult<Uint8Array>;
+              try {
+                chunk = await reader.read();
+              } catch (e) {
+                if (attempt.signal.aborted) throw attempt.error(e, source, stalled);
+                throw cutOff(source);
+              }
+              if (chunk.done) break;
+              attempt.arm();
+              received += chunk.value.byteLength;
+              yield chunk.value;
+            }
+          } finally {
+            if (!attempt.signal.aborted) await reader.cancel().catch(() => undefined);
+            reader.releaseLock();
           }
-          if (chunk.done) break;
-          arm();
-          chunks.push(chunk.value);
-          received += chunk.value.byteLength;
-          onProgress?.(received, total);
         }
+        if (total !== undefined && received < total) throw cutOff(source);
       }
-      if (total !== undefined && received < total) {
-        return { ok: false, retry: true, error: malformedError('the download was cut off', url) };
+      disposeAttempt = false;
+      try {
+        return { ok: true, value: await receive({ total, chunks: chunks() }) };
+      } finally {
+        attempt.dispose();
+        // A receiver that gave up before reading (a size cap, a missing folder) leaves the body unread.
+        if (body !== null && !body.locked) await body.cancel().catch(() => undefined);
       }
-      const bytes = new Uint8Array(received);
-      let offset = 0;
-      for (const c of chunks) {
-        bytes.set(c, offset);
-        offset += c.byteLength;
-      }
-      return { ok: true, value: bytes };
-    } catch (e) {
-      if (outer.aborted) throw cancelledError(url);
-      if (attempt.timedOut) {
-        throw new PortalError('timeout', `The download stalled for ${formatSeconds(this.timeoutMs)} (${displayUrl(url)})`, { url });
-      }
-      throw networkError(url, e);
     } finally {
-      attempt.dispose();
+      if (disposeAttempt) attempt.dispose();
     }
   }
 }
 
-function isRetryableKind(kind: PortalError['kind']): boolean {
-  return kind === 'network' || kind === 'timeout';
+const DOWNLOAD_FORBIDDEN = 'The Mod Portal refused the download: this account may not download mods (does it own the game?)';
+const BAD_CREDENTIALS = 'The Mod Portal refused the download: username or token is wrong';
+
+/** The portal refused a download because of the account (403), not the credentials. */
+export function isDownloadForbidden(e: PortalError): boolean {
+  return e.status === 403 && e.message === DOWNLOAD_FORBIDDEN;
+}
+
+/** The portal sent a download to its login page (or answered 401): wrong or missing credentials. */
+export function isBadCredentials(e: PortalError): boolean {
+  return e.status === 401 && e.message === BAD_CREDENTIALS;
+}
+
+function badCredentials(url: string): PortalError {
+  return new PortalError('http', BAD_CREDENTIALS, { status: 401, url });
+}
+
+function cutOff(url: string): PortalError {
+  return new PortalError('network', `The download was cut off (${displayUrl(url)})`, { url });
 }
 
 function malformedError(what: string, url: string): PortalError {
@@ -529,63 +524,10 @@ function safeErrorMessage(text: string): string | undefined {
   }
 }
 
-function formatSeconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
-}
-
 /**
  * Splits names (deduplicated, order kept) into namelist batches of at most
  * NAMELIST_BATCH_SIZE names and NAMELIST_MAX_CHARS encoded characters.
  */
-/**
- * One request attempt's abort controller: aborted by the caller's signal, or by
- * `timeoutMs` of silence (`arm` restarts the clock whenever data arrives).
- */
-class Attempt {
-  readonly controller = new AbortController();
-  timedOut = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onOuterAbort = (): void => this.controller.abort();
-
-  constructor(
-    private readonly timeoutMs: number,
-    private readonly outer: AbortSignal,
-  ) {
-    outer.addEventListener('abort', this.onOuterAbort, { once: true });
-    if (outer.aborted) this.controller.abort();
-    this.arm();
-  }
-
-  readonly arm = (): void => {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort();
-    }, this.timeoutMs);
-  };
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.outer.removeEventListener('abort', this.onOuterAbort);
-  }
-}
-
-/** The body as text, calling `onChunk` as data arrives. */
-async function readBody(response: Response, onChunk: () => void): Promise<string> {
-  if (!response.body) return response.text();
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  const parts: string[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    onChunk();
-    parts.push(decoder.decode(value, { stream: true }));
-  }
-  parts.push(decoder.decode());
-  return parts.join('');
-}
-
 export function namelistBatches(names: readonly string[]): string[][] {
   const batches: string[][] = [];
   let batch: string[] = [];

@@ -254,3 +254,30 @@ export function decodeErrorMessage(v: unknown): string | undefined {
   if (!isObject(v)) return undefined;
   return str(v.message) ?? str(v.detail);
 }
+
+/** A body that is a web page rather than data (by its Content-Type, or by how it starts). */
+export function looksLikeHtml(contentType: string | null, text: string): boolean {
+  if (contentType !== null && /html/i.test(contentType)) return true;
+  const start = text.trimStart().slice(0, 15).toLowerCase();
+  return start.startsWith('<!doctype') || start.startsWith('<html') || start.startsWith('<');
+}
+
+/**
+ * Only the portal's JSON answer for an unknown mod (`{"message": "Mod not found"}`, or
+ * `{"detail": ...}` in older documentation) means the mod does not exist; a 404 page
+ * from a proxy, a wrong base path or a mirror without `/full` means nothing about it.
+ */
+export function isModNotFoundAnswer(contentType: string | null, text: string): boolean {
+  if (looksLikeHtml(contentType, text)) return false;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { message, detail } = body as { message?: unknown; detail?: unknown };
+  if (typeof message === 'string') return /^\s*mod not found\.?\s*$/i.test(message);
+  return typeof detail === 'string' && /not found/i.test(detail);
+}
+

@@ -1,13 +1,16 @@
-// Saving a release zip into a mods folder. The bytes are checked against the release's
-// sha1 before anything touches the disk, then written to a temporary file in the target
-// folder and renamed into place, so the folder never holds a partial or unverified zip
-// under the real name, and a failure at any step leaves no file behind. The file name
-// comes from the portal, so it is treated as untrusted: anything that is not a plain
-// file name inside the target folder is refused.
+// Saving a release zip into a mods folder. The body is streamed to a temporary file in
+// the target folder while it is hashed, so memory stays flat whatever the size; only
+// when the sha1 matches the release's is it renamed into place. The folder never holds
+// a partial or unverified zip under the real name, and a failure at any step (cancel,
+// cut-off, mismatch, size cap) leaves no file behind. The file name comes from the
+// portal, so it is treated as untrusted: anything that is not a plain file name inside
+// the target folder is refused.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { DownloadBody, PortalClient, PortalCredentials } from './client';
+import { isPortalError } from './errors';
 import type { Release } from './types';
 
 export type DownloadErrorKind =
@@ -19,6 +22,8 @@ export type DownloadErrorKind =
   | 'checksum'
   /** The target folder does not exist or is not a folder. */
   | 'folder'
+  /** Larger than the size cap. */
+  | 'too-large'
   | 'write'
   | 'cancelled';
 
@@ -96,61 +101,21 @@ async function checkFolder(folder: string): Promise<string> {
   return real;
 }
 
-export interface SaveOptions {
+/** The largest zip accepted; the portal's biggest releases are a fraction of it. */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3;
+
+export type ProgressListener = (received: number, total: number | undefined) => void;
+
+export interface SaveStreamOptions {
   folder: string;
   fileName: string;
-  data: Uint8Array;
   /** The release's sha1 (hex). */
   sha1: string;
+  body: DownloadBody;
+  /** Default DEFAULT_MAX_DOWNLOAD_BYTES. */
+  maxBytes?: number;
   signal?: AbortSignal;
-}
-
-/** Verifies `data` and writes it atomically; returns the file's path. */
-export async function saveVerified(options: SaveOptions): Promise<string> {
-  const { fileName, data, signal } = options;
-  targetPath(options.folder, fileName);
-  const expected = normaliseSha1(options.sha1);
-  if (expected === undefined) {
-    throw new DownloadError('no-checksum', `The Mod Portal gave no usable sha1 for ${fileName}, so the download cannot be verified`);
-  }
-  const actual = sha1Hex(data);
-  if (actual !== expected) {
-    throw new DownloadError(
-      'checksum',
-      `The download of ${fileName} is corrupt: its sha1 is ${actual}, the Mod Portal says ${expected}. Nothing was saved.`,
-    );
-  }
-  if (signal?.aborted) throw cancelled();
-  const folder = await checkFolder(options.folder);
-  const target = targetPath(folder, fileName);
-  // Same folder as the target, so the rename cannot cross file systems.
-  const temp = path.join(folder, `.${fileName}.${randomBytes(6).toString('hex')}.part`);
-  try {
-    const handle = await fs.open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (signal?.aborted) throw cancelled();
-    await fs.rename(temp, target);
-  } catch (e) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    if (isDownloadError(e)) throw e;
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new DownloadError('write', `Could not save ${fileName} in ${folder}: ${detail}`);
-  }
-  return target;
-}
-
-export interface DownloadToFolderOptions {
-  folder: string;
-  fileName: string;
-  sha1: string;
-  /** Fetches the bytes (the portal client's download, with credentials bound). */
-  fetch: (signal?: AbortSignal) => Promise<Uint8Array>;
-  signal?: AbortSignal;
+  onProgress?: ProgressListener;
 }
 
 export interface SavedRelease {
@@ -159,21 +124,133 @@ export interface SavedRelease {
   bytes: number;
 }
 
+function tooLarge(fileName: string, maxBytes: number): DownloadError {
+  return new DownloadError('too-large', `${fileName} is larger than ${Math.round(maxBytes / 1024 ** 2)} MiB, the most a download may be. Nothing was saved.`);
+}
+
 /**
- * Checks the name and folder first (no request for a file that could not be saved),
- * then fetches, verifies and saves. Errors from `fetch` pass through unchanged.
+ * Streams `body` into a temporary file beside the target while hashing it, then, when
+ * the sha1 matches, renames it into place (replacing an older copy). Errors from reading
+ * the body (PortalErrors) pass through unchanged, after the temporary file is removed.
  */
-export async function downloadToFolder(options: DownloadToFolderOptions): Promise<SavedRelease> {
-  targetPath(options.folder, options.fileName);
-  if (normaliseSha1(options.sha1) === undefined) {
-    throw new DownloadError(
-      'no-checksum',
-      `The Mod Portal gave no usable sha1 for ${options.fileName}, so the download cannot be verified`,
-    );
+export async function saveStream(options: SaveStreamOptions): Promise<SavedRelease> {
+  const { fileName, body, signal } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+  targetPath(options.folder, fileName);
+  const expected = normaliseSha1(options.sha1);
+  if (expected === undefined) {
+    throw new DownloadError('no-checksum', `The Mod Portal gave no usable sha1 for ${fileName}, so the download cannot be verified`);
   }
-  await checkFolder(options.folder);
-  if (options.signal?.aborted) throw cancelled();
-  const data = await options.fetch(options.signal);
-  const saved = await saveVerified({ folder: options.folder, fileName: options.fileName, data, sha1: options.sha1, signal: options.signal });
-  return { path: saved, sha1: sha1Hex(data), bytes: data.byteLength };
+  if (body.total !== undefined && body.total > maxBytes) throw tooLarge(fileName, maxBytes);
+  if (signal?.aborted) throw cancelled();
+  const folder = await checkFolder(options.folder);
+  const target = targetPath(folder, fileName);
+  // Same folder as the target, so the rename cannot cross file systems.
+  const temp = path.join(folder, `.${fileName}.${randomBytes(6).toString('hex')}.part`);
+  const hash = createHash('sha1');
+  let bytes = 0;
+  try {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(temp, 'wx', 0o644);
+    } catch (e) {
+      throw writeError(fileName, folder, e);
+    }
+    try {
+      options.onProgress?.(0, body.total);
+      for await (const chunk of body.chunks) {
+        bytes += chunk.byteLength;
+        if (bytes > maxBytes) throw tooLarge(fileName, maxBytes);
+        hash.update(chunk);
+        try {
+          // Awaited before the next chunk is read, so the network waits for the disk.
+          await handle.write(chunk);
+        } catch (e) {
+          throw writeError(fileName, folder, e);
+        }
+        options.onProgress?.(bytes, body.total);
+      }
+      try {
+        await handle.sync();
+      } catch (e) {
+        throw writeError(fileName, folder, e);
+      }
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    const actual = hash.digest('hex');
+    if (actual !== expected) {
+      throw new DownloadError(
+        'checksum',
+        `The download of ${fileName} is corrupt: its sha1 is ${actual}, the Mod Portal says ${expected}. Nothing was saved.`,
+      );
+    }
+    if (signal?.aborted) throw cancelled();
+    try {
+      await fs.rename(temp, target);
+    } catch (e) {
+      throw writeError(fileName, folder, e);
+    }
+  } catch (e) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+  return { path: target, sha1: expected, bytes };
+}
+
+function writeError(fileName: string, folder: string, e: unknown): DownloadError {
+  const detail = e instanceof Error ? e.message : String(e);
+  return new DownloadError('write', `Could not save ${fileName} in ${folder}: ${detail}`);
+}
+
+export interface DownloadReleaseOptions {
+  folder: string;
+  fileName: string;
+  credentials: PortalCredentials;
+  signal?: AbortSignal;
+  /** Bytes so far, and the size when the download host tells it. */
+  onProgress?: ProgressListener;
+  /** Default DEFAULT_MAX_DOWNLOAD_BYTES. */
+  maxBytes?: number;
+}
+
+/**
+ * Downloads one release into `folder` as `fileName`, verified against its sha1. The
+ * name, folder and sha1 are checked before any request, so nothing is fetched that
+ * could not be saved. Throws a DownloadError (the file side, or 'cancelled') or a
+ * PortalError (the portal side: credentials, 403, 404, network); either way no file
+ * is left behind.
+ */
+export async function downloadRelease(
+  client: Pick<PortalClient, 'download'>,
+  release: Pick<Release, 'download_url' | 'sha1'>,
+  options: DownloadReleaseOptions,
+): Promise<SavedRelease> {
+  const { folder, fileName, signal } = options;
+  targetPath(folder, fileName);
+  if (normaliseSha1(release.sha1) === undefined) {
+    throw new DownloadError('no-checksum', `The Mod Portal gave no usable sha1 for ${fileName}, so the download cannot be verified`);
+  }
+  await checkFolder(folder);
+  if (signal?.aborted) throw cancelled();
+  try {
+    return await client.download(
+      release,
+      options.credentials,
+      (body) =>
+        saveStream({
+          folder,
+          fileName,
+          sha1: release.sha1,
+          body,
+          ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+          ...(signal ? { signal } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        }),
+      signal ? { signal } : {},
+    );
+  } catch (e) {
+    if (signal?.aborted && (isPortalError(e) || isDownloadError(e))) throw cancelled();
+    throw e;
+  }
 }

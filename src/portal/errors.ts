@@ -34,6 +34,25 @@ export function isPortalError(e: unknown): e is PortalError {
 }
 
 /**
+ * The one conversion of anything thrown around a request into a PortalError: a
+ * PortalError stays as it is, an abort is 'cancelled', anything else is 'network' with
+ * the system's error code (ECONNREFUSED, ENOTFOUND...) when there is one.
+ */
+export function toPortalError(e: unknown, url = ''): PortalError {
+  if (e instanceof PortalError) return e;
+  const name = (e as { name?: unknown } | undefined)?.name;
+  if (name === 'AbortError') {
+    const where = url === '' ? '' : ` (${displayUrl(url)})`;
+    return new PortalError('cancelled', `The request to the Mod Portal was cancelled${where}`, { url });
+  }
+  const cause = (e as { cause?: { code?: unknown } } | undefined)?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const detail = code ?? (e instanceof Error ? e.message : String(e));
+  const where = url === '' ? '' : ` for ${displayUrl(url)}`;
+  return new PortalError('network', `Could not reach the Mod Portal (${redactSecrets(detail)})${where}`, { url });
+}
+
+/**
  * Replaces secrets with `***`: the value of every `token=` (and `password=`) query
  * parameter, and `service-token`/`token` values as player-data.json writes them.
  */

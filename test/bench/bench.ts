@@ -12,6 +12,7 @@ import { PortalClient } from '../../src/portal/client';
 import { ModIndex } from '../../src/portal/search';
 import { FileCacheStorage } from '../../src/portal/storage';
 import type { ModEntry } from '../../src/portal/types';
+import { largeDownload } from './download';
 import { completionInVsCode, infoJsonAnalysis } from './infojson';
 import { infoJsonStress } from './infoJsonStress';
 import { portalText } from './portalText';
@@ -269,7 +270,7 @@ const memory: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, infoJsonStress, completionInVsCode, solverBench, portalText];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { analyzeDocument, type ModFacts } from '../../src/model/analysis';
 import { parseInfoJson } from '../../src/model/document';
 import { PortalCache } from '../../src/portal/cache';
+import { PortalClient } from '../../src/portal/client';
 import { FileCacheStorage } from '../../src/portal/storage';
 import type { BenchContext, BenchSection, Figure } from './bench';
 
@@ -56,14 +57,24 @@ export const infoJsonAnalysis: BenchSection = {
       // The local portal computes each release's sha1 on first use: pay that before measuring.
       await fetch(`${ctx.url}/api/mods?namelist=${names.map(encodeURIComponent).join(',')}`).then((r) => r.text());
       await control(ctx.url, 'faults', { latencyMs: LATENCY_MS });
-      const cache = new PortalCache({ client: ctx.client(), storage: new FileCacheStorage(dir) });
+      // Bytes as the portal's Content-Length says, for every answer the client gets.
+      let bytes = 0;
+      const countingFetch: typeof fetch = async (input, init) => {
+        const response = await fetch(input, init);
+        bytes += Number(response.headers.get('content-length') ?? 0);
+        return response;
+      };
+      let clock = Date.now();
+      const counted = new PortalClient({ baseUrl: ctx.url, userAgent: 'factorio-mod-portal-bench/0.1.0', listTimeoutMs: 120_000, fetch: countingFetch });
+      const cache = new PortalCache({ client: counted, storage: new FileCacheStorage(dir), clock: { now: () => clock } });
       const analyse = async () => {
         await control(ctx.url, 'clear-requests');
+        bytes = 0;
         const start = performance.now();
         await cache.fetchMods(names);
         const findings = analyzeDocument(parseInfoJson(text), { facts: factsFrom(cache) });
         const ms = performance.now() - start;
-        return { ms, requests: await requestCount(ctx.url), findings: findings.length };
+        return { ms, requests: await requestCount(ctx.url), findings: findings.length, bytes };
       };
       const cold = await analyse();
       // Warm: what every re-check while typing costs; the median of a few, after the JIT warmed up.
@@ -71,6 +82,19 @@ export const infoJsonAnalysis: BenchSection = {
       for (let i = 0; i < 7; i++) warmRuns.push(await analyse());
       warmRuns.sort((a, b) => a.ms - b.ms);
       const warm = warmRuns[3]!;
+      // Stale: 16 minutes later the records are refreshed (namelist answers carry no validators the cache keeps).
+      clock += 16 * 60_000;
+      const stale = await analyse();
+      // The full records of the dependencies (hover, details), cold, then refreshed when stale.
+      await control(ctx.url, 'clear-requests');
+      bytes = 0;
+      for (const name of names.slice(0, 10)) await cache.fetchFullMod(name);
+      const fullCold = { requests: await requestCount(ctx.url), bytes };
+      clock += 16 * 60_000;
+      await control(ctx.url, 'clear-requests');
+      bytes = 0;
+      for (const name of names.slice(0, 10)) await cache.fetchFullMod(name);
+      const fullStale = { requests: await requestCount(ctx.url), bytes };
 
       // The naive way: one short-info request per dependency.
       const client = ctx.client();
@@ -88,7 +112,15 @@ export const infoJsonAnalysis: BenchSection = {
         { label: `${DEPENDENCIES} dependencies, cold cache: time (${LATENCY_MS} ms added latency)`, value: cold.ms, unit: 'ms' },
         { label: `${DEPENDENCIES} dependencies, cold cache: requests`, value: cold.requests, unit: '', target: '<= 2' },
         { label: `${DEPENDENCIES} dependencies, warm cache: time (median of 7)`, value: warm.ms, unit: 'ms' },
+        { label: `${DEPENDENCIES} dependencies, cold cache: bytes received`, value: cold.bytes, unit: 'B' },
         { label: `${DEPENDENCIES} dependencies, warm cache: requests`, value: warm.requests, unit: '', target: '0' },
+        { label: `${DEPENDENCIES} dependencies, warm cache: bytes received`, value: warm.bytes, unit: 'B', target: '0' },
+        { label: `${DEPENDENCIES} dependencies, stale (16 min later): requests`, value: stale.requests, unit: '' },
+        { label: `${DEPENDENCIES} dependencies, stale (16 min later): bytes`, value: stale.bytes, unit: 'B' },
+        { label: '10 full records, cold: requests', value: fullCold.requests, unit: '' },
+        { label: '10 full records, cold: bytes', value: fullCold.bytes, unit: 'B' },
+        { label: '10 full records, stale, unchanged (304): requests', value: fullStale.requests, unit: '' },
+        { label: '10 full records, stale, unchanged (304): bytes', value: fullStale.bytes, unit: 'B' },
         { label: 'one request per dependency, sequential: time', value: sequentialMs, unit: 'ms' },
         { label: 'one request per dependency, sequential: requests', value: sequentialRequests, unit: '' },
         { label: 'one request per dependency, 4 in parallel: time', value: parallelMs, unit: 'ms' },

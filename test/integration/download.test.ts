@@ -7,16 +7,21 @@ import * as vscode from 'vscode';
 import { after, afterEach, before, beforeEach, suite, test } from './framework';
 import {
   answeringQuickPicks,
+  clearRequests,
   extension,
+  getRequests,
   portalJson,
   setFaults,
   waitFor,
   workspaceRoot,
 } from './helpers';
 
-// The local portal's account (test/portal-server: DEFAULT_CREDENTIALS).
-const GOOD = { username: 'test-user', token: 'test-token-123' };
-const BAD = { username: 'test-user', token: 'not-the-token' };
+// The local portal's accounts (test/portal-server: DEFAULT_CREDENTIALS, FORBIDDEN_CREDENTIALS).
+// `trustPortal` answers in advance the question asked before the token first goes to a
+// portal other than the official one (a modal no test inside the editor can click).
+const GOOD = { username: 'test-user', token: 'test-token-123', trustPortal: true };
+const BAD = { username: 'test-user', token: 'not-the-token', trustPortal: true };
+const NO_GAME = { username: 'no-game-user', token: 'no-game-token-456', trustPortal: true };
 
 type Outcome =
   | { status: 'saved'; path: string; sha1: string; bytes: number }
@@ -92,6 +97,52 @@ suite('download a release', () => {
     assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK');
   });
 
+  test('through the portal’s redirect: the download host serves the zip and never sees the username or token', async () => {
+    await vscode.commands.executeCommand('factorioPortal.signIn', GOOD);
+    await clearRequests();
+    const outcome = await download({ name: 'factorio-lib', version: '1.4.2', folder });
+    assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
+    const seen = (await getRequests()).filter((r) => r.path.startsWith('/download/') || r.host === 'download');
+    assert.deepEqual(
+      seen.map((r) => [r.host, r.credentials]),
+      [
+        ['portal', true],
+        ['download', false],
+      ],
+    );
+  });
+
+  test('a mod whose name starts with "login" downloads (the login page is told by the redirect’s path)', async () => {
+    await vscode.commands.executeCommand('factorioPortal.signIn', GOOD);
+    const release = await releaseOf('login-tools', '1.0.0');
+    const outcome = await download({ name: 'login-tools', version: '1.0.0', folder });
+    assert.equal(outcome.status, 'saved', JSON.stringify(outcome));
+    assert.deepEqual(readdirSync(folder), [release.file_name]);
+    assert.equal(createHash('sha1').update(readFileSync(path.join(folder, release.file_name))).digest('hex'), release.sha1);
+  });
+
+  test('an account that may not download: a message saying so, no file', async () => {
+    await vscode.commands.executeCommand('factorioPortal.signIn', NO_GAME);
+    const outcome = await download({ name: 'factorio-lib', version: '1.4.2', folder });
+    assert.equal(outcome.status, 'failed', JSON.stringify(outcome));
+    if (outcome.status !== 'failed') return;
+    assert.equal(outcome.code, 'forbidden');
+    assert.match(outcome.message, /may not download/);
+    assert.deepEqual(readdirSync(folder), []);
+  });
+
+  test('a download cut off once is tried again and saved; cut off every time, no file', async () => {
+    await vscode.commands.executeCommand('factorioPortal.signIn', GOOD);
+    await setFaults({ truncate: true, times: 1, match: '/download/' });
+    const once = await download({ name: 'Mixed_Case-Mod', version: '0.2.0', folder });
+    assert.equal(once.status, 'saved', JSON.stringify(once));
+    rmSync(path.join(folder, readdirSync(folder)[0]!));
+    await setFaults({ truncate: true, match: '/download/' });
+    const always = await download({ name: 'Mixed_Case-Mod', version: '0.2.0', folder });
+    assert.equal(always.status, 'failed', JSON.stringify(always));
+    assert.deepEqual(readdirSync(folder), [], 'not even a temporary file');
+  });
+
   test('a corrupted download is refused and leaves no file', async () => {
     await vscode.commands.executeCommand('factorioPortal.signIn', GOOD);
     await setFaults({ corruptDownload: true });
@@ -144,6 +195,8 @@ suite('download: credentials from player-data.json', () => {
   const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('factorioPortal');
 
   before(async () => {
+    // Agree to send the token to the local portal, then forget the account again.
+    await vscode.commands.executeCommand('factorioPortal.signIn', GOOD);
     await vscode.commands.executeCommand('factorioPortal.signOut');
     // A Factorio data folder as the game leaves it: player-data.json next to mods/.
     factorio = mkdtempSync(path.join(tmpdir(), 'fmp-factorio-'));

@@ -36,6 +36,8 @@ export const CASES = {
   markdown: 'markdown-mod',
   /** A 1 MB description and FAQ of Markdown crafted against naive parsers; a changelog of long lines. */
   adversarial: 'adversarial-text-mod',
+  /** Its name starts with "login": a download must not mistake it for the login page. */
+  login: 'login-tools',
 } as const;
 
 export const CASE_NAMES: readonly string[] = Object.values(CASES);
@@ -355,6 +357,24 @@ export function buildCaseMods(): DatasetMod[] {
     changelog: adversarialChangelog(100_000),
     description: adversarialDescription(1_000_000),
     faq: adversarialDescription(200_000),
+    license: { ...LICENSES.mit },
+  });
+
+  mods.push({
+    name: CASES.login,
+    title: 'Login Tools',
+    owner: 'gatekeeper',
+    summary: 'Remembers who logged in to your server.',
+    downloads_count: 321,
+    category: 'utilities',
+    score: 1.5,
+    thumbnail: thumbnail(rng),
+    releases: releasesOf(rng, CASES.login, [
+      { version: '0.1.0', factorio: '1.1', date: '2023-03-03T03:03:03.000000Z', deps: ['base >= 1.1.0'] },
+      { version: '1.0.0', factorio: '2.0', date: '2025-01-10T10:00:00.000000Z', deps: ['base >= 2.0.0'] },
+    ]),
+    created_at: '2023-03-03T03:00:00.000000Z',
+    updated_at: '2025-01-10T10:00:00.000000Z',
     license: { ...LICENSES.mit },
   });
 

@@ -40,10 +40,28 @@ export function buildReleaseZip(mod: ModIdentity, release: Release): Buffer {
   const folder = `${mod.name}_${release.version}/`;
   const info = Buffer.from(JSON.stringify(releaseInfoJson(mod, release), null, 2) + '\n', 'utf8');
   const modified = new Date(release.released_at);
+  const entries: Array<{ name: string; data?: Uint8Array }> = [{ name: folder }, { name: `${folder}info.json`, data: info }];
+  // A bench-only field: this many filler bytes make a release as large as the biggest real ones.
+  const filler = (release as { filler_bytes?: unknown }).filler_bytes;
+  if (typeof filler === 'number' && filler > 0) entries.push({ name: `${folder}filler.bin`, data: fillerBytes(filler) });
   return buildZip(
-    [{ name: folder }, { name: `${folder}info.json`, data: info }],
+    entries,
     Number.isNaN(modified.getTime()) ? new Date(Date.UTC(2020, 0, 1)) : modified,
   );
+}
+
+/** Deterministic bytes that do not repeat within a short window. */
+function fillerBytes(size: number): Buffer {
+  const data = Buffer.allocUnsafe(size);
+  let x = 0x9e3779b9;
+  for (let i = 0; i + 4 <= size; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    data.writeInt32LE(x | 0, i);
+  }
+  data.fill(0, size - (size % 4));
+  return data;
 }
 
 export function sha1Hex(data: Uint8Array): string {

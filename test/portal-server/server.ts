@@ -1,6 +1,9 @@
-// A local Factorio Mod Portal on 127.0.0.1: the API of portal-api.md over a generated
-// or loaded dataset, release downloads with real zips, fault injection, and a control
-// API for tests that cannot reach this object (integration tests inside VS Code).
+// A local Factorio Mod Portal on 127.0.0.1: the API over a generated or loaded dataset
+// (with ETag / Last-Modified and 304 answers), release downloads as the real portal
+// serves them (a 302 to a signed, expiring URL on a second listener that plays the
+// download host), fault injection, and a control API for tests that cannot reach this
+// object (integration tests inside VS Code).
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
@@ -14,7 +17,7 @@ import { buildReleaseZip } from './release-zip';
 export interface Faults {
   /** Added before every matching response. */
   latencyMs?: number;
-  /** Answer with this status instead. A 404 is an HTML page (a proxy, a wrong path), never the portal's JSON "Mod not found". */
+  /** Answer with this status instead (404: an HTML page, as a proxy or a wrong base path gives). */
   status?: 500 | 503 | 429 | 403 | 404;
   /** Retry-After header (with 429/503). */
   retryAfterSeconds?: number;
@@ -26,6 +29,8 @@ export interface Faults {
   hang?: boolean;
   /** Downloads succeed with the right length but flipped bytes, so the sha1 mismatches. */
   corruptDownload?: boolean;
+  /** The download host answers 403 to the signed URL (as for an expired signature). */
+  expiredDownload?: boolean;
   /** Apply to this many matching requests, then behave normally (default: every request). */
   times?: number;
   /** Only requests whose path+query contains this substring (default: all /api/ and /download/ requests). */
@@ -38,15 +43,23 @@ export interface RequestRecord {
   url: string;
   userAgent?: string;
   at: number;
+  /** Which listener answered: the portal, or the download host it redirects to. */
+  host: 'portal' | 'download';
+  /** The request carried the username or the token (query, header or cookie). */
+  credentials: boolean;
 }
 
 export interface PortalServer {
   /** e.g. http://127.0.0.1:43219 (no trailing slash). */
   readonly url: string;
+  /** The download host, another port on 127.0.0.1 (no trailing slash). */
+  readonly downloadUrl: string;
   readonly dataset: PortalDataset;
   readonly credentials: { username: string; token: string };
+  /** Valid credentials of an account that may not download (answered 403). */
+  readonly forbiddenCredentials: { username: string; token: string };
   setFaults(faults: Faults | undefined): void;
-  /** Every request except the control API, in order. */
+  /** Every request to either listener except the control API, in order. */
   readonly requests: RequestRecord[];
   clearRequests(): void;
   /** Serves another dataset from now on (drops every cache). */
@@ -66,11 +79,16 @@ export interface PortalServerOptions {
   seed?: number;
   faults?: Faults;
   credentials?: { username: string; token: string };
-  /** Clock for RequestRecord.at. */
+  /** An account that may not download (for example one that does not own the game). */
+  forbiddenCredentials?: { username: string; token: string };
+  /** How long a signed download URL stays valid, default 3600 s. */
+  signedUrlSeconds?: number;
+  /** Clock for RequestRecord.at and signed URL expiry. */
   now?: () => number;
 }
 
 export const DEFAULT_CREDENTIALS = { username: 'test-user', token: 'test-token-123' } as const;
+export const FORBIDDEN_CREDENTIALS = { username: 'no-game-user', token: 'no-game-token-456' } as const;
 
 interface Reply {
   status: number;
@@ -110,8 +128,12 @@ const STATUS_TEXT: Record<number, string> = {
 function faultReply(faults: Faults): Reply {
   const status = faults.status ?? 500;
   const text = STATUS_TEXT[status] ?? 'Error';
-  // Gateways answer 5xx with HTML pages; the application itself answers 4xx in JSON.
-  const reply = status >= 500 || status === 404 ? htmlReply(status, `${status} ${text}`, 'The server is temporarily unable to answer.') : messageReply(status, text);
+  // Gateways answer 5xx with HTML pages, and so does anything that is not the API for a
+  // 404 (a proxy, a wrong base path); the application itself answers other 4xx in JSON.
+  const reply =
+    status >= 500 || status === 404
+      ? htmlReply(status, `${status} ${text}`, status === 404 ? 'The page you are looking for does not exist.' : 'The server is temporarily unable to answer.')
+      : messageReply(status, text);
   if (faults.retryAfterSeconds !== undefined) reply.headers['Retry-After'] = String(faults.retryAfterSeconds);
   return reply;
 }
@@ -134,6 +156,7 @@ const FAULT_FIELD_TYPES: Record<keyof Faults, 'number' | 'boolean' | 'string'> =
   html: 'boolean',
   hang: 'boolean',
   corruptDownload: 'boolean',
+  expiredDownload: 'boolean',
   times: 'number',
   match: 'string',
 };
@@ -149,29 +172,59 @@ function faultsProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+interface FileFaults {
+  corrupt: boolean;
+  truncate: boolean;
+  expired: boolean;
+}
+
+/** The real download host's path for a release: `/files/<xx>/<hex>`. */
+function filePath(downloadUrl: string): string {
+  const hex = createHash('sha1').update(downloadUrl).digest('hex');
+  return `/files/${hex.slice(0, 2)}/${hex}`;
+}
+
+function httpDate(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
+}
+
 class LocalPortal implements PortalServer {
   url = '';
+  downloadUrl = '';
   readonly requests: RequestRecord[] = [];
   private index: ListIndex;
   private downloads = new Map<string, { mod: DatasetMod; release: Release }>();
+  private files = new Map<string, { mod: DatasetMod; release: Release }>();
+  /** Faults a /download/ request took that the download host acts on, by signature. */
+  private readonly fileFaults = new Map<string, FileFaults>();
+  private readonly secret = randomBytes(32);
+  /** Last-Modified of every API answer: when the current data began to be served. */
+  private lastModified: number;
   private faults: Faults | undefined;
   private remaining: number | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server: http.Server;
+  private readonly downloadServer: http.Server;
   private closed = false;
 
   constructor(
     dataset: PortalDataset,
     readonly credentials: { username: string; token: string },
+    readonly forbiddenCredentials: { username: string; token: string },
+    private readonly signedUrlSeconds: number,
     private readonly now: () => number,
   ) {
+    this.lastModified = now();
     this.index = this.indexFor(dataset);
     this.server = http.createServer((req, res) => this.handle(req, res));
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
+    this.downloadServer = http.createServer((req, res) => this.handleFile(req, res));
+    for (const server of [this.server, this.downloadServer]) {
+      server.on('connection', (socket) => {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+      });
+    }
   }
 
   get dataset(): PortalDataset {
@@ -179,14 +232,16 @@ class LocalPortal implements PortalServer {
   }
 
   async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
+    const listen = (server: http.Server, at: number): Promise<string> =>
+      new Promise<string>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(at, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+        });
       });
-    });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listen(this.server, port);
+    this.downloadUrl = await listen(this.downloadServer, 0);
   }
 
   setFaults(faults: Faults | undefined): void {
@@ -201,6 +256,8 @@ class LocalPortal implements PortalServer {
   setDataset(dataset: PortalDataset): void {
     this.index.dispose();
     this.index = this.indexFor(dataset);
+    // Strictly later, so a client's If-Modified-Since from the old data does not match.
+    this.lastModified = Math.max(this.now(), this.lastModified + 1000);
   }
 
   invalidate(): void {
@@ -212,11 +269,15 @@ class LocalPortal implements PortalServer {
     this.index.dispose();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-      for (const socket of this.sockets) socket.destroy();
-    });
+    const closing = [this.server, this.downloadServer].map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    for (const socket of this.sockets) socket.destroy();
+    return Promise.all(closing).then(() => undefined);
   }
 
   private indexFor(dataset: PortalDataset): ListIndex {
@@ -224,8 +285,12 @@ class LocalPortal implements PortalServer {
     const index = new ListIndex(dataset);
     index.warmUp();
     this.downloads = new Map();
+    this.files = new Map();
     for (const mod of dataset.mods) {
-      for (const release of mod.releases) this.downloads.set(release.download_url, { mod, release });
+      for (const release of mod.releases) {
+        this.downloads.set(release.download_url, { mod, release });
+        this.files.set(filePath(release.download_url), { mod, release });
+      }
     }
     return index;
   }
@@ -246,10 +311,7 @@ class LocalPortal implements PortalServer {
       this.control(req, res, url.pathname);
       return;
     }
-    const record: RequestRecord = { method: req.method ?? 'GET', url: rawUrl, at: this.now() };
-    const userAgent = req.headers['user-agent'];
-    if (userAgent !== undefined) record.userAgent = userAgent;
-    this.requests.push(record);
+    this.record(req, 'portal');
 
     const faults = this.takeFaults(url.pathname, rawUrl);
     const respond = (): void => {
@@ -258,13 +320,20 @@ class LocalPortal implements PortalServer {
       if (faults?.status !== undefined) return this.send(res, faultReply(faults), false);
       if (faults?.html) return this.send(res, htmlReply(200, 'Mod Portal', 'Something went wrong. Please try again later.'), false);
       let reply: Reply;
+      const isDownload = url.pathname.startsWith('/download/');
       try {
-        reply = this.route(req.method ?? 'GET', url, faults?.corruptDownload === true);
+        reply = this.route(req.method ?? 'GET', url, {
+          corrupt: faults?.corruptDownload === true,
+          truncate: faults?.truncate === true,
+          expired: faults?.expiredDownload === true,
+        });
+        reply = this.conditional(req, url, reply);
       } catch (error) {
         reply = error instanceof BadRequest ? messageReply(400, error.message) : messageReply(500, 'Internal error');
         if (!(error instanceof BadRequest)) console.error(error);
       }
-      this.send(res, reply, faults?.truncate === true);
+      // A download's truncation happens at the download host, on the zip.
+      this.send(res, reply, faults?.truncate === true && !isDownload);
     };
     if (faults?.latencyMs !== undefined && faults.latencyMs > 0) {
       const timer = setTimeout(() => {
@@ -287,12 +356,49 @@ class LocalPortal implements PortalServer {
     if (faults.match !== undefined && !rawUrl.includes(faults.match)) return undefined;
     const affectsAny =
       (faults.latencyMs ?? 0) > 0 || faults.status !== undefined || faults.truncate === true || faults.html === true || faults.hang === true;
-    if (!affectsAny && !(faults.corruptDownload === true && isDownload)) return undefined;
+    const affectsDownload = faults.corruptDownload === true || faults.expiredDownload === true;
+    if (!affectsAny && !(affectsDownload && isDownload)) return undefined;
     if (this.remaining !== undefined) {
       if (this.remaining <= 0) return undefined;
       this.remaining--;
     }
     return faults;
+  }
+
+  private record(req: http.IncomingMessage, host: RequestRecord['host']): void {
+    const rawUrl = req.url ?? '/';
+    const query = new URL(rawUrl, 'http://127.0.0.1').searchParams;
+    const secrets = [this.credentials.username, this.credentials.token, this.forbiddenCredentials.username, this.forbiddenCredentials.token];
+    const headerText = Object.entries(req.headers)
+      .filter(([key]) => key !== 'host')
+      .map(([, value]) => String(value))
+      .join('\n');
+    const credentials =
+      query.has('username') || query.has('token') || req.headers.authorization !== undefined || secrets.some((secret) => headerText.includes(secret));
+    const record: RequestRecord = { method: req.method ?? 'GET', url: rawUrl, at: this.now(), host, credentials };
+    const userAgent = req.headers['user-agent'];
+    if (userAgent !== undefined) record.userAgent = userAgent;
+    this.requests.push(record);
+  }
+
+  /** ETag and Last-Modified on the API's answers, and 304 when the client's copy is current. */
+  private conditional(req: http.IncomingMessage, url: URL, reply: Reply): Reply {
+    if (!url.pathname.startsWith('/api/') || reply.status !== 200 || (req.method !== 'GET' && req.method !== 'HEAD')) return reply;
+    const etag = `"${createHash('sha1').update(reply.body).digest('hex')}"`;
+    const lastModified = httpDate(this.lastModified);
+    const validators = { ETag: etag, 'Last-Modified': lastModified };
+    const ifNoneMatch = req.headers['if-none-match'];
+    const ifModifiedSince = req.headers['if-modified-since'];
+    let fresh = false;
+    if (ifNoneMatch !== undefined) {
+      const tags = ifNoneMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
+      fresh = tags.includes('*') || tags.includes(etag);
+    } else if (ifModifiedSince !== undefined) {
+      const since = Date.parse(ifModifiedSince);
+      fresh = !Number.isNaN(since) && Math.floor(this.lastModified / 1000) * 1000 <= since;
+    }
+    if (fresh) return { status: 304, headers: { 'Cache-Control': JSON_HEADERS['Cache-Control'], ...validators }, body: Buffer.alloc(0) };
+    return { ...reply, headers: { ...reply.headers, ...validators } };
   }
 
   private send(res: http.ServerResponse, reply: Reply, truncate: boolean): void {
@@ -307,7 +413,7 @@ class LocalPortal implements PortalServer {
     res.write(part, () => res.socket?.destroy());
   }
 
-  private route(method: string, url: URL, corrupt: boolean): Reply {
+  private route(method: string, url: URL, fileFaults: FileFaults): Reply {
     const { pathname } = url;
     if (pathname === '/api/mods' || pathname === '/api/mods/') {
       if (method !== 'GET' && method !== 'HEAD') return messageReply(405, 'Method not allowed');
@@ -318,7 +424,7 @@ class LocalPortal implements PortalServer {
       return this.modDetails(pathname.slice('/api/mods/'.length));
     }
     if (pathname.startsWith('/api/')) return messageReply(404, 'Not found');
-    if (pathname.startsWith('/download/')) return this.download(url, corrupt);
+    if (pathname.startsWith('/download/')) return this.download(url, fileFaults);
     if (pathname.startsWith('/assets/')) {
       if (method !== 'GET' && method !== 'HEAD') return messageReply(405, 'Method not allowed');
       return this.asset(pathname);
@@ -413,11 +519,19 @@ class LocalPortal implements PortalServer {
     };
   }
 
-  private download(url: URL, corrupt: boolean): Reply {
+  private signature(path: string, expiry: number): string {
+    return createHmac('sha256', this.secret).update(`${path},${expiry}`).digest('base64url').slice(0, 22);
+  }
+
+  /** The portal's side: check the credentials, then send the client to a signed URL on the download host. */
+  private download(url: URL, fileFaults: FileFaults): Reply {
     const found = this.downloads.get(url.pathname);
     if (!found) return htmlReply(404, 'Not found', 'No such file.');
     const username = url.searchParams.get('username');
     const token = url.searchParams.get('token');
+    if (username === this.forbiddenCredentials.username && token === this.forbiddenCredentials.token) {
+      return htmlReply(403, 'Forbidden', 'This account may not download mods.');
+    }
     if (username !== this.credentials.username || token !== this.credentials.token) {
       return {
         status: 302,
@@ -425,14 +539,46 @@ class LocalPortal implements PortalServer {
         body: Buffer.from('<p>Redirecting to the login page.</p>\n', 'utf8'),
       };
     }
+    const path = filePath(found.release.download_url);
+    const expiry = Math.floor(this.now() / 1000) + this.signedUrlSeconds;
+    const signature = this.signature(path, expiry);
+    if (fileFaults.corrupt || fileFaults.truncate || fileFaults.expired) this.fileFaults.set(signature, fileFaults);
+    return {
+      status: 302,
+      headers: { Location: `${this.downloadUrl}${path}?secure=${signature},${expiry}`, 'Content-Type': 'text/html; charset=utf-8' },
+      body: Buffer.from('<p>Redirecting to the download.</p>\n', 'utf8'),
+    };
+  }
+
+  /** The download host: serves a zip for a valid, unexpired signature, and never looks at credentials. */
+  private handleFile(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.closed) return;
+    this.record(req, 'download');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const found = this.files.get(url.pathname);
+    const [signature = '', expiryText = ''] = (url.searchParams.get('secure') ?? '').split(',');
+    const expected = this.signature(url.pathname, Number(expiryText));
+    const valid =
+      found !== undefined &&
+      /^\d+$/.test(expiryText) &&
+      signature.length === expected.length &&
+      timingSafeEqual(Buffer.from(signature), Buffer.from(expected)) &&
+      Number(expiryText) * 1000 > this.now();
+    // Used once: a later download in the same second gets the same signature.
+    const faults = this.fileFaults.get(signature);
+    this.fileFaults.delete(signature);
+    if (!valid || faults?.expired) {
+      this.send(res, htmlReply(403, '403 Forbidden', 'This link is invalid or has expired.'), false);
+      return;
+    }
     let zip = buildReleaseZip(found.mod, found.release);
-    if (corrupt) {
+    if (faults?.corrupt) {
       zip = Buffer.from(zip);
       // Flip bytes inside the stored info.json, keeping the length.
       const from = Math.floor(zip.length / 3);
       for (let i = from; i < from + 16 && i < zip.length; i++) zip[i] ^= 0xff;
     }
-    return {
+    const reply: Reply = {
       status: 200,
       headers: {
         'Content-Type': 'application/zip',
@@ -440,6 +586,7 @@ class LocalPortal implements PortalServer {
       },
       body: zip,
     };
+    this.send(res, reply, faults?.truncate === true);
   }
 
   private control(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void {
@@ -491,7 +638,13 @@ class LocalPortal implements PortalServer {
 
 export async function startPortalServer(options: PortalServerOptions = {}): Promise<PortalServer> {
   const dataset = options.dataset ?? generateDataset({ mods: options.mods ?? 200, seed: options.seed ?? 1 });
-  const portal = new LocalPortal(dataset, { ...(options.credentials ?? DEFAULT_CREDENTIALS) }, options.now ?? Date.now);
+  const portal = new LocalPortal(
+    dataset,
+    { ...(options.credentials ?? DEFAULT_CREDENTIALS) },
+    { ...(options.forbiddenCredentials ?? FORBIDDEN_CREDENTIALS) },
+    options.signedUrlSeconds ?? 3600,
+    options.now ?? Date.now,
+  );
   portal.setFaults(options.faults);
   await portal.listen(options.port ?? 0);
   return portal;

@@ -1,9 +1,15 @@
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import type { PortalCredentials } from '../../portal/client';
+import { tokenOrigin, tokenOriginKind } from '../../portal/tokenOrigin';
 import { pickOne, type Choice } from './pickers';
 
 const SECRET_KEY = 'factorioPortal.credentials';
+/** Origins other than the official portal the user agreed to send the token to. */
+const ORIGINS_KEY = 'factorioPortal.tokenOrigins';
+
+/** Whether the token may go to a portal: 'yes', 'declined' by the user, or 'refused' outright (plain http to another machine). */
+export type OriginConsent = 'yes' | 'declined' | 'refused';
 
 /** Reads `service-username` and `service-token` from Factorio's player-data.json. */
 export async function readPlayerData(file: string): Promise<PortalCredentials | undefined> {
@@ -36,7 +42,51 @@ export class Credentials {
     private readonly secrets: vscode.SecretStorage,
     /** Existing player-data.json files to offer (Config.playerDataCandidates). */
     private readonly playerDataFiles: () => string[],
+    /** Where the portals the user agreed to send the token to are remembered; without it, asked every time. */
+    private readonly memento?: vscode.Memento,
   ) {}
+
+  /**
+   * May the token go to the portal at `portalUrl`? The official portal, yes; another
+   * https portal or a test portal on this machine, once the user said so (asked in a
+   * modal the first time, remembered per origin); anything else, never. A workspace's
+   * settings cannot answer for the user: the answer lives in the user's global state.
+   */
+  async allowOrigin(portalUrl: string): Promise<OriginConsent> {
+    const kind = tokenOriginKind(portalUrl);
+    const origin = tokenOrigin(portalUrl);
+    if (kind === 'refused' || origin === undefined) return 'refused';
+    if (kind === 'official' || this.trustedOrigins().includes(origin)) return 'yes';
+    const send = vscode.l10n.t('Send the Token');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Send your Factorio username and token to {0}?', origin),
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'The configured Mod Portal is not the official one (https://mods.factorio.com). Whoever runs {0} can use your token as you. Send it only to a portal you trust; the answer is remembered for this address.',
+          origin,
+        ),
+      },
+      send,
+    );
+    if (answer !== send) return 'declined';
+    await this.trustOrigin(portalUrl);
+    return 'yes';
+  }
+
+  /** Remembers that the user agreed to send the token to this portal's origin. */
+  async trustOrigin(portalUrl: string): Promise<boolean> {
+    const origin = tokenOrigin(portalUrl);
+    if (origin === undefined || tokenOriginKind(portalUrl) === 'refused') return false;
+    const known = this.trustedOrigins();
+    if (!known.includes(origin)) await this.memento?.update(ORIGINS_KEY, [...known, origin]);
+    return true;
+  }
+
+  private trustedOrigins(): string[] {
+    const value: unknown = this.memento?.get(ORIGINS_KEY);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  }
 
   async get(): Promise<PortalCredentials | undefined> {
     const raw = await this.secrets.get(SECRET_KEY);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { latestCompatibleRelease, newestFirst } from '../../model/releases';
-import { downloadToFolder, isDownloadError, releaseFileName, type DownloadErrorKind } from '../../portal/download';
+import { downloadRelease as saveRelease, isDownloadError, releaseFileName, type DownloadErrorKind } from '../../portal/download';
+import { isBadCredentials, isDownloadForbidden } from '../../portal/client';
 import { isPortalError } from '../../portal/errors';
 import type { Release } from '../../portal/types';
 import type { Config } from '../config';
@@ -12,7 +13,16 @@ import { modNameArg, stringArg } from './args';
 import type { Credentials } from './credentials';
 import { pickMod, pickOne, type Choice } from './pickers';
 
-export type DownloadFailure = DownloadErrorKind | 'untrusted' | 'no-credentials' | 'bad-credentials' | 'not-found' | 'no-release' | 'network';
+export type DownloadFailure =
+  | DownloadErrorKind
+  | 'untrusted'
+  | 'no-credentials'
+  | 'bad-credentials'
+  | 'forbidden'
+  | 'untrusted-portal'
+  | 'not-found'
+  | 'no-release'
+  | 'network';
 
 /** What the download command returns, for callers and tests; the user sees messages. */
 export type DownloadOutcome =
@@ -67,6 +77,11 @@ function fail(code: DownloadFailure, message: string, actions: Array<{ title: st
   return { status: 'failed', code, message };
 }
 
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
 /**
  * Download Mod Release…: `{ name, version, folder }` answer the questions in advance;
  * whatever is missing is asked. The token stays in SecretStorage and the request URL.
@@ -104,6 +119,16 @@ export async function downloadRelease(services: DownloadServices, arg?: unknown)
     return fail('no-credentials', vscode.l10n.t('Downloading from the Mod Portal needs your Factorio username and token. Nothing was downloaded.'), [signIn]);
   }
 
+  const consent = await credentials.allowOrigin(portal.url);
+  if (consent !== 'yes') {
+    return fail(
+      'untrusted-portal',
+      consent === 'refused'
+        ? vscode.l10n.t('Your Factorio token is sent only to https portals (or a test portal on this machine), not to {0}. Nothing was downloaded.', portal.url)
+        : vscode.l10n.t('Your Factorio token was not sent to {0}. Nothing was downloaded.', portal.url),
+    );
+  }
+
   const fileName = releaseFileName(name, release);
   try {
     const saved = await vscode.window.withProgress(
@@ -112,24 +137,25 @@ export async function downloadRelease(services: DownloadServices, arg?: unknown)
         const controller = new AbortController();
         const subscription = token.onCancellationRequested(() => controller.abort());
         let reported = 0;
+        let shown = 0;
         try {
-          return await downloadToFolder({
+          return await saveRelease(portal.client, release, {
             folder,
             fileName,
-            sha1: release.sha1,
+            credentials: creds,
             signal: controller.signal,
-            fetch: (signal) =>
-              portal.client.download(release, creds, {
-                signal,
-                onProgress: (received, total) => {
-                  if (!total) return;
-                  const percent = Math.floor((received / total) * 100);
-                  if (percent > reported) {
-                    progress.report({ increment: percent - reported, message: `${Math.round(received / 1024)} KiB` });
-                    reported = percent;
-                  }
-                },
-              }),
+            onProgress: (received, total) => {
+              // A message per whole percent (or per MiB when the size is unknown) is plenty.
+              if (total) {
+                const percent = Math.min(100, Math.floor((received / total) * 100));
+                if (percent <= reported && received !== total) return;
+                progress.report({ increment: percent - reported, message: `${formatBytes(received)} / ${formatBytes(total)} (${percent}%)` });
+                reported = percent;
+              } else if (received - shown >= 1024 * 1024 || received === 0) {
+                progress.report({ message: formatBytes(received) });
+                shown = received;
+              }
+            },
           });
         } finally {
           subscription.dispose();
@@ -148,7 +174,17 @@ export async function downloadRelease(services: DownloadServices, arg?: unknown)
     if (isPortalError(e)) {
       if (e.kind === 'cancelled') return { status: 'cancelled' };
       logger.warn(`Download of ${fileName} failed: ${e.message}`);
-      if (e.status === 401) {
+      if (e.kind === 'not-found') {
+        return fail('not-found', vscode.l10n.t('The Mod Portal has no release {0} of "{1}" to download. Nothing was saved.', release.version, name));
+      }
+      if (isDownloadForbidden(e)) {
+        return fail(
+          'forbidden',
+          vscode.l10n.t('The Mod Portal refused the download: this Factorio account may not download mods (downloading needs an account that owns the game). Nothing was saved.'),
+          [signIn],
+        );
+      }
+      if (isBadCredentials(e)) {
         return fail(
           'bad-credentials',
           vscode.l10n.t('The Mod Portal refused the download: the username or token is wrong. Nothing was saved.'),

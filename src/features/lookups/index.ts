@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import type { PortalService } from '../portalService';
 import { openWebPage, requireTrustedWorkspace } from '../safety';
 import { addDependency } from './addDependency';
-import { modNameArg, stringArg } from './args';
+import { booleanArg, modNameArg, stringArg } from './args';
 import { Credentials } from './credentials';
 import { DetailsPanel, type DetailsSnapshot } from './details';
 import { downloadRelease, type DownloadOutcome } from './downloadRelease';
@@ -18,6 +18,8 @@ export interface LookupServices {
   data: DependencyData;
   logger: Logger;
   secrets: vscode.SecretStorage;
+  /** Where the portals the user agreed to send the token to are remembered. */
+  globalState?: vscode.Memento;
 }
 
 export interface LookupsApi {
@@ -32,7 +34,7 @@ const ADD_BUTTON: ItemButton = { id: 'add', iconPath: new vscode.ThemeIcon('add'
 export function createLookups(services: LookupServices): { disposable: vscode.Disposable; commands: CommandTable; api: LookupsApi } {
   const { portal, config, data } = services;
   const details = new DetailsPanel(portal, data, () => portal.tags);
-  const credentials = new Credentials(services.secrets, () => config.playerDataCandidates());
+  const credentials = new Credentials(services.secrets, () => config.playerDataCandidates(), services.globalState);
 
   const askForMod = async (arg: unknown, title: string): Promise<string | undefined> =>
     modNameArg(arg) ?? (await pickMod(data, { title }))?.name;
@@ -85,6 +87,8 @@ export function createLookups(services: LookupServices): { disposable: vscode.Di
       let stored: string | undefined;
       if (username && token) {
         await credentials.store({ username, token });
+        // Named by the caller along with the credentials, so no question is needed for it.
+        if (booleanArg(arg, 'trustPortal') === true) await credentials.trustOrigin(portal.url);
         stored = username;
       } else {
         stored = (await credentials.ask())?.username;

@@ -20,6 +20,12 @@ function toast(page: Page, text: string) {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 }
 
+async function portalRequests(portalUrl: string, method: 'GET' | 'POST', endpoint: 'requests' | 'clear-requests'): Promise<unknown> {
+  const response = await fetch(`${portalUrl}/__control/${endpoint}`, { method });
+  if (!response.ok) throw new Error(`${method} /__control/${endpoint} answered ${response.status}`);
+  return response.status === 204 ? undefined : response.json();
+}
+
 export const signInCheck: UiCheck = {
   name: 'Sign In with a typed username and token, then Download Mod Release… into the mods folder',
   timeoutMs: 120_000,
@@ -59,8 +65,18 @@ export const signInCheck: UiCheck = {
       await page.keyboard.press('Enter');
       await waitForTitle(page, 'Save the release where?');
       await quickRow(page, mods).waitFor({ state: 'visible', timeout: 10_000 });
+      await portalRequests(portalUrl, 'POST', 'clear-requests');
       await page.keyboard.press('Enter');
-      await toast(page, 'Saved factorio-lib_').waitFor({ state: 'visible', timeout: 30_000 });
+      // The local portal is not the official one: unless this profile agreed already (the
+      // integration suite does, through Sign In's `trustPortal`), the download asks first.
+      const send = page.locator('.monaco-dialog-box', { hasText: 'Send your Factorio username and token' });
+      const saved = toast(page, 'Saved factorio-lib_');
+      await Promise.race([send.waitFor({ state: 'visible', timeout: 30_000 }), saved.waitFor({ state: 'visible', timeout: 30_000 })]);
+      if (await send.isVisible()) {
+        await screenshot('token-origin.png');
+        await send.locator('.monaco-button', { hasText: 'Send the Token' }).click();
+      }
+      await saved.waitFor({ state: 'visible', timeout: 30_000 });
       await toast(page, 'Downloading factorio-lib_').waitFor({ state: 'hidden', timeout: 10_000 });
       await screenshot('download.png');
 
@@ -71,6 +87,11 @@ export const signInCheck: UiCheck = {
       if (!release) throw new Error(`${files[0]} is no release of factorio-lib`);
       const sha1 = createHash('sha1').update(readFileSync(path.join(mods, files[0]!))).digest('hex');
       if (sha1 !== release.sha1) throw new Error(`${files[0]}: sha1 ${sha1}, expected ${release.sha1}`);
+      // Through the portal's redirect, and the download host never saw the credentials.
+      const seen = (await portalRequests(portalUrl, 'GET', 'requests')) as Array<{ host: string; credentials: boolean; url: string }>;
+      const fromHost = seen.filter((r) => r.host === 'download');
+      if (fromHost.length !== 1) throw new Error(`expected one request to the download host, saw: ${JSON.stringify(seen)}`);
+      if (fromHost.some((r) => r.credentials)) throw new Error('the download host received the username or token');
     } finally {
       if (signedIn) {
         await page.keyboard.press('Escape').catch(() => undefined);

@@ -4,13 +4,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { DownloadRelease, InstallPlan, InstallProgress, InstallStep, runInstall } from '../../../src/mods/install';
+import { DownloadRelease, InstallPlan, InstallProgress, InstallStep, portalDownloader, runInstall } from '../../../src/mods/install';
+import { PortalClient } from '../../../src/portal/client';
 import { INSTALL_RECORD_FILE, readInstallRecord } from '../../../src/mods/installRecord';
 import { readModsFolder } from '../../../src/mods/modsFolder';
 import type { Release } from '../../../src/portal/types';
 import type { DatasetMod } from '../../portal-server/records';
 import { startPortalServer, type PortalServer } from '../../portal-server/server';
-import { portalDownload } from './portalDownload';
 
 const MOD_LIST = `{
   "mods": 
@@ -39,7 +39,7 @@ let download: DownloadRelease;
 
 before(async () => {
   server = await startPortalServer({ mods: 20, seed: 4 });
-  download = portalDownload(server.url, server.credentials);
+  download = portalDownloader(new PortalClient({ baseUrl: server.url, userAgent: 'install-test/1', maxRetries: 0 }), server.credentials);
 });
 after(() => server.close());
 
@@ -129,7 +129,7 @@ describe('runInstall', () => {
     assert.deepEqual(again, { status: 'nothing-to-do' });
     assert.deepEqual(snapshot(folder), before);
     assert.equal(readFileSync(path.join(storage, INSTALL_RECORD_FILE), 'utf8'), recordBefore);
-    assert.equal(server.requests.length, requests, 'no download asked for');
+    assert.deepEqual(server.requests.slice(requests).filter((r) => r.host === 'portal'), [], 'no download asked for');
   });
 
   test('enabling a kept, disabled mod is a change; keeping it as it is is nothing to do', async () => {
@@ -195,7 +195,9 @@ describe('runInstall', () => {
     const inTheWay = await runInstall({ folder, steps: [install(m)] }, { download, storageFolder: storage });
     assert.ok(inTheWay.status === 'failed');
     assert.equal(readFileSync(path.join(folder, newest(m).file_name), 'utf8'), 'mine');
-    assert.equal(server.requests.length, requests);
+    // Every download starts at the portal; the download host may still be hearing from
+    // the previous test's cancelled transfers.
+    assert.deepEqual(server.requests.slice(requests).filter((r) => r.host === 'portal'), []);
     assert.deepEqual(readdirSync(folder).sort(), [newest(m).file_name, 'mod-list.json']);
   });
 

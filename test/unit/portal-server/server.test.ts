@@ -435,6 +435,111 @@ describe('portal server downloads', () => {
   });
 });
 
+describe('portal server: downloads the real way', () => {
+  let server: PortalServer;
+  let clock = Date.parse('2026-11-01T00:00:00Z');
+
+  before(async () => {
+    server = await startPortalServer({ mods: 10, seed: 4, now: () => clock, signedUrlSeconds: 60 });
+  });
+  after(() => server.close());
+
+  const releaseUrl = (): string => {
+    const mod = server.dataset.mods.find((m) => m.name === CASES.library)!;
+    return `${server.url}${mod.releases.at(-1)!.download_url}`;
+  };
+  const signedUrl = async (): Promise<string> => {
+    const { username, token } = server.credentials;
+    const res = await fetch(`${releaseUrl()}?username=${username}&token=${token}`, { redirect: 'manual' });
+    assert.equal(res.status, 302);
+    await res.body?.cancel();
+    return res.headers.get('location')!;
+  };
+
+  it('valid credentials: a 302 to a signed URL on another port, which serves the zip without credentials', async () => {
+    server.clearRequests();
+    const location = await signedUrl();
+    const target = new URL(location);
+    assert.equal(`${target.protocol}//${target.host}`, server.downloadUrl);
+    assert.notEqual(server.downloadUrl, server.url);
+    assert.match(target.pathname, /^\/files\/[0-9a-f]{2}\/[0-9a-f]{40}$/);
+    assert.match(target.searchParams.get('secure') ?? '', /^[\w-]+,\d+$/);
+    const res = await fetch(location);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/zip');
+    await res.arrayBuffer();
+    assert.deepEqual(server.requests.map((r) => [r.host, r.credentials]), [['portal', true], ['download', false]]);
+  });
+
+  it('the download host records credentials sent to it, and refuses a forged, altered or expired signature', async () => {
+    const location = await signedUrl();
+    server.clearRequests();
+    const withToken = await fetch(`${location}&token=${server.credentials.token}`);
+    await withToken.arrayBuffer();
+    assert.equal(server.requests[0]!.credentials, true);
+    const forged = location.replace(/secure=[\w-]+/, 'secure=AAAAAAAAAAAAAAAAAAAAAA');
+    const altered = location.replace(/,(\d+)$/, (_m, n: string) => `,${Number(n) + 1}`);
+    for (const url of [forged, altered, location.split('?')[0]!]) {
+      const res = await fetch(url);
+      assert.equal(res.status, 403, url);
+      await res.body?.cancel();
+    }
+    clock += 61_000;
+    const expired = await fetch(location);
+    assert.equal(expired.status, 403);
+    await expired.body?.cancel();
+  });
+
+  it('an account that may not download gets 403; an unknown release 404', async () => {
+    const { username, token } = server.forbiddenCredentials;
+    const res = await fetch(`${releaseUrl()}?username=${username}&token=${token}`, { redirect: 'manual' });
+    assert.equal(res.status, 403);
+    await res.body?.cancel();
+    const missing = await fetch(`${server.url}/download/nope/0123?username=${server.credentials.username}&token=${server.credentials.token}`, { redirect: 'manual' });
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+  });
+});
+
+describe('portal server: conditional requests and HTML 404s', () => {
+  let server: PortalServer;
+
+  before(async () => {
+    server = await startPortalServer({ mods: 10, seed: 4 });
+  });
+  after(() => server.close());
+
+  for (const path of ['/api/mods?page_size=max', `/api/mods/${CASES.library}/full`, `/api/mods?namelist=${CASES.library}`]) {
+    it(`${path}: ETag and Last-Modified; 304 for either validator`, async () => {
+      const res = await fetch(`${server.url}${path}`);
+      await res.arrayBuffer();
+      const etag = res.headers.get('etag')!;
+      const lastModified = res.headers.get('last-modified')!;
+      assert.match(etag, /^"[0-9a-f]{40}"$/);
+      assert.ok(!Number.isNaN(Date.parse(lastModified)));
+      for (const headers of [{ 'If-None-Match': etag }, { 'If-Modified-Since': lastModified }] as Array<Record<string, string>>) {
+        const again = await fetch(`${server.url}${path}`, { headers });
+        assert.equal(again.status, 304, JSON.stringify(headers));
+        assert.equal((await again.arrayBuffer()).byteLength, 0);
+      }
+      const stale = await fetch(`${server.url}${path}`, { headers: { 'If-None-Match': '"0000"' } });
+      assert.equal(stale.status, 200);
+      await stale.arrayBuffer();
+    });
+  }
+
+  it('a 404 fault answers an HTML page on the list, namelist and /full', async () => {
+    server.setFaults({ status: 404 });
+    for (const path of ['/api/mods', `/api/mods?namelist=${CASES.library}`, `/api/mods/${CASES.library}/full`]) {
+      const res = await fetch(`${server.url}${path}`);
+      assert.equal(res.status, 404);
+      assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+      assert.match(await res.text(), /<html>/);
+    }
+    server.setFaults(undefined);
+  });
+});
+
 describe('portal server faults', () => {
   let server: PortalServer;
 

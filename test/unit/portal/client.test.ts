@@ -1,7 +1,17 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { PortalClient, NAMELIST_MAX_CHARS, type PortalClientOptions } from '../../../src/portal/client';
+import {
+  PortalClient,
+  NAMELIST_MAX_CHARS,
+  isBadCredentials,
+  isDownloadForbidden,
+  type DownloadBody,
+  type PortalClientOptions,
+  type PortalCredentials,
+} from '../../../src/portal/client';
+import { isModNotFoundAnswer } from '../../../src/portal/decode';
+import type { Release } from '../../../src/portal/types';
 import { isPortalError, type PortalError } from '../../../src/portal/errors';
 import { startPortalServer, type Faults, type PortalServer } from '../../portal-server/server';
 import { CASES } from '../../portal-server/dataset';
@@ -347,38 +357,70 @@ describe('faults', () => {
 });
 
 describe('downloads', () => {
-  const release = () => {
-    const mod = server.dataset.mods.find((m) => m.name === CASES.library)!;
+  const releaseOf = (name: string) => {
+    const mod = server.dataset.mods.find((m) => m.name === name)!;
     return mod.releases[mod.releases.length - 1]!;
   };
+  const release = () => releaseOf(CASES.library);
 
-  test('good credentials: the zip, whose sha1 matches the release; progress reported', async () => {
-    const progress: Array<[number, number | undefined]> = [];
+  /** Keeps the bytes in memory: fine for the small zips of these tests. */
+  async function collect(body: DownloadBody): Promise<Buffer> {
+    const parts: Uint8Array[] = [];
+    for await (const chunk of body.chunks) parts.push(chunk);
+    return Buffer.concat(parts);
+  }
+  const download = (c: PortalClient, r: Release, credentials: PortalCredentials) => c.download(r, credentials, collect);
+  const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
+
+  test('good credentials: a redirect to the signed URL on the download host, fetched without the credentials', async () => {
     const r = release();
-    const bytes = await client().download(r, server.credentials, { onProgress: (got, total) => progress.push([got, total]) });
-    assert.equal(createHash('sha1').update(bytes).digest('hex'), r.sha1);
-    assert.equal(bytes[0], 0x50); // "PK"
-    assert.equal(bytes[1], 0x4b);
-    const last = progress[progress.length - 1]!;
-    assert.deepEqual(last, [bytes.length, bytes.length]);
-    const url = apiRequests()[0]!;
-    assert.ok(url.startsWith(r.download_url));
-    assert.equal(server.requests[0]!.userAgent, USER_AGENT);
+    const bytes = await download(client(), r, server.credentials);
+    assert.equal(sha1(bytes), r.sha1);
+    assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK');
+    const [portal, host, ...rest] = server.requests;
+    assert.equal(rest.length, 0);
+    assert.equal(portal!.host, 'portal');
+    assert.ok(portal!.url.startsWith(r.download_url));
+    assert.equal(host!.host, 'download');
+    assert.match(host!.url, /^\/files\/[0-9a-f]{2}\/[0-9a-f]{40}\?secure=[\w-]+,\d+$/);
+    assert.equal(host!.credentials, false, 'the download host saw the username or token');
+    for (const r of server.requests) assert.equal(r.userAgent, USER_AGENT);
   });
 
-  test('a wrong token is refused without retry, and the token appears nowhere', async () => {
+  test('a mod whose name starts with "login" downloads: only the Location path says "login page"', async () => {
+    const r = releaseOf(CASES.login);
+    assert.match(r.download_url, /\/login/);
+    const bytes = await download(client(), r, server.credentials);
+    assert.equal(sha1(bytes), r.sha1);
+  });
+
+  test('a wrong token: the redirect to /login means wrong credentials, no retry, and the token appears nowhere', async () => {
     const secret = 'very-secret-token-value';
-    const error = await failure(client().download(release(), { username: server.credentials.username, token: secret }));
+    const error = await failure(download(client(), release(), { username: server.credentials.username, token: secret }));
     assert.equal(error.kind, 'http');
-    assert.equal(error.status, 401);
+    assert.ok(isBadCredentials(error));
     assert.match(error.message, /username or token is wrong/);
-    assert.equal(apiRequests().length, 1);
+    assert.deepEqual(server.requests.map((r) => r.host), ['portal'], 'the login page is not fetched');
     assert.doesNotMatch(error.message + error.url + String(error.stack) + logs.join('\n'), new RegExp(secret));
+  });
+
+  test('an account that may not download: 403, said so, not retried', async () => {
+    const error = await failure(download(client(), release(), server.forbiddenCredentials));
+    assert.ok(isDownloadForbidden(error));
+    assert.ok(!isBadCredentials(error));
+    assert.match(error.message, /may not download/);
+    assert.equal(server.requests.length, 1);
+  });
+
+  test('an unknown release is not-found, not retried', async () => {
+    const error = await failure(download(client(), { ...release(), download_url: '/download/no-such-mod/0123456789abcdef01234567' }, server.credentials));
+    assert.equal(error.kind, 'not-found');
+    assert.equal(server.requests.length, 1);
   });
 
   test('server errors while downloading are retried; messages and logs never hold the token', async () => {
     faults({ status: 500, match: '/download/' });
-    const error = await failure(client({ maxRetries: 1 }).download(release(), server.credentials));
+    const error = await failure(download(client({ maxRetries: 1 }), release(), server.credentials));
     assert.equal(error.kind, 'http');
     assert.equal(apiRequests().length, 2);
     const token = server.credentials.token;
@@ -387,16 +429,127 @@ describe('downloads', () => {
     assert.match(error.url, /token=\*\*\*/);
   });
 
-  test('a corrupted download is delivered; the sha1 check catches it', async () => {
+  test('an expired signed URL: the next attempt asks the portal for a fresh one', async () => {
+    faults({ expiredDownload: true, times: 1 });
+    const r = release();
+    const bytes = await download(client(), r, server.credentials);
+    assert.equal(sha1(bytes), r.sha1);
+    assert.deepEqual(server.requests.map((q) => q.host), ['portal', 'download', 'portal', 'download']);
+    assert.equal(waits.length, 1);
+  });
+
+  test('a download cut off mid-body is tried again from the start', async () => {
+    faults({ truncate: true, times: 1 });
+    const r = release();
+    let receivers = 0;
+    const bytes = await client().download(r, server.credentials, (body) => {
+      receivers++;
+      return collect(body);
+    });
+    assert.equal(sha1(bytes), r.sha1);
+    assert.equal(receivers, 2);
+  });
+
+  test('a corrupted download is delivered; the sha1 check (the receiver’s) catches it', async () => {
     faults({ corruptDownload: true });
     const r = release();
-    const bytes = await client().download(r, server.credentials);
-    assert.notEqual(createHash('sha1').update(bytes).digest('hex'), r.sha1);
+    const bytes = await download(client(), r, server.credentials);
+    assert.notEqual(sha1(bytes), r.sha1);
+  });
+
+  test('an error of the receiver ends the download unchanged, without retry', async () => {
+    const boom = new Error('disk full');
+    await assert.rejects(
+      client().download(release(), server.credentials, () => Promise.reject(boom)),
+      (e: unknown) => e === boom,
+    );
+    assert.equal(server.requests.length, 2);
   });
 
   test('downloadUrl joins base, path and credentials', () => {
     const url = client().downloadUrl(release(), { username: 'a b', token: 't&x' });
     assert.equal(url, `${server.url}${release().download_url}?username=a%20b&token=t%26x`);
+  });
+
+  test('the token is never put in a plain-http URL to another machine', () => {
+    const remote = new PortalClient({ baseUrl: 'http://mods.example.invalid', userAgent: USER_AGENT });
+    assert.throws(() => remote.downloadUrl(release(), server.credentials), /Refusing to send the Factorio token/);
+  });
+});
+
+describe('a 404 means "no such mod" only when the portal says so', () => {
+  test('an HTML 404 on /full is an http error', async () => {
+    faults({ status: 404, match: '/full' });
+    const error = await failure(client().getFullMod(CASES.library));
+    assert.equal(error.kind, 'http');
+    assert.equal(error.status, 404);
+  });
+
+  test('an HTML 404 on the list and on namelist is an http error', async () => {
+    faults({ status: 404 });
+    assert.equal((await failure(client().getAllMods())).kind, 'http');
+    assert.equal((await failure(client().getModsByName([CASES.library]))).kind, 'http');
+    assert.equal((await failure(client().getMod(CASES.library))).kind, 'http');
+  });
+
+  test('a wrong base path (the API not there) gives http errors, not not-found', async () => {
+    const wrong = client({ baseUrl: `${server.url}/not-the-api` });
+    assert.equal((await failure(wrong.getFullMod('no-such-mod'))).kind, 'http');
+    assert.equal((await failure(wrong.getMod('no-such-mod'))).kind, 'http');
+  });
+
+  test('the portal’s own answer is not-found, in either shape', () => {
+    assert.ok(isModNotFoundAnswer('application/json', '{"message": "Mod not found"}'));
+    assert.ok(isModNotFoundAnswer(null, '{"detail": "Mod not found"}'));
+    assert.ok(!isModNotFoundAnswer('text/html', '{"message": "Mod not found"}'));
+    assert.ok(!isModNotFoundAnswer('application/json', '{"message": "Not found"}'));
+    assert.ok(!isModNotFoundAnswer('application/json', '<!DOCTYPE html><title>404</title>'));
+    assert.ok(!isModNotFoundAnswer('application/json', ''));
+  });
+});
+
+describe('conditional requests', () => {
+  test('the list: validators come back; sending them gives notModified, with an empty body', async () => {
+    const first = await client().getAllModsIfChanged();
+    assert.equal(first.notModified, false);
+    if (first.notModified) return;
+    assert.ok(first.value.length > 100);
+    assert.match(first.validators.etag ?? '', /^".+"$/);
+    assert.ok(first.validators.lastModified);
+    const again = await client().getAllModsIfChanged({ validators: first.validators });
+    assert.deepEqual(again, { notModified: true });
+    const onlyDate = await client().getAllModsIfChanged({ validators: { lastModified: first.validators.lastModified! } });
+    assert.deepEqual(onlyDate, { notModified: true });
+  });
+
+  test('changed data: the new value, with new validators', async () => {
+    const first = await client().getFullModIfChanged(CASES.library);
+    assert.equal(first.notModified, false);
+    if (first.notModified) return;
+    const mod = server.dataset.mods.find((m) => m.name === CASES.library)!;
+    const summary = mod.summary;
+    mod.summary = 'Changed just now';
+    server.invalidate();
+    try {
+      const second = await client().getFullModIfChanged(CASES.library, { validators: first.validators });
+      assert.equal(second.notModified, false);
+      if (second.notModified) return;
+      assert.equal(second.value.summary, 'Changed just now');
+      assert.notEqual(second.validators.etag, first.validators.etag);
+    } finally {
+      mod.summary = summary;
+      server.invalidate();
+    }
+  });
+
+  test('a conditional and a plain request for the same URL are not merged', async () => {
+    const first = await client().getFullModIfChanged(CASES.library);
+    assert.equal(first.notModified, false);
+    if (first.notModified) return;
+    const c = client();
+    const [conditional, plain] = await Promise.all([c.getFullModIfChanged(CASES.library, { validators: first.validators }), c.getFullMod(CASES.library)]);
+    assert.deepEqual(conditional, { notModified: true });
+    assert.equal(plain.name, CASES.library);
   });
 });
 

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { isLoopbackHost, mayFollowDownload, tokenOrigin, tokenOriginKind } from '../../../src/portal/tokenOrigin';
+
+describe('where the token may go', () => {
+  test('the official portal: yes', () => {
+    assert.equal(tokenOriginKind('https://mods.factorio.com'), 'official');
+    assert.equal(tokenOriginKind('https://mods.factorio.com/'), 'official');
+  });
+
+  test('another https portal or a loopback test portal: only after asking', () => {
+    for (const url of ['https://mods.example.org', 'https://mods.factorio.com:8443', 'http://127.0.0.1:4000', 'http://localhost:4000', 'http://[::1]:4000']) {
+      assert.equal(tokenOriginKind(url), 'other', url);
+    }
+  });
+
+  test('plain http to another machine, odd schemes, user info or no URL: never', () => {
+    for (const url of ['http://mods.factorio.com', 'http://127.0.0.2:4000', 'http://192.168.1.5', 'ftp://mods.factorio.com', 'file:///tmp', 'https://user:pw@mods.factorio.com', 'mods.factorio.com', '']) {
+      assert.equal(tokenOriginKind(url), 'refused', url);
+    }
+  });
+
+  test('origins are what the consent is remembered by', () => {
+    assert.equal(tokenOrigin('https://mods.example.org/some/path/'), 'https://mods.example.org');
+    assert.equal(tokenOrigin('http://127.0.0.1:4000'), 'http://127.0.0.1:4000');
+    assert.equal(tokenOrigin('javascript:alert(1)'), undefined);
+    assert.ok(isLoopbackHost('LOCALHOST'));
+    assert.ok(!isLoopbackHost('localhost.example.org'));
+  });
+
+  test('which download hosts are followed', () => {
+    const hosts = new Set(['dl-mod.factorio.com', 'mods.factorio.com']);
+    const follows = (loopback: boolean, target: string) => mayFollowDownload(loopback, hosts, new URL(target));
+    assert.ok(follows(false, 'https://dl-mod.factorio.com/files/ab/abcdef?secure=x,1'));
+    assert.ok(!follows(false, 'http://dl-mod.factorio.com/files/ab/abcdef'), 'not over plain http');
+    assert.ok(!follows(false, 'https://evil.example/files/ab/abcdef'));
+    assert.ok(!follows(false, 'https://dl-mod.factorio.com.evil.example/x'));
+    assert.ok(follows(true, 'http://127.0.0.1:4444/files/ab/abcdef'), 'a loopback test portal may send it anywhere');
+    assert.ok(!follows(true, 'file:///etc/passwd'));
+  });
+});
