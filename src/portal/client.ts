@@ -4,6 +4,7 @@
 import { decodeErrorMessage, decodeFullModEntry, decodeModEntry, decodeModListResponse, isModNotFoundAnswer, looksLikeHtml } from './decode';
 import { PortalError, displayUrl, httpError } from './errors';
 import { Attempt, Http, discardBody, type Outcome, type TextResponse } from './http';
+import { withoutTrailingSlashes } from './portalUrl';
 import { parseRetryAfter } from './retry';
 import { isLoopbackHost, mayFollowDownload, tokenOriginKind } from './tokenOrigin';
 import type { FullModEntry, ListQuery, ModEntry, ModListResponse, Release } from './types';
@@ -111,7 +112,7 @@ export class PortalClient {
   private readonly loopback: boolean;
 
   constructor(options: PortalClientOptions) {
-    this.base = options.baseUrl.replace(/\/+$/, '');
+    this.base = withoutTrailingSlashes(options.baseUrl);
     const parsed = new URL(this.base);
     this.origin = parsed.origin;
     this.loopback = isLoopbackHost(parsed.hostname);

@@ -28,7 +28,7 @@ export function checkPortalUrl(raw: unknown): PortalUrlCheck {
   if (url.hostname === '') return { ok: false, problem: 'not-a-url' };
   if (url.username !== '' || url.password !== '') return { ok: false, problem: 'credentials' };
   if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) return { ok: false, problem: 'query' };
-  return { ok: true, url: url.href.replace(/\/+$/, '') };
+  return { ok: true, url: withoutTrailingSlashes(url.href) };
 }
 
 /** Whether a link may be handed to the system browser: only absolute http(s) URLs. */
@@ -39,4 +39,14 @@ export function isWebUrl(raw: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `url` without its trailing slashes. A loop, not `/\/+$/`: that regex rescans a run of
+ * slashes from every position in it, quadratic on a long run.
+ */
+export function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 0x2f) end--;
+  return url.slice(0, end);
 }

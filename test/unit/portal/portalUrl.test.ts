@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkPortalUrl, isWebUrl, OFFICIAL_PORTAL_URL } from '../../../src/portal/portalUrl';
+import { checkPortalUrl, isWebUrl, OFFICIAL_PORTAL_URL, withoutTrailingSlashes } from '../../../src/portal/portalUrl';
 
 test('empty or unset means the official portal', () => {
   for (const raw of [undefined, null, '', '   ']) assert.deepEqual(checkPortalUrl(raw), { ok: true, url: OFFICIAL_PORTAL_URL });
@@ -40,4 +40,13 @@ test('only absolute http(s) links count as web links', () => {
   for (const bad of ['command:workbench.action.openSettings', 'javascript:alert(1)', 'file:///etc/passwd', 'vscode://x', '/mod/flib', 'mods.factorio.com', '']) {
     assert.equal(isWebUrl(bad), false, bad);
   }
+});
+
+test('trailing slashes go, in linear time even for a long run of them', () => {
+  assert.equal(withoutTrailingSlashes('https://mods.factorio.com///'), 'https://mods.factorio.com');
+  assert.equal(withoutTrailingSlashes('https://mods.factorio.com'), 'https://mods.factorio.com');
+  assert.equal(withoutTrailingSlashes('///'), '');
+  // A quadratic scan of 200,000 slashes followed by a letter takes minutes; this is instant.
+  const hostile = 'https://x/' + '/'.repeat(200_000) + 'a';
+  assert.equal(withoutTrailingSlashes(hostile), hostile);
 });
