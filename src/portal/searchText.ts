@@ -86,17 +86,6 @@ export function startsWord(prev: number, cur: number): boolean {
   return prevDigit !== curDigit && isAlnum(cur);
 }
 
-/** The best substring quality of `q` in one field: 4 exact, 3 prefix, 2 word start, 1 inside, 0 none. */
-export function substringQuality(lower: string, original: string, q: string): number {
-  let i = lower.indexOf(q);
-  if (i < 0) return 0;
-  if (i === 0) return lower.length === q.length ? 4 : 3;
-  for (; i >= 0; i = lower.indexOf(q, i + 1)) {
-    if (isWordStart(original, i)) return 2;
-  }
-  return 1;
-}
-
 export function isSubsequence(lower: string, q: string): boolean {
   let j = 0;
   for (let i = 0; i < lower.length && j < q.length; i++) {
