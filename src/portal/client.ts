@@ -3,7 +3,7 @@
 
 import { decodeErrorMessage, decodeFullModEntry, decodeModEntry, decodeModListResponse, isModNotFoundAnswer, looksLikeHtml } from './decode';
 import { PortalError, displayUrl, httpError } from './errors';
-import { Attempt, Http, discardBody, type Outcome, type TextResponse } from './http';
+import { Attempt, Http, discardBody, type HttpOptions, type Outcome, type TextResponse } from './http';
 import { withoutTrailingSlashes } from './portalUrl';
 import { parseRetryAfter } from './retry';
 import { isLoopbackHost, mayFollowDownload, tokenOriginKind } from './tokenOrigin';
@@ -14,31 +14,18 @@ export interface PortalCredentials {
   token: string;
 }
 
-export interface PortalClientOptions {
+/** The HTTP etiquette (retries, backoff, concurrency, fetch, log) comes from `HttpOptions`. */
+export interface PortalClientOptions extends HttpOptions {
   /** e.g. https://mods.factorio.com (a trailing slash is tolerated). */
   baseUrl: string;
   /** e.g. 'factorio-mod-portal-vscode/0.1.0'. */
   userAgent: string;
-  fetch?: typeof globalThis.fetch;
   /** Per attempt, default 15000. */
   timeoutMs?: number;
   /** Per attempt for the whole list (`getAllMods`), default 60000. */
   listTimeoutMs?: number;
-  /** Default 3. */
-  maxRetries?: number;
-  /** Backoff: exponential with full jitter. Defaults 500 and 20000. */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** The longest Retry-After the client waits for; longer ones fail at once. Default 60000. */
-  maxRetryAfterMs?: number;
-  /** Maximum requests in flight, default 4. */
-  concurrency?: number;
-  random?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Used to turn a Retry-After HTTP date into a delay. */
   now?: () => number;
-  /** Never receives a token. */
-  log?: (message: string) => void;
   /**
    * Hosts the portal may send a download to (https only). Default: dl-mod.factorio.com
    * and the portal's own host; a loopback test portal may send it anywhere.
@@ -121,17 +108,8 @@ export class PortalClient {
     this.listTimeoutMs = options.listTimeoutMs ?? 60_000;
     this.now = options.now ?? Date.now;
     this.downloadHosts = new Set((options.downloadHosts ?? [OFFICIAL_DOWNLOAD_HOST, parsed.hostname]).map((h) => h.toLowerCase()));
-    this.http = new Http({
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-      ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
-      ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
-      ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
-      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      ...(options.random ? { random: options.random } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.log ? { log: options.log } : {}),
-    });
+    const { baseUrl: _b, userAgent: _u, timeoutMs: _t, listTimeoutMs: _l, now: _n, downloadHosts: _d, ...http } = options;
+    this.http = new Http(http);
   }
 
   get baseUrl(): string {
