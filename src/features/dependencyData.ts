@@ -37,7 +37,7 @@ export class DependencyData implements vscode.Disposable {
     if (record.state === 'missing') return { state: 'missing' };
     const full = this.portal.cache.peekFullMod(name);
     const deprecated = full && full.state === 'found' ? full.mod.deprecated === true : undefined;
-    return { state: 'found', releases: record.mod.releases ?? [], deprecated, title: record.mod.title };
+    return { state: 'found', releases: record.mod.releases ?? [], deprecated, title: record.mod.title, owner: record.mod.owner };
   }
 
   mod(name: string): ModEntry | undefined {

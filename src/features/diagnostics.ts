@@ -3,6 +3,8 @@ import { analyzeDocument, type Finding, type FindingTag, type Severity } from '.
 import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
 import { infoJsonModel, isInfoJson, toRange } from './documents';
+import type { SignedInUser } from './lookups/credentials';
+import type { WorkspaceModsService } from './workspaceMods';
 
 const DEBOUNCE_MS = 300;
 export const DIAGNOSTIC_SOURCE = 'Factorio Mod Portal';
@@ -41,8 +43,11 @@ export class DependencyDiagnostics implements vscode.Disposable {
   constructor(
     private readonly data: DependencyData,
     private readonly config: Config,
+    private readonly local: { workspace: WorkspaceModsService; user: SignedInUser },
   ) {
     this.disposables.push(
+      local.workspace.onDidChange(() => this.scheduleAll()),
+      local.user.onDidChange(() => this.scheduleAll()),
       vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
@@ -83,10 +88,14 @@ export class DependencyDiagnostics implements vscode.Disposable {
   private analyze(document: vscode.TextDocument, publish: boolean): FindingDiagnostic[] {
     const doc = infoJsonModel(document);
     const names = doc.dependencies?.items.flatMap((item) => (item.parsed?.name ? [item.parsed.name.text] : [])) ?? [];
+    const workspace = this.local.workspace;
     const findings = analyzeDocument(doc, {
-      facts: (name) => this.data.facts(name),
+      // Until the workspace is scanned, a name missing from the portal may still be local.
+      facts: (name) => (workspace.ready ? this.data.facts(name) : { state: 'unknown' }),
       ignored: this.config.ignoredDependencies,
       suggest: (name) => this.data.suggest(name),
+      workspaceMod: (name) => workspace.byName(name),
+      signedInAs: this.local.user.username,
     });
     const items: FindingDiagnostic[] = [];
     for (const finding of findings) {
@@ -107,7 +116,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
       this.collection.set(document.uri, items.map((i) => i.diagnostic));
       this.emitter.fire(document.uri);
       // Fetches what is missing or stale; the data's change event re-runs this.
-      void this.data.ensure(names);
+      void this.data.ensure(doc.modName ? [...names, doc.modName] : names);
     }
     return items;
   }

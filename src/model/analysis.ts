@@ -135,6 +135,14 @@ function syntaxFindings(doc: InfoJsonDocument): Finding[] {
   ];
 }
 
+/** Why the mod portal would refuse a mod name (empty when it would accept it). */
+export function portalNameProblems(name: string): string[] {
+  const problems: string[] = [];
+  if (!PORTAL_NAME.test(name)) problems.push("only letters, digits, '-' and '_'");
+  if (name.length <= 3 || name.length >= 50) problems.push(`4 to 49 characters (it has ${name.length})`);
+  return problems;
+}
+
 function nameFindings(doc: InfoJsonDocument): Finding[] {
   const field = doc.fields.get('name');
   if (!field || !field.valueNode) return [];
@@ -146,9 +154,7 @@ function nameFindings(doc: InfoJsonDocument): Finding[] {
   if (name.length > 100) {
     return [{ code: 'invalid-name', severity: 'error', message: `name is ${name.length} characters long; the game accepts at most 100`, ...at(range) }];
   }
-  const problems: string[] = [];
-  if (!PORTAL_NAME.test(name)) problems.push("only letters, digits, '-' and '_'");
-  if (name.length <= 3 || name.length >= 50) problems.push(`4 to 49 characters (it has ${name.length})`);
+  const problems = portalNameProblems(name);
   if (problems.length === 0) return [];
   return [{
     code: 'invalid-name',

@@ -10,6 +10,7 @@ import {
   Finding,
   FindingCode,
   ModFacts,
+  portalNameProblems,
   updateFixData,
 } from '../../../src/model/analysis';
 import { parseDependency } from '../../../src/model/dependency';
@@ -511,4 +512,14 @@ test('name-owned-by-other: only when signed in as someone else than the owner', 
   assert.equal(slice(text, f), '"taken-name"');
   assert.deepEqual(analyze(text, { facts, signedInAs: 'alice' }), []);
   assert.deepEqual(analyze(text, { facts }), []);
+});
+
+test('portalNameProblems: letters, digits, - and _, 4 to 49 characters', () => {
+  assert.deepEqual(portalNameProblems('my-mod_2'), []);
+  assert.deepEqual(portalNameProblems('abcd'), []);
+  assert.deepEqual(portalNameProblems('a'.repeat(49)), []);
+  assert.deepEqual(portalNameProblems('abc'), ['4 to 49 characters (it has 3)']);
+  assert.deepEqual(portalNameProblems('a'.repeat(50)), ['4 to 49 characters (it has 50)']);
+  assert.deepEqual(portalNameProblems('my mod'), ["only letters, digits, '-' and '_'"]);
+  assert.equal(portalNameProblems('é!').length, 2);
 });
