@@ -13,6 +13,7 @@ function load(): void {
   require('./lookups.test');
   require('./download.test');
   require('./settings.test');
+  require('./localMods.test');
 }
 
 export async function run(): Promise<void> {
