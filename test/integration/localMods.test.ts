@@ -86,6 +86,38 @@ suite('local mods: workspace mods', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  test('a workspace mod the portal has too: the local copy decides, the hover and the tree show both', async () => {
+    // A local copy of a portal mod, far ahead of what the portal has.
+    const dir = vscode.Uri.joinPath(workspaceRoot(), 'scratch', `dual-${Date.now()}`);
+    await vscode.workspace.fs.createDirectory(dir);
+    await writeText(vscode.Uri.joinPath(dir, 'info.json'), JSON.stringify(infoJson({ name: 'conflicting-mod', version: '9.9.9', dependencies: ['base'] }), null, 2));
+    try {
+      const canary = 'no-such-mod-anywhere';
+      const editor = await openInfoJson(infoJson({ name: 'dual-user', dependencies: ['conflicting-mod >= 9.0.0', `? ${canary}`] }));
+      const document = editor.document;
+      const at = positionOf(document, '"conflicting-mod >=', { before: true }).translate(0, 3);
+      const hover = await waitFor(
+        async () => {
+          const text = await hoverText(document, at);
+          return /this workspace: 9\.9\.9 · portal: \d+\.\d+\.\d+/.test(text) ? text : undefined;
+        },
+        { timeoutMs: 15_000, message: 'the hover shows both versions' },
+      );
+      assert.ok(hover);
+      // On the portal ">= 9.0.0" matches nothing; the local 9.9.9 is what counts.
+      const list = await diagnosticsWhere(document.uri, (l) => l.some((d) => d.code === 'unknown-mod' && d.message.includes(canary)), 'the canary is reported');
+      assert.deepEqual(list.filter((d) => d.message.includes('conflicting-mod')).map((d) => d.code), []);
+      const explorer = await explorerApi();
+      await waitFor(
+        async () => /this workspace: 9\.9\.9 · portal: \d+/.test((await explorer.dependencies()).find((r) => r.label === 'conflicting-mod')?.description ?? ''),
+        { timeoutMs: 15_000, message: 'the tree shows both versions' },
+      );
+    } finally {
+      await closeAllEditors();
+      await vscode.workspace.fs.delete(dir, { recursive: true });
+    }
+  });
+
   test('completion offers workspace mods first, marked as local', async () => {
     const editor = await openInfoJson(infoJson({ name: 'completion-user', dependencies: ['my-'] }));
     const document = editor.document;
