@@ -63,7 +63,7 @@ export class ModsFolderService implements vscode.Disposable {
       } finally {
         this.running = undefined;
       }
-    })();
+    })().then((result) => (this.disposed || result.folder === this.choice.folder ? result : this.rescan()));
     return this.running;
   }
 
