@@ -12,7 +12,8 @@ const common = {
   format: 'cjs',
   target: 'node18',
   external: ['vscode'],
-  // jsonc-parser's `main` is a UMD build that breaks when bundled.
+  // jsonc-parser's `main` is a UMD build that breaks when bundled; markdown-it's `module`
+  // is its ESM build, which bundles as it is.
   mainFields: ['module', 'main'],
   sourcemap: production ? false : 'linked',
   minify: production,

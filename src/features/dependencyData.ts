@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModFacts } from '../model/analysis';
 import { isBuiltinMod } from '../model/builtins';
+import type { CacheChange } from '../portal/cache';
 import type { FullModEntry, ModEntry } from '../portal/types';
 import type { ModIndex } from '../portal/search';
 import { isPortalError, PortalError } from '../portal/errors';
@@ -24,10 +25,13 @@ export class DependencyData implements vscode.Disposable {
     private readonly status: PortalStatus,
   ) {}
 
-  /** Fires when cached data changes or the portal becomes reachable again. */
-  onDidChange(listener: () => void): vscode.Disposable {
+  /**
+   * Fires when cached data changes, saying which mods (see `changeConcerns`), or when the
+   * portal becomes reachable again (then everything may read differently).
+   */
+  onDidChange(listener: (change: CacheChange) => void): vscode.Disposable {
     const a = this.portal.onDidChange(listener);
-    const b = this.status.onDidChange(listener);
+    const b = this.status.onDidChange(() => listener({ all: true }));
     return vscode.Disposable.from(a, b);
   }
 
@@ -37,7 +41,8 @@ export class DependencyData implements vscode.Disposable {
     if (record.state === 'missing') return { state: 'missing' };
     const full = this.portal.cache.peekFullMod(name);
     const deprecated = full && full.state === 'found' ? full.mod.deprecated === true : undefined;
-    return { state: 'found', releases: record.mod.releases ?? [], deprecated, title: record.mod.title, owner: record.mod.owner };
+    // Without `releases` the entry says nothing about them: 'releases unknown', not 'none'.
+    return { state: 'found', releases: record.mod.releases, deprecated, title: record.mod.title, owner: record.mod.owner };
   }
 
   mod(name: string): ModEntry | undefined {

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { analyzeDocument, type Finding, type FindingTag, type Severity } from '../model/analysis';
+import type { InfoJsonDocument } from '../model/document';
+import { changeConcerns, type CacheChange } from '../portal/cache';
 import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
 import { infoJsonModel, isInfoJson, toRange } from './documents';
@@ -21,6 +23,17 @@ const TAG: Record<FindingTag, vscode.DiagnosticTag> = {
   deprecated: vscode.DiagnosticTag.Deprecated,
 };
 
+/** The mods a document's dependencies name. */
+function dependencyNames(doc: InfoJsonDocument): string[] {
+  return doc.dependencies?.items.flatMap((item) => (item.parsed?.name ? [item.parsed.name.text] : [])) ?? [];
+}
+
+/** The mods whose data a document's findings depend on: its dependencies and its own name (what the portal has under it). */
+function concernedNames(doc: InfoJsonDocument): string[] {
+  const names = dependencyNames(doc);
+  return doc.modName ? [...names, doc.modName] : names;
+}
+
 /** A diagnostic together with the finding it came from, for the quick fixes. */
 export interface FindingDiagnostic {
   diagnostic: vscode.Diagnostic;
@@ -37,6 +50,8 @@ export class DependencyDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  /** Set once the workspace's first scan is in. */
+  private workspaceSeen = false;
   /** Fires after a document's diagnostics were updated. */
   readonly onDidUpdate = this.emitter.event;
 
@@ -46,13 +61,24 @@ export class DependencyDiagnostics implements vscode.Disposable {
     private readonly local: { workspace: WorkspaceModsService; user: SignedInUser },
   ) {
     this.disposables.push(
-      local.workspace.onDidChange(() => this.scheduleAll()),
+      local.workspace.onDidChange((names) => {
+        // The first scan ends the wait on every file (facts were held back until then).
+        if (this.workspaceSeen) this.scheduleNaming(names);
+        else this.scheduleAll();
+        this.workspaceSeen = true;
+      }),
       local.user.onDidChange(() => this.scheduleAll()),
       vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
+      // Dirty-state changes (an edit, a save) come without content changes: the text is the same.
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.schedule(e.document, DEBOUNCE_MS);
+      }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
-      config.onDidChange(() => this.scheduleAll()),
-      data.onDidChange(() => this.scheduleAll()),
+      // A new portal URL comes as a change of all portal data; other settings don't touch findings.
+      config.onDidChange((e) => {
+        if (e.affectsConfiguration('factorioPortal.diagnostics')) this.scheduleAll();
+      }),
+      data.onDidChange((change) => this.scheduleConcerned(change)),
     );
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
   }
@@ -66,6 +92,21 @@ export class DependencyDiagnostics implements vscode.Disposable {
   /** Findings computed now from the current text and cached data, without publishing. */
   analyzeNow(document: vscode.TextDocument): FindingDiagnostic[] {
     return this.analyze(document, false);
+  }
+
+  /** Only the files that name a changed mod: a background check of one mod re-lints one file, not all. */
+  private scheduleConcerned(change: CacheChange): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (isInfoJson(doc) && changeConcerns(change, concernedNames(infoJsonModel(doc)))) this.schedule(doc, DEBOUNCE_MS);
+    }
+  }
+
+  /** The files that name one of these local mods. */
+  private scheduleNaming(names: readonly string[]): void {
+    const changed = new Set(names);
+    for (const doc of vscode.workspace.textDocuments) {
+      if (isInfoJson(doc) && concernedNames(infoJsonModel(doc)).some((n) => changed.has(n))) this.schedule(doc, DEBOUNCE_MS);
+    }
   }
 
   private scheduleAll(): void {
@@ -87,7 +128,6 @@ export class DependencyDiagnostics implements vscode.Disposable {
 
   private analyze(document: vscode.TextDocument, publish: boolean): FindingDiagnostic[] {
     const doc = infoJsonModel(document);
-    const names = doc.dependencies?.items.flatMap((item) => (item.parsed?.name ? [item.parsed.name.text] : [])) ?? [];
     const workspace = this.local.workspace;
     const findings = analyzeDocument(doc, {
       // Until the workspace is scanned, a name missing from the portal may still be local.
@@ -116,7 +156,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
       this.collection.set(document.uri, items.map((i) => i.diagnostic));
       this.emitter.fire(document.uri);
       // Fetches what is missing or stale; the data's change event re-runs this.
-      void this.data.ensure(doc.modName ? [...names, doc.modName] : names);
+      void this.data.ensure(concernedNames(doc));
     }
     return items;
   }

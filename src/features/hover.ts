@@ -7,7 +7,7 @@ import { compareVersions, parseVersion, satisfies, sortVersionsDesc } from '../m
 import type { FullModEntry, ModEntry, Release } from '../portal/types';
 import type { DependencyData } from './dependencyData';
 import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from './documents';
-import { safeHomepageUrl, safeLinkUrl } from './lookups/markdown';
+import { PORTAL_TEXT_LIMITS, clip, cutText, safeHomepageUrl, safeLinkUrl } from './portalText';
 import type { PortalService } from './portalService';
 
 const FULL_INFO_BUDGET_MS = 3000;
@@ -28,6 +28,16 @@ function finish(md: vscode.MarkdownString): vscode.MarkdownString {
 /** A mod name as inline code; backslash escapes don't work inside code spans. */
 function code(name: string): string {
   return '`' + name.replace(/[`\r\n]/g, '') + '`';
+}
+
+/** One line of portal text (a title, a version, a tag list), cut to its limit. */
+function line(text: string): string {
+  return clip(text, PORTAL_TEXT_LIMITS.line);
+}
+
+/** A link to a URL safeLinkUrl accepted; parentheses and spaces would end it early. */
+function markdownLink(label: string, safeUrl: string): string {
+  return `[${label}](${safeUrl.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`;
 }
 
 function date(iso: string | undefined): string | undefined {
@@ -108,12 +118,12 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
       md.appendText(vscode.l10n.t('Deprecated: the author no longer maintains this mod.'));
       md.appendMarkdown('**\n\n---\n\n');
     }
-    md.appendMarkdown('### ').appendText(mod.title || mod.name).appendMarkdown('\n\n');
-    md.appendMarkdown(`${code(mod.name)} · `);
-    md.appendText(vscode.l10n.t('by {0}', mod.owner || '?'));
+    md.appendMarkdown('### ').appendText(line(mod.title || mod.name)).appendMarkdown('\n\n');
+    md.appendText(`${line(mod.name)} · `);
+    md.appendText(vscode.l10n.t('by {0}', line(mod.owner || '?')));
     md.appendText(` · ${vscode.l10n.t('{0} downloads', mod.downloads_count.toLocaleString('en-US'))}`);
     md.appendMarkdown('\n\n');
-    if (mod.summary) md.appendText(mod.summary).appendMarkdown('\n\n');
+    if (mod.summary) md.appendText(clip(mod.summary, PORTAL_TEXT_LIMITS.summary)).appendMarkdown('\n\n');
 
     const lines: string[][] = [];
     const latest = factorioVersion ? latestCompatibleRelease(releases, factorioVersion) : undefined;
@@ -135,7 +145,7 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
     if (updated) lines.push([vscode.l10n.t('Last update'), updated]);
     if (full?.license?.title || full?.license?.name) lines.push([vscode.l10n.t('License'), (full.license.title ?? full.license.name)!]);
     for (const [label, value] of lines) {
-      md.appendMarkdown('**').appendText(label).appendMarkdown(':** ').appendText(value).appendMarkdown('  \n');
+      md.appendMarkdown('**').appendText(label).appendMarkdown(':** ').appendText(line(value)).appendMarkdown('  \n');
     }
     md.appendMarkdown('\n');
 
@@ -144,10 +154,7 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
       [vscode.l10n.t('Mod Portal'), safeLinkUrl(this.portal.modPageUrl(mod.name))],
       [vscode.l10n.t('Source'), source ? safeLinkUrl(source) : undefined],
       [vscode.l10n.t('Homepage'), full?.homepage ? safeHomepageUrl(full.homepage) : undefined],
-    ].flatMap(([label, safe]) => {
-      // Parentheses and spaces would end the Markdown link early.
-      return safe ? [`[${label}](${safe.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`] : [];
-    });
+    ].flatMap(([label, safe]) => (safe ? [markdownLink(label!, safe)] : []));
     md.appendMarkdown(links.join(' · ')).appendMarkdown('\n\n');
 
     // What updating would bring: the changelog between the constraint and the latest compatible release.
@@ -156,9 +163,11 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
     const boundVersion = bound ? parseVersion(bound) : undefined;
     const latestVersion = latest ? parseVersion(latest.version) : undefined;
     if (latest && latestVersion && boundVersion && op && (compareVersions(boundVersion, latestVersion) < 0 || !satisfies(latestVersion, op, boundVersion))) {
-      const entries = full?.changelog ? changelogBetween(parseChangelog(full.changelog), bound, latest.version) : [];
+      // The newest entries come first, so the first part of a huge changelog is enough.
+      const changelog = full?.changelog ? cutText(full.changelog, PORTAL_TEXT_LIMITS.changelogParse).text : undefined;
+      const entries = changelog ? changelogBetween(parseChangelog(changelog), bound, latest.version) : [];
       md.appendMarkdown('---\n\n**');
-      md.appendText(vscode.l10n.t('Updating from {0} to {1} brings:', bound!, latest.version));
+      md.appendText(vscode.l10n.t('Updating from {0} to {1} brings:', bound!, line(latest.version)));
       md.appendMarkdown('**\n\n');
       if (entries.length === 0) {
         const newer = compatibleReleases(releases, factorioVersion!).filter((r) => compareVersions(parseVersion(r.version)!, boundVersion) > 0);
@@ -168,15 +177,19 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
         for (const entry of entries.slice(0, MAX_CHANGELOG_ENTRIES)) {
           const body = entry.body.length > budget ? entry.body.slice(0, Math.max(0, budget)) + '…' : entry.body;
           budget -= body.length;
-          md.appendMarkdown('**').appendText(entry.version).appendMarkdown('**');
-          if (entry.date) md.appendText(` (${entry.date})`);
+          md.appendMarkdown('**').appendText(line(entry.version)).appendMarkdown('**');
+          if (entry.date) md.appendText(` (${line(entry.date)})`);
           md.appendMarkdown('  \n');
           // Plain text line by line: a code fence could be closed by the portal's own text.
-          for (const line of body.split('\n')) md.appendText(line.trim()).appendMarkdown('  \n');
+          for (const text of body.split('\n')) md.appendText(text.trim()).appendMarkdown('  \n');
           md.appendMarkdown('\n');
           if (budget <= 0) break;
         }
         if (entries.length > MAX_CHANGELOG_ENTRIES) md.appendText(vscode.l10n.t('…and {0} more.', entries.length - MAX_CHANGELOG_ENTRIES));
+        const changelogPage = safeLinkUrl(`${this.portal.modPageUrl(mod.name)}/changelog`);
+        if (changelogPage && (entries.length > MAX_CHANGELOG_ENTRIES || budget <= 0)) {
+          md.appendMarkdown(' ').appendMarkdown(markdownLink(vscode.l10n.t('Full changelog on the Mod Portal'), changelogPage));
+        }
       }
     }
     return md;

@@ -6,7 +6,7 @@ import { dependencyInstallState, type DependencyInstallState } from '../mods/sat
 import type { ModsFolderScan } from '../mods/modsFolder';
 import type { DependencyData } from './dependencyData';
 import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from './documents';
-import { safeLinkUrl } from './lookups/markdown';
+import { clip, PORTAL_TEXT_LIMITS, safeLinkUrl } from './portalText';
 import type { ModsFolderService } from './modsFolder';
 import type { PortalService } from './portalService';
 import type { WorkspaceModsService } from './workspaceMods';
@@ -95,16 +95,19 @@ export class LocalHoverProvider implements vscode.HoverProvider {
     const facts = this.data.facts(name);
     const mod = this.data.mod(name);
     if (facts.state === 'found' && mod) {
-      md.appendMarkdown('**').appendText(vscode.l10n.t('On the Mod Portal: {0}', mod.title || mod.name)).appendMarkdown('**\n\n');
-      md.appendText(vscode.l10n.t('by {0}', mod.owner || '?')).appendText(` · ${vscode.l10n.t('{0} downloads', mod.downloads_count.toLocaleString('en-US'))}`);
+      const line = (text: string): string => clip(text, PORTAL_TEXT_LIMITS.line);
+      md.appendMarkdown('**').appendText(vscode.l10n.t('On the Mod Portal: {0}', line(mod.title || mod.name))).appendMarkdown('**\n\n');
+      md.appendText(vscode.l10n.t('by {0}', line(mod.owner || '?'))).appendText(` · ${vscode.l10n.t('{0} downloads', mod.downloads_count.toLocaleString('en-US'))}`);
       md.appendMarkdown('  \n');
       const latest = latestRelease(mod.releases ?? []);
       if (latest) {
-        md.appendText(vscode.l10n.t('Latest release: {0} for Factorio {1} ({2})', latest.version, latest.info_json?.factorio_version ?? '?', latest.released_at.slice(0, 10)));
+        md.appendText(
+          vscode.l10n.t('Latest release: {0} for Factorio {1} ({2})', line(latest.version), line(latest.info_json?.factorio_version ?? '?'), latest.released_at.slice(0, 10)),
+        );
         md.appendMarkdown('  \n');
       }
       const link = safeLinkUrl(this.portal.modPageUrl(mod.name));
-      if (link) md.appendMarkdown(`\n[${vscode.l10n.t('Mod Portal')}](${link.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`);
+      if (link) md.appendMarkdown(`\n[${vscode.l10n.t('Mod Portal')}](${link.replace(/[()\s]/g, (c: string) => encodeURIComponent(c))})`);
       return md;
     }
     if (facts.state === 'missing') {

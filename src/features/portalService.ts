@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { PortalCache } from '../portal/cache';
+import { PortalCache, type CacheChange } from '../portal/cache';
 import { PortalClient } from '../portal/client';
 import type { ModIndex } from '../portal/search';
-import { FileCacheStorage } from '../portal/storage';
+import { FileCacheStorage, portalFolderNames, tidyPortalFolders } from '../portal/storage';
 import { TAGS_FILE, TagIndex } from '../portal/tags';
 import type { Config } from './config';
 import { PortalFilterSets } from './explorer/filterSets';
@@ -35,10 +34,6 @@ interface PortalSet {
   readonly subscription: { dispose(): void };
 }
 
-function folderFor(prefix: string, url: string): string {
-  return prefix + createHash('sha1').update(url).digest('hex').slice(0, 12);
-}
-
 /**
  * The one owner of per-portal state: the client, cache, tag index and filter sets of the
  * configured portal URL. A new URL (or timeout) builds a new set; the old one is disposed
@@ -47,10 +42,10 @@ function folderFor(prefix: string, url: string): string {
  */
 export class PortalService implements vscode.Disposable {
   private current: PortalSet;
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly changeEmitter = new vscode.EventEmitter<CacheChange>();
   private readonly tagsEmitter = new vscode.EventEmitter<void>();
   private readonly replaceEmitter = new vscode.EventEmitter<void>();
-  /** Fires when portal data or its state changes, or the set is replaced. */
+  /** Fires when portal data or its state changes (saying which mods), or the set is replaced (all). */
   readonly onDidChange = this.changeEmitter.event;
   /** Fires when the tag index learnt something, or its limit changed and the checks stopped. */
   readonly onDidChangeTags = this.tagsEmitter.event;
@@ -60,6 +55,8 @@ export class PortalService implements vscode.Disposable {
   /** Flushes of replaced sets still writing; close() waits for them. */
   private readonly retiring = new Set<Promise<void>>();
   private closed = false;
+  /** Tag checks serve the Mod Portal tree alone: they wait while it is hidden. */
+  private tagChecksPaused = true;
 
   constructor(private readonly options: PortalServiceOptions) {
     this.current = this.build();
@@ -70,7 +67,7 @@ export class PortalService implements vscode.Disposable {
         this.retire(this.current);
         this.current = this.build();
         this.replaceEmitter.fire();
-        this.changeEmitter.fire();
+        this.changeEmitter.fire({ all: true });
       }
       if (e.affectsConfiguration('factorioPortal.explorer.tagChecks')) {
         // A new limit stops the checks; they start again when the Tags node is next listed.
@@ -133,7 +130,14 @@ export class PortalService implements vscode.Disposable {
     set.filterSets = new PortalFilterSets(() => set.client);
     set.tagTargetsFor = undefined;
     this.replaceEmitter.fire();
-    this.changeEmitter.fire();
+    this.changeEmitter.fire({ all: true });
+  }
+
+  /** Pauses the background tag checks while the Mod Portal view is hidden; they resume where they stopped. */
+  setTagChecksPaused(paused: boolean): void {
+    this.tagChecksPaused = paused;
+    if (paused) this.current.tags.pause();
+    else this.current.tags.resume();
   }
 
   private build(): PortalSet {
@@ -142,9 +146,10 @@ export class PortalService implements vscode.Disposable {
     const timeoutMs = config.requestTimeoutMs;
     const log = (message: string) => logger.info(message);
     const client = new PortalClient({ baseUrl: url, userAgent, timeoutMs, log });
-    const storage = new FileCacheStorage(path.join(storageRoot.fsPath, folderFor('portal-', url)));
+    const [cacheFolder, tagsFolderName] = portalFolderNames(url);
+    const storage = new FileCacheStorage(path.join(storageRoot.fsPath, cacheFolder!));
     const cache = new PortalCache({ client, storage, log });
-    const tagsFolder = path.join(storageRoot.fsPath, folderFor('explorer-', url));
+    const tagsFolder = path.join(storageRoot.fsPath, tagsFolderName!);
     const set: PortalSet = {
       url,
       timeoutMs,
@@ -154,9 +159,12 @@ export class PortalService implements vscode.Disposable {
       tags: this.createTags(cache, tagsFolder),
       filterSets: new PortalFilterSets(() => client),
       tagTargetsFor: undefined,
-      subscription: cache.onDidChange(() => this.changeEmitter.fire()),
+      subscription: cache.onDidChange((change) => this.changeEmitter.fire(change)),
     };
     logger.info(`Using the Mod Portal at ${url}`);
+    void tidyPortalFolders(storageRoot.fsPath, { url }).then((removed) => {
+      if (removed.length > 0) logger.info(`Removed the cached data of ${removed.length} portal(s) not used for 30 days`);
+    });
     return set;
   }
 
@@ -169,6 +177,7 @@ export class PortalService implements vscode.Disposable {
       },
       storage: new FileCacheStorage(folder),
       cap: this.options.config.tagCheckLimit,
+      paused: this.tagChecksPaused,
       mayRequest: () => this.options.mayRequest(),
       log: (message) => this.options.logger.info(message),
     });

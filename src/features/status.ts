@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import type { PortalError } from '../portal/errors';
+import { Reachability } from '../portal/reachability';
 import type { Logger } from './logger';
 import type { PortalService } from './portalService';
 import { isInfoJson } from './documents';
-
-const FIRST_BACKOFF_MS = 15_000;
-const MAX_BACKOFF_MS = 5 * 60_000;
 
 export function formatAge(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
@@ -17,16 +15,12 @@ export function formatAge(ms: number): string {
 }
 
 /**
- * The portal's reachability as the user sees it: a status bar item, one
- * message per outage (never one per dependency), and a back-off that keeps
- * the features from hammering a portal that is down.
+ * The portal's reachability as the user sees it: a status bar item and one message per
+ * outage (never one per dependency). The back-off itself is `Reachability`'s.
  */
 export class PortalStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private failure: PortalError | undefined;
-  private failedAt = 0;
-  private backoffMs = 0;
-  private notified = false;
+  private readonly reachability = new Reachability();
   private pinned = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timer: NodeJS.Timeout;
@@ -54,31 +48,25 @@ export class PortalStatus implements vscode.Disposable {
 
   /** Whether features may send requests now, or should wait out the back-off. */
   mayRequest(): boolean {
-    return this.failure === undefined || Date.now() - this.failedAt >= this.backoffMs;
+    return this.reachability.mayRequest();
   }
 
   get lastFailure(): PortalError | undefined {
-    return this.failure;
+    return this.reachability.lastFailure;
   }
 
   reportSuccess(): void {
-    if (!this.failure) return;
+    if (!this.reachability.reportSuccess()) return;
     this.logger.info('The Mod Portal answers again.');
-    this.failure = undefined;
-    this.backoffMs = 0;
-    this.notified = false;
     this.render();
     this.emitter.fire();
   }
 
   reportFailure(error: PortalError): void {
-    this.failure = error;
-    this.failedAt = Date.now();
-    this.backoffMs = this.backoffMs === 0 ? FIRST_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+    const first = this.reachability.reportFailure(error);
     this.logger.warn(`Mod Portal request failed (${error.kind}): ${error.message}`);
     this.render();
-    if (!this.notified) {
-      this.notified = true;
+    if (first) {
       const retry = vscode.l10n.t('Retry');
       const log = vscode.l10n.t('Show Log');
       void vscode.window
@@ -100,7 +88,7 @@ export class PortalStatus implements vscode.Disposable {
 
   /** Lets the next request through at once (the user asked for it). */
   resetBackoff(): void {
-    this.backoffMs = 0;
+    this.reachability.resetBackoff();
     this.emitter.fire();
   }
 
@@ -118,10 +106,11 @@ export class PortalStatus implements vscode.Disposable {
     }
     const state = this.portal.cache.listState;
     const item = this.item;
-    if (this.failure) {
+    const failure = this.reachability.lastFailure;
+    if (failure) {
       const since = state.fetchedAt ? vscode.l10n.t('cached data from {0}', formatAge(Date.now() - state.fetchedAt)) : vscode.l10n.t('no cached data');
       item.text = `$(cloud-offline) ${vscode.l10n.t('Mod Portal offline')}`;
-      item.tooltip = vscode.l10n.t('{0} cannot be reached: {1}. Using {2}. Click to retry.', this.portal.url, this.failure.message, since);
+      item.tooltip = vscode.l10n.t('{0} cannot be reached: {1}. Using {2}. Click to retry.', this.portal.url, failure.message, since);
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else if (state.status === 'loading' || state.refreshing) {
       item.text = `$(sync~spin) ${vscode.l10n.t('Mod Portal')}`;
@@ -145,7 +134,7 @@ export class PortalStatus implements vscode.Disposable {
 
   /** A plain snapshot for tests and the exported API. */
   snapshot(): { text: string; offline: boolean } {
-    return { text: this.item.text, offline: this.failure !== undefined };
+    return { text: this.item.text, offline: this.reachability.lastFailure !== undefined };
   }
 
   dispose(): void {

@@ -80,7 +80,8 @@ export interface Finding {
 }
 
 export type ModFacts =
-  | { state: 'found'; releases: Release[]; deprecated?: boolean; title?: string; owner?: string }
+  /** `releases` undefined: the portal's entry had none, so nothing is known about them. */
+  | { state: 'found'; releases: Release[] | undefined; deprecated?: boolean; title?: string; owner?: string }
   | { state: 'missing' }
   | { state: 'unknown' };
 
@@ -450,7 +451,7 @@ function portalRules(dep: Dep, input: RuleInput): Finding[] {
   const fv = input.factorioVersion;
   // An incompatibility holds whatever versions exist, and without a valid
   // factorio_version compatibility would be a guess.
-  if (!fv || dep.kind === 'incompatible') return findings;
+  if (!fv || dep.kind === 'incompatible' || facts.releases === undefined) return findings;
 
   const compatible = compatibleReleases(facts.releases, fv);
   const latest = compatible[0];
@@ -543,7 +544,8 @@ function ownModFindings(doc: InfoJsonDocument, ctx: AnalysisContext): Finding[] 
   const findings: Finding[] = [];
   const versionField = doc.fields.get('version');
   const local = doc.modVersion !== undefined ? parseModVersion(doc.modVersion) : undefined;
-  const published = latestRelease(facts.releases);
+  // Releases unknown (an entry without them): nothing to compare with.
+  const published = facts.releases ? latestRelease(facts.releases) : undefined;
   const publishedVersion = published ? parseVersion(published.version) : undefined;
   if (versionField?.valueRange && local && published && publishedVersion && compareVersions(local, publishedVersion) <= 0) {
     findings.push({

@@ -10,7 +10,27 @@ export interface ChangelogEntry {
   body: string;
 }
 
-const SEPARATOR = /^-{10,}\s*$/;
+// Changelogs come from the portal, so each line is read with plain string operations that
+// look at every character a bounded number of times: no backtracking regex (one like
+// /^Date:\s*(.+?)\s*$/ takes quadratic time on a line of spaces).
+
+/** A line of at least ten dashes, then nothing but white space. */
+function isSeparator(line: string): boolean {
+  let dashes = 0;
+  while (dashes < line.length && line.charCodeAt(dashes) === 0x2d) dashes++;
+  return dashes >= 10 && line.slice(dashes).trim() === '';
+}
+
+/** What follows `label` at the start of the line, trimmed; undefined when the line has another start. */
+function valueAfter(line: string, label: string): string | undefined {
+  return line.startsWith(label) ? line.slice(label.length).trim() : undefined;
+}
+
+/** Up to the first white space. */
+function firstWord(text: string): string {
+  const end = text.search(/\s/);
+  return end < 0 ? text : text.slice(0, end);
+}
 
 export function parseChangelog(text: string): ChangelogEntry[] {
   const entries: ChangelogEntry[] = [];
@@ -20,19 +40,19 @@ export function parseChangelog(text: string): ChangelogEntry[] {
     current = undefined;
   };
   for (const line of text.split(/\r?\n/)) {
-    if (SEPARATOR.test(line)) {
+    if (isSeparator(line)) {
       flush();
       continue;
     }
-    const version = /^Version:\s*(\S+)/.exec(line);
+    const version = valueAfter(line, 'Version:');
     if (version) {
       flush();
-      current = { version: version[1], lines: [] };
+      current = { version: firstWord(version), lines: [] };
       continue;
     }
     if (!current) continue;
-    const date = /^Date:\s*(.+?)\s*$/.exec(line);
-    if (date && current.date === undefined && current.lines.length === 0) current.date = date[1];
+    const date = valueAfter(line, 'Date:');
+    if (date && current.date === undefined && current.lines.length === 0) current.date = date;
     else current.lines.push(line);
   }
   flush();

@@ -219,7 +219,9 @@ export async function runInstall(plan: InstallPlan, options: InstallOptions): Pr
     }
   }
   const when = (options.now ?? (() => new Date()))().toISOString();
-  const installed: InstalledByUs[] = fetched.map(({ step, file }) => ({
+  // In plan order, not in the order the downloads happened to finish: the record is read by people too.
+  const inPlanOrder = [...fetched].sort((a, b) => pending.indexOf(a.step) - pending.indexOf(b.step));
+  const installed: InstalledByUs[] = inPlanOrder.map(({ step, file }) => ({
     name: step.name,
     version: step.version,
     file: path.basename(file.path),

@@ -32,6 +32,30 @@ export type FullRecord =
   | { state: 'missing'; fetchedAt: number; stale: boolean; error?: PortalError }
   | { state: 'unknown'; error?: PortalError };
 
+/**
+ * What a change of the cache concerns, so listeners redo only the work that depends on it.
+ * `all`: the mod list was (re)loaded, marked stale or cleared, so anything may read
+ * differently. Otherwise `mods` names the mods whose records changed or whose fetch failed
+ * (empty when only the list's loading state changed).
+ */
+export type CacheChange = { readonly all: true } | { readonly all: false; readonly mods: readonly string[] };
+
+const ALL: CacheChange = { all: true };
+const NOTHING: CacheChange = { all: false, mods: [] };
+
+function modsChanged(names: Iterable<string>): CacheChange {
+  return { all: false, mods: [...new Set(names)] };
+}
+
+/** Whether a change may alter what is known about any of `names`. */
+export function changeConcerns(change: CacheChange, names: Iterable<string>): boolean {
+  if (change.all) return true;
+  if (change.mods.length === 0) return false;
+  const changed = new Set(change.mods);
+  for (const name of names) if (changed.has(name)) return true;
+  return false;
+}
+
 export interface ListState {
   status: 'empty' | 'loading' | 'ready' | 'error';
   fetchedAt?: number;
@@ -57,6 +81,8 @@ export interface PortalCacheOptions {
   /** Bounds on what is written to disk (most recent kept). Defaults 5000 and 300. */
   maxStoredMods?: number;
   maxStoredFullMods?: number;
+  /** How many full records memory keeps (least recently used dropped first). Default 300. */
+  maxFullInMemory?: number;
 }
 
 export interface GetIndexOptions {
@@ -91,6 +117,15 @@ interface StoredRecord {
 function asPortalError(e: unknown): PortalError {
   if (isPortalError(e)) return e;
   return new PortalError('network', e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * `mod`, with the releases known before when the answer has none: an entry without
+ * `releases` says nothing about them, and must not erase what a fuller answer said.
+ */
+function withKnownReleases<T extends ModEntry>(mod: T, before: ModEntry | undefined): T {
+  if (mod.releases !== undefined || before?.releases === undefined) return mod;
+  return { ...mod, releases: before.releases };
 }
 
 function cancelled(): PortalError {
@@ -144,7 +179,8 @@ export class PortalCache {
   private readonly persistDelayMs: number;
   private readonly maxStoredMods: number;
   private readonly maxStoredFullMods: number;
-  private readonly emitter: Emitter;
+  private readonly maxFullInMemory: number;
+  private readonly emitter: Emitter<CacheChange>;
   private readonly lifetime = new AbortController();
   /** Aborts the list download under way. */
   private listDownload: AbortController | undefined;
@@ -171,8 +207,9 @@ export class PortalCache {
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly dirty = { mods: false, full: false };
   private writes: Promise<void> = Promise.resolve();
+  private disposed = false;
 
-  readonly onDidChange: (listener: () => void) => Subscription;
+  readonly onDidChange: (listener: (change: CacheChange) => void) => Subscription;
 
   constructor(options: PortalCacheOptions) {
     this.client = options.client;
@@ -184,7 +221,8 @@ export class PortalCache {
     this.persistDelayMs = options.persistDelayMs ?? 1000;
     this.maxStoredMods = options.maxStoredMods ?? 5000;
     this.maxStoredFullMods = options.maxStoredFullMods ?? 300;
-    this.emitter = new Emitter((e) => this.log(`A portal cache listener failed: ${String(e)}`));
+    this.maxFullInMemory = Math.max(1, options.maxFullInMemory ?? 300);
+    this.emitter = new Emitter<CacheChange>((e) => this.log(`A portal cache listener failed: ${String(e)}`));
     this.onDidChange = this.emitter.event;
   }
 
@@ -247,6 +285,7 @@ export class PortalCache {
     this.lifetime.signal.addEventListener('abort', stop, { once: true });
     this.listDownload = download;
     const run = async (): Promise<ModIndex> => {
+      let change = NOTHING;
       try {
         const mods = await this.client.getAllMods({ signal: download.signal });
         onProgress?.('Indexing the mod list');
@@ -255,6 +294,7 @@ export class PortalCache {
         const fetchedAt = this.clock.now();
         this.list = { index, fetchedAt, generation: this.generation };
         this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: index.size };
+        change = ALL;
         this.log(`Mod list: ${index.size} mods fetched`);
         this.persistList(index, fetchedAt);
         return index;
@@ -280,13 +320,13 @@ export class PortalCache {
         this.lifetime.signal.removeEventListener('abort', stop);
         if (this.listDownload === download) this.listDownload = undefined;
         this.listRefresh = undefined;
-        this.emitter.fire();
+        this.emitter.fire(change);
       }
     };
     const refresh = run();
     this.listRefresh = refresh;
     this.state = { ...this.state, status: this.list ? 'ready' : 'loading', refreshing: true };
-    this.emitter.fire();
+    this.emitter.fire(NOTHING);
     return refresh;
   }
 
@@ -330,7 +370,7 @@ export class PortalCache {
     }
     this.list = { index, fetchedAt, generation: this.generation };
     this.state = { ...this.state, status: 'ready', fetchedAt, modCount: index.size };
-    this.emitter.fire();
+    this.emitter.fire(ALL);
   }
 
   /** The list in the index's order, so the saved index arrays fit it when read back. */
@@ -352,7 +392,13 @@ export class PortalCache {
   }
 
   peekFullMod(name: string): FullRecord {
-    return this.record(this.full.get(name), this.fullErrors.get(name));
+    const held = this.full.get(name);
+    if (held !== undefined) {
+      // Moved to the end: the map's order is least recently used first.
+      this.full.delete(name);
+      this.full.set(name, held);
+    }
+    return this.record(held, this.fullErrors.get(name));
   }
 
   /**
@@ -388,18 +434,31 @@ export class PortalCache {
   /** Never rejects: failures become record errors. */
   private async fetchModBatch(names: string[]): Promise<void> {
     const epoch = this.epoch;
+    const changed = new Set(names);
     try {
       const found = await this.client.getModsByName(names, { signal: this.lifetime.signal });
       if (epoch !== this.epoch) return;
       const now = this.clock.now();
+      let kept = 0;
       for (const name of names) {
-        this.mods.set(name, { mod: found.get(name), fetchedAt: now, generation: this.generation });
+        const held = this.mods.get(name)?.mod;
+        const mod = found.get(name);
+        if (mod === undefined && held !== undefined) {
+          // A batch answer that leaves out a mod found before is more likely partial (a
+          // mirror behind, a page cut short) than a deletion: what was found stays.
+          kept++;
+          this.mods.set(name, { mod: held, fetchedAt: now, generation: this.generation });
+        } else {
+          this.mods.set(name, { mod: mod && withKnownReleases(mod, held), fetchedAt: now, generation: this.generation });
+        }
         this.modErrors.delete(name);
       }
+      if (kept > 0) this.log(`The portal's answer left out ${kept} mod(s) found before; kept as they were`);
       // The portal may answer with another spelling; keep that too, under its own name.
-      const asked = new Set(names);
       for (const [name, mod] of found) {
-        if (!asked.has(name)) this.mods.set(name, { mod, fetchedAt: now, generation: this.generation });
+        if (changed.has(name)) continue;
+        changed.add(name);
+        this.mods.set(name, { mod: withKnownReleases(mod, this.mods.get(name)?.mod), fetchedAt: now, generation: this.generation });
       }
       this.schedulePersist('mods');
     } catch (e) {
@@ -409,7 +468,7 @@ export class PortalCache {
       for (const name of names) this.modErrors.set(name, error);
       this.log(`Fetching ${names.length} mod(s) failed: ${error.message}`);
     } finally {
-      if (epoch === this.epoch) this.emitter.fire();
+      if (epoch === this.epoch) this.emitter.fire(modsChanged(changed));
     }
   }
 
@@ -434,10 +493,11 @@ export class PortalCache {
   private async fetchFullOne(name: string): Promise<void> {
     const epoch = this.epoch;
     try {
-      const mod = await this.client.getFullMod(name, this.lifetime.signal);
+      const answer = await this.client.getFullMod(name, this.lifetime.signal);
       if (epoch !== this.epoch) return;
       const now = this.clock.now();
-      this.full.set(name, { mod, fetchedAt: now, generation: this.generation });
+      const mod = withKnownReleases(answer, this.full.get(name)?.mod ?? this.mods.get(name)?.mod);
+      this.setFull(name, { mod, fetchedAt: now, generation: this.generation });
       this.fullErrors.delete(name);
       // The full entry carries every release too, so the short record is refreshed for free.
       this.mods.set(name, { mod: shortEntry(mod), fetchedAt: now, generation: this.generation });
@@ -447,21 +507,49 @@ export class PortalCache {
     } catch (e) {
       if (epoch !== this.epoch) return;
       const error = asPortalError(e);
-      if (error.kind === 'not-found') {
+      if (error.kind === 'not-found' && !this.everFound(name)) {
         const now = this.clock.now();
-        this.full.set(name, { mod: undefined, fetchedAt: now, generation: this.generation });
+        this.setFull(name, { mod: undefined, fetchedAt: now, generation: this.generation });
         this.mods.set(name, { mod: undefined, fetchedAt: now, generation: this.generation });
         this.fullErrors.delete(name);
         this.modErrors.delete(name);
         this.schedulePersist('full');
         this.schedulePersist('mods');
       } else {
+        // A mod found before is never turned into a missing one by a later answer: a 404
+        // for it says more about the path asked (a proxy, a mirror) than about the mod.
         this.error = error;
-        this.fullErrors.set(name, error);
+        this.setFullError(name, error);
         this.log(`Fetching ${name} failed: ${error.message}`);
       }
     } finally {
-      if (epoch === this.epoch) this.emitter.fire();
+      if (epoch === this.epoch) this.emitter.fire(modsChanged([name]));
+    }
+  }
+
+  private everFound(name: string): boolean {
+    return this.mods.get(name)?.mod !== undefined || this.full.get(name)?.mod !== undefined;
+  }
+
+  /** Full records are large (descriptions, changelogs): memory keeps the most recently used. */
+  private setFull(name: string, held: Held<FullModEntry>): void {
+    this.full.delete(name);
+    this.full.set(name, held);
+    this.trimFull();
+  }
+
+  private setFullError(name: string, error: PortalError): void {
+    this.fullErrors.delete(name);
+    this.fullErrors.set(name, error);
+    this.trimFull();
+  }
+
+  private trimFull(): void {
+    for (const map of [this.full, this.fullErrors]) {
+      while (map.size > this.maxFullInMemory) {
+        const oldest = map.keys().next().value as string;
+        map.delete(oldest);
+      }
     }
   }
 
@@ -485,7 +573,7 @@ export class PortalCache {
   /** Marks everything stale: the next access fetches again (the Refresh command). */
   invalidate(): void {
     this.generation++;
-    this.emitter.fire();
+    this.emitter.fire(ALL);
   }
 
   /** Forgets everything, on disk too. */
@@ -505,7 +593,7 @@ export class PortalCache {
     this.dirty.mods = false;
     this.dirty.full = false;
     for (const key of [LIST_FILE, INDEX_FILE, MODS_FILE, FULL_FILE]) this.enqueueRaw(() => this.storage.delete(key), `delete ${key}`);
-    this.emitter.fire();
+    this.emitter.fire(ALL);
     await this.writes;
   }
 
@@ -531,11 +619,15 @@ export class PortalCache {
     await this.flush();
   }
 
-  /** Stops requests in flight and pending timers. Data already written stays on disk. */
-  dispose(): void {
+  /**
+   * Stops requests in flight (the list download too) and writes what is pending now
+   * rather than after the usual delay; resolves when written. For a portal URL change and
+   * deactivation, where a timer would fire too late or not at all.
+   */
+  dispose(): Promise<void> {
+    this.disposed = true;
     this.lifetime.abort();
-    clearTimeout(this.persistTimer);
-    this.persistTimer = undefined;
+    return this.flush();
   }
 
   // ---- persistence of per-mod data ----
@@ -583,11 +675,16 @@ export class PortalCache {
       into.set(r.name, { mod, fetchedAt: r.fetchedAt, generation: this.generation });
       loaded++;
     }
-    if (loaded > 0) this.emitter.fire();
+    if (into === (this.full as Map<string, Held<ModEntry>>)) this.trimFull();
+    if (loaded > 0) this.emitter.fire(ALL);
   }
 
   private schedulePersist(kind: 'mods' | 'full'): void {
     this.dirty[kind] = true;
+    if (this.disposed) {
+      this.writeDirtyRecords();
+      return;
+    }
     if (this.persistTimer !== undefined) return;
     this.persistTimer = setTimeout(() => {
       this.persistTimer = undefined;

@@ -4,29 +4,25 @@ export interface Subscription {
   dispose(): void;
 }
 
-export class Emitter {
-  private readonly listeners = new Set<() => void>();
+export class Emitter<T = void> {
+  private readonly listeners = new Set<(value: T) => void>();
 
   constructor(private readonly onListenerError?: (error: unknown) => void) {}
 
-  readonly event = (listener: () => void): Subscription => {
+  readonly event = (listener: (value: T) => void): Subscription => {
     // Wrapped so the same function may subscribe twice and unsubscribe independently.
-    const entry = (): void => listener();
+    const entry = (value: T): void => listener(value);
     this.listeners.add(entry);
     return { dispose: () => void this.listeners.delete(entry) };
   };
 
-  fire(): void {
+  fire(value: T): void {
     for (const listener of [...this.listeners]) {
       try {
-        listener();
+        listener(value);
       } catch (error) {
         this.onListenerError?.(error);
       }
     }
-  }
-
-  get listenerCount(): number {
-    return this.listeners.size;
   }
 }

@@ -2,7 +2,7 @@
 // are renamed into place, so a crash or a second VS Code window never leaves a half
 // written file under the real name.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
@@ -102,4 +102,102 @@ export class MemoryCacheStorage implements CacheStorage {
   async delete(key: string): Promise<void> {
     this.files.delete(key);
   }
+}
+
+// ---- per-portal folders ----
+
+/** Each portal URL's files live in folders named by a hash of the URL, so portals never mix. */
+const PORTAL_FOLDER = /^(?:portal|explorer)-[0-9a-f]{12}$/;
+/** Holds the time a folder was last taken into use, as milliseconds since the epoch. */
+export const LAST_USED_FILE = 'last-used';
+export const UNUSED_FOLDER_MAX_AGE_MS = 30 * 86_400_000;
+
+/** The folders a portal URL's data lives in: the cache's and the mod explorer's. */
+export function portalFolderNames(url: string): string[] {
+  const hash = createHash('sha1').update(url).digest('hex').slice(0, 12);
+  return [`portal-${hash}`, `explorer-${hash}`];
+}
+
+export interface FolderUse {
+  name: string;
+  /** When the folder was last used, or undefined when that cannot be told. */
+  lastUsedAt: number | undefined;
+}
+
+/**
+ * The per-portal folders not used for `maxAgeMs`. Folders of other shapes, those in
+ * `keep`, and those whose last use cannot be told are never chosen.
+ */
+export function unusedPortalFolders(folders: readonly FolderUse[], now: number, maxAgeMs: number, keep: ReadonlySet<string>): string[] {
+  return folders
+    .filter((f) => PORTAL_FOLDER.test(f.name) && !keep.has(f.name) && f.lastUsedAt !== undefined && now - f.lastUsedAt > maxAgeMs)
+    .map((f) => f.name);
+}
+
+/**
+ * When a folder was last used: its last-used mark or its newest file, whichever is later
+ * (a window that stays open for weeks keeps writing its cache without marking again).
+ */
+async function lastUse(dir: string): Promise<number | undefined> {
+  let latest: number | undefined;
+  const later = (t: number | undefined): void => {
+    if (t !== undefined && Number.isFinite(t) && (latest === undefined || t > latest)) latest = t;
+  };
+  try {
+    later(Number((await fs.readFile(path.join(dir, LAST_USED_FILE), 'utf8')).trim()) || undefined);
+  } catch {
+    // No mark: folders from before marks existed are dated by their files.
+  }
+  try {
+    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      if (entry.isFile()) later((await fs.stat(path.join(dir, entry.name))).mtimeMs);
+    }
+  } catch {
+    return latest;
+  }
+  return latest;
+}
+
+export interface TidyOptions {
+  /** The portal in use now: its folders are marked used and kept. */
+  url: string;
+  clock?: { now(): number };
+  maxAgeMs?: number;
+}
+
+/**
+ * Marks the folders of the portal in use, and removes the folders of portals not used for
+ * `maxAgeMs` (30 days): a test portal or an old mirror should not keep megabytes forever.
+ * Returns the names removed. Never throws: a folder that cannot be read or removed stays.
+ */
+export async function tidyPortalFolders(root: string, options: TidyOptions): Promise<string[]> {
+  const now = (options.clock ?? { now: () => Date.now() }).now();
+  const current = portalFolderNames(options.url);
+  for (const name of current) {
+    const dir = path.join(root, name);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, LAST_USED_FILE), String(now));
+    } catch {
+      // Without a mark the folder is dated by its files; nothing is lost.
+    }
+  }
+  let names: string[];
+  try {
+    names = (await fs.readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && PORTAL_FOLDER.test(e.name)).map((e) => e.name);
+  } catch {
+    return [];
+  }
+  const uses: FolderUse[] = [];
+  for (const name of names) uses.push({ name, lastUsedAt: await lastUse(path.join(root, name)) });
+  const removed: string[] = [];
+  for (const name of unusedPortalFolders(uses, now, options.maxAgeMs ?? UNUSED_FOLDER_MAX_AGE_MS, new Set(current))) {
+    try {
+      await fs.rm(path.join(root, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // Perhaps in use by another window right now; tried again next time.
+    }
+  }
+  return removed;
 }

@@ -45,6 +45,8 @@ export interface TagIndexOptions {
   failureDelayMs?: number;
   /** Lets the status's back-off stop requests while the portal is down. */
   mayRequest?: () => boolean;
+  /** Starts paused (see `pause`): the view showing the tags is hidden. */
+  paused?: boolean;
   /** Writes to disk wait this long so a burst makes one write. Default 5000. */
   persistDelayMs?: number;
   log?: (message: string) => void;
@@ -60,8 +62,10 @@ export interface TagCoverage {
   checked: number;
   /** How many target mods there are. */
   target: number;
-  /** Whether background checks are under way. */
+  /** Whether background checks are under way (perhaps paused). */
   filling: boolean;
+  /** Whether background checks wait for `resume`. */
+  paused: boolean;
 }
 
 interface Entry {
@@ -100,6 +104,8 @@ export class TagIndex {
   private failures = 0;
   private readonly lifetime = new AbortController();
   private readonly sleeping = new Set<{ handle: unknown; wake: () => void }>();
+  private paused: boolean;
+  private readonly pauseWaiters = new Set<() => void>();
   private persistHandle: unknown;
   private dirty = false;
   private writes: Promise<void> = Promise.resolve();
@@ -116,6 +122,7 @@ export class TagIndex {
     this.failureDelayMs = options.failureDelayMs ?? 30_000;
     this.mayRequest = options.mayRequest ?? (() => true);
     this.persistDelayMs = options.persistDelayMs ?? 5000;
+    this.paused = options.paused === true;
     this.log = options.log ?? (() => undefined);
     this.emitter = new Emitter((e) => this.log(`A tag index listener failed: ${String(e)}`));
     this.onDidChange = this.emitter.event;
@@ -161,7 +168,7 @@ export class TagIndex {
       const entry = this.entries.get(name);
       if (entry && this.isFresh(entry, now)) checked++;
     }
-    return { checked, target: this.targets.length, filling: this.filling !== undefined };
+    return { checked, target: this.targets.length, filling: this.filling !== undefined, paused: this.paused };
   }
 
   // ---- feeding ----
@@ -214,6 +221,23 @@ export class TagIndex {
     return run;
   }
 
+  /**
+   * Holds background checks before their next request (no one looks at the tags now);
+   * `resume` goes on with the next unchecked mod. A request under way still completes.
+   */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.emitter.fire();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.releasePauseWaiters();
+    this.emitter.fire();
+  }
+
   /** Stops background checks; what was learnt stays. */
   stop(): void {
     this.generation++;
@@ -263,6 +287,12 @@ export class TagIndex {
         const wait = this.lastRequestAt + this.minIntervalMs - this.clock.now();
         if (wait > 0) await this.sleep(wait);
         if (!current()) return;
+      }
+      if (this.paused) {
+        while (current() && this.paused) await this.untilResumed();
+        if (!current()) return;
+        // Checked elsewhere (details, hover) meanwhile: costs nothing now.
+        if (this.takeFromCache(name)) continue;
       }
       this.lastRequestAt = this.clock.now();
       const record = await this.source.fetchFullMod(name, { signal: this.lifetime.signal });
@@ -317,9 +347,20 @@ export class TagIndex {
     });
   }
 
-  /** Ends every sleep at once, so a stopped or replaced fill notices without waiting. */
+  private untilResumed(): Promise<void> {
+    return new Promise((resolve) => this.pauseWaiters.add(resolve));
+  }
+
+  private releasePauseWaiters(): void {
+    const waiters = [...this.pauseWaiters];
+    this.pauseWaiters.clear();
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Ends every sleep and pause at once, so a stopped or replaced fill notices without waiting. */
   private wakeAll(): void {
     for (const sleeper of [...this.sleeping]) sleeper.wake();
+    this.releasePauseWaiters();
   }
 
   private async read(): Promise<void> {

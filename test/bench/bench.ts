@@ -14,6 +14,7 @@ import { FileCacheStorage } from '../../src/portal/storage';
 import type { ModEntry } from '../../src/portal/types';
 import { completionInVsCode, infoJsonAnalysis } from './infojson';
 import { infoJsonStress } from './infoJsonStress';
+import { portalText } from './portalText';
 import { seededRandom } from './prng';
 import { solverBench } from './solver';
 
@@ -268,7 +269,7 @@ const memory: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, infoJsonStress, completionInVsCode, solverBench];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, infoJsonStress, completionInVsCode, solverBench, portalText];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);

@@ -3,8 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { suite, test } from './framework';
-import { extensionApi, waitFor } from './helpers';
-import { completionsAt, infoJson, openInfoJson } from './infojson-support';
+import {
+  completionsAt,
+  extensionApi,
+  infoJson,
+  openInfoJson,
+  waitFor,
+} from './helpers';
 
 const OUT = process.env.FACTORIO_PORTAL_BENCH_OUT;
 const QUERIES = 300;

@@ -5,8 +5,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { after, afterEach, before, beforeEach, suite, test } from './framework';
-import { extension, setFaults, waitFor, workspaceRoot } from './helpers';
-import { answeringQuickPicks, portalJson } from './explorer-support';
+import {
+  answeringQuickPicks,
+  extension,
+  portalJson,
+  setFaults,
+  waitFor,
+  workspaceRoot,
+} from './helpers';
 
 // The local portal's account (test/portal-server: DEFAULT_CREDENTIALS).
 const GOOD = { username: 'test-user', token: 'test-token-123' };

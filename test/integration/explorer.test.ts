@@ -1,19 +1,25 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ExplorerApi } from '../../src/features/explorer';
 import { after, before, suite, test } from './framework';
-import { clearRequests, extension, extensionApi, getRequests, setFaults } from './helpers';
 import {
   byDownloads,
+  clearRequests,
   closeAllEditors,
   explorerApi,
+  extension,
+  extensionApi,
   findInList,
-  openScratchInfoJson,
+  getRequests,
+  openInfoJson,
+  scratchFolder,
   plainText,
   portalList,
+  setFaults,
   waitFor,
   wireCategory,
   type TreeItemSnapshot,
-} from './explorer-support';
+} from './helpers';
 
 const LIB = 'factorio-lib';
 const LOAD_MORE = 'factorioPortal.explorer.loadMore';
@@ -26,6 +32,12 @@ async function resetFilters(): Promise<void> {
   await vscode.commands.executeCommand('factorioPortal.explorer.filterVersion', null);
   await vscode.commands.executeCommand('factorioPortal.explorer.showDeprecated');
   await vscode.commands.executeCommand('factorioPortal.explorer.sort', 'downloads');
+}
+
+/** Shows the Mod Portal view, as a user does by clicking the activity bar icon; tag checks run only then. */
+async function showPortalView(explorer: ExplorerApi): Promise<void> {
+  await vscode.commands.executeCommand('workbench.view.extension.factorioPortal');
+  await waitFor(() => !explorer.tagCoverage().paused, { message: `the Mod Portal view shown (${JSON.stringify(explorer.tagCoverage())})` });
 }
 
 suite('mod explorer: Mod Portal tree', () => {
@@ -148,11 +160,51 @@ suite('mod explorer: Mod Portal tree', () => {
     assert.equal(recent[0]!.id, `category:internal/${newest.name}`);
   });
 
+  test('Tags: no check before the Tags node is opened; checks pause while the view is hidden and resume where they stopped', async () => {
+    const explorer = await explorerApi();
+    const config = vscode.workspace.getConfiguration('factorioPortal');
+    await config.update('explorer.tagChecks', 16, vscode.ConfigurationTarget.Global);
+    try {
+      await showPortalView(explorer);
+      await explorer.portal();
+      // The roots are listed, the list is loaded: still nothing is checked until Tags is opened.
+      assert.deepEqual(
+        { target: explorer.tagCoverage().target, filling: explorer.tagCoverage().filling },
+        { target: 0, filling: false },
+      );
+      await closeAllEditors();
+      await clearRequests();
+      await explorer.portal('tags');
+      assert.equal(explorer.tagCoverage().target, 16);
+      await waitFor(() => explorer.tagCoverage().checked > 0, { timeoutMs: 15_000, message: 'the first tag checks' });
+
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      const paused = await waitFor(() => (explorer.tagCoverage().paused ? explorer.tagCoverage() : undefined), {
+        message: 'tag checks paused while the Mod Portal view is hidden',
+      });
+      assert.equal(paused.filling, true, 'paused, not stopped');
+      assert.ok(paused.checked < paused.target, `paused after ${paused.checked} of ${paused.target}`);
+
+      await showPortalView(explorer);
+      const done = await waitFor(() => (explorer.tagCoverage().filling ? undefined : explorer.tagCoverage()), {
+        timeoutMs: 40_000,
+        message: 'tag checks resumed and finished',
+      });
+      assert.equal(done.checked, 16);
+      // Resumed where they stopped: no mod was asked twice.
+      const fulls = (await getRequests()).map((r) => String(r.url)).filter((u) => /^\/api\/mods\/[^/?]+\/full/.test(u));
+      assert.equal(new Set(fulls).size, fulls.length, `a mod asked twice: ${fulls.join(', ')}`);
+    } finally {
+      await config.update('explorer.tagChecks', undefined, vscode.ConfigurationTarget.Global);
+    }
+  }, { timeoutMs: 60_000 });
+
   test('Tags: the most downloaded mods are checked at most twice a second, and each tag says how much it covers', async () => {
     const explorer = await explorerApi();
     const config = vscode.workspace.getConfiguration('factorioPortal');
     await config.update('explorer.tagChecks', 6, vscode.ConfigurationTarget.Global);
     try {
+      await showPortalView(explorer);
       // Other features (diagnostics of open info.json files) fetch full records too:
       // let them finish so that the requests counted here are the tag checks'.
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -181,6 +233,70 @@ suite('mod explorer: Mod Portal tree', () => {
       await config.update('explorer.tagChecks', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+  test('Tags: a background check re-lints only the open info.json files that name the mod checked', async () => {
+    const explorer = await explorerApi();
+    const config = vscode.workspace.getConfiguration('factorioPortal');
+    // Two files, each naming one of the two most downloaded mods; then the background
+    // checks of 28 other mods, each of which changes the cache.
+    const wire = [...(await portalList())].sort(byDownloads);
+    const infoJson = (dependency: string) => ({
+      name: 'relint-probe',
+      version: '1.0.0',
+      title: 'Probe',
+      author: 'me',
+      factorio_version: '2.0',
+      dependencies: [`${dependency} = 0.0.1`],
+    });
+    const [first, second] = [wire[0]!.name, wire[1]!.name];
+    await closeAllEditors();
+    // Their full records fresh first (as the tests above leave them), so nothing about them is fetched later.
+    await config.update('explorer.tagChecks', 2, vscode.ConfigurationTarget.Global);
+    await showPortalView(explorer);
+    await explorer.portal();
+    await explorer.portal('tags');
+    await waitFor(() => explorer.tagCoverage().checked === 2 && !explorer.tagCoverage().filling, { message: 'the two mods checked' });
+    const a = (await openInfoJson(infoJson(first), scratchFolder('relint'))).document.uri;
+    const b = (await openInfoJson(infoJson(second), scratchFolder('relint'))).document.uri;
+    const flagged = (uri: vscode.Uri, name: string) => vscode.languages.getDiagnostics(uri).some((d) => d.message.includes(name));
+    await waitFor(() => flagged(a, first) && flagged(b, second), { message: 'both files linted from cached data' });
+
+    // Other extensions (the JSON language server) publish for these files too: a re-lint of
+    // ours is told by our findings being new objects, which nothing but a re-lint makes.
+    const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Factorio Mod Portal');
+    const sameObjects = (x: readonly vscode.Diagnostic[], y: readonly vscode.Diagnostic[]) => x.length === y.length && x.every((d, i) => d === y[i]);
+    // A re-lint still pending from opening would land in the window: an edit replaces what
+    // is pending for the file, and its re-lint says nothing is left.
+    const relint = async (uri: vscode.Uri): Promise<void> => {
+      const editor = await vscode.window.showTextDocument(uri, { preview: false });
+      const before = ours(uri);
+      await editor.edit((edit) => edit.insert(new vscode.Position(0, 1), ' '));
+      await waitFor(() => !sameObjects(ours(uri), before), { message: 'the edited file re-linted' });
+    };
+    await relint(b);
+    await config.update('explorer.tagChecks', 30, vscode.ConfigurationTarget.Global);
+    try {
+      const before = ours(b);
+      assert.ok(before.length > 0 && sameObjects(ours(b), before), 'the same findings, read twice, are the same objects');
+      await showPortalView(explorer);
+      await explorer.portal();
+      await explorer.portal('tags');
+      await waitFor(() => explorer.tagCoverage().checked === 30 && !explorer.tagCoverage().filling, {
+        timeoutMs: 30_000,
+        message: `30 mods checked for tags (${JSON.stringify(explorer.tagCoverage())})`,
+      });
+      // Any re-lint a check caused was scheduled before this edit, with the same delay: once
+      // the edited file is re-linted, every earlier one has been published.
+      await relint(a);
+      assert.ok(sameObjects(ours(b), before), 'the file naming none of the checked mods was re-linted');
+    } finally {
+      await config.update('explorer.tagChecks', undefined, vscode.ConfigurationTarget.Global);
+      for (const uri of [a, b]) {
+        await vscode.window.showTextDocument(uri);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+      await closeAllEditors();
+    }
+  }, { timeoutMs: 60_000 });
 });
 
 suite('mod explorer: Dependencies tree', () => {
@@ -214,14 +330,14 @@ suite('mod explorer: Dependencies tree', () => {
   }
 
   test('resolves transitively and flags a required mod that another declares incompatible', async () => {
-    await openScratchInfoJson({
+    await openInfoJson({
       name: 'tree-mod',
       version: '1.0.0',
       title: 'Tree Mod',
       author: 'Tester',
       factorio_version: '2.0',
       dependencies: ['base >= 2.0.0', 'conflicting-mod', 'Mixed_Case-Mod >= 0.1.0', '? space-age-addon'],
-    });
+    }, scratchFolder('explorer'));
     const roots = await settledRoots();
     assert.deepEqual(roots.map((r) => r.label), ['Conflicts', 'base', 'conflicting-mod', 'Mixed_Case-Mod', 'space-age-addon']);
     const conflicts = roots[0]!;

@@ -13,6 +13,7 @@ function load(): void {
   require('./lookups.test');
   require('./download.test');
   require('./settings.test');
+  require('./portalText.test');
   require('./localMods.test');
 }
 

@@ -1,23 +1,28 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, suite, test } from './framework';
-import { clearRequests, extensionApi, getRequests, portalUrl, setFaults, waitFor } from './helpers';
+import { deepInfoJson, HUGE_BYTES, hugeInfoJson } from '../fixtures/stressInfoJson';
 import {
   applyAction,
+  clearRequests,
   closeAllEditors,
   codeActionsAt,
   codesOf,
   completionsAt,
   diagnosticsWhere,
+  extensionApi,
+  getRequests,
   hoverText,
   infoJson,
   labelOf,
   openInfoJson,
-  writeInfoJson,
   ours,
+  portalUrl,
   positionOf,
-} from './infojson-support';
-import { deepInfoJson, HUGE_BYTES, hugeInfoJson } from '../fixtures/stressInfoJson';
+  setFaults,
+  waitFor,
+  writeInfoJson,
+} from './helpers';
 
 interface Api {
   status(): { text: string; offline: boolean };

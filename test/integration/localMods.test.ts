@@ -5,9 +5,25 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildZip } from '../portal-server/zip';
 import { after, before, suite, test } from './framework';
-import { extensionApi, openFixture, waitFor, workspaceRoot } from './helpers';
-import { closeAllEditors, explorerApi, portalJson, type TreeItemSnapshot } from './explorer-support';
-import { applyAction, codeActionsAt, diagnosticsWhere, hoverText, infoJson, openInfoJson, ours, positionOf } from './infojson-support';
+import {
+  applyAction,
+  closeAllEditors,
+  codeActionsAt,
+  diagnosticsWhere,
+  explorerApi,
+  extensionApi,
+  hoverText,
+  infoJson,
+  openFixture,
+  openInfoJson,
+  ours,
+  portalJson,
+  positionOf,
+  waitFor,
+  workspaceRoot,
+  writeInfoJson,
+  type TreeItemSnapshot,
+} from './helpers';
 
 const LIB = 'factorio-lib';
 
@@ -88,9 +104,7 @@ suite('local mods: workspace mods', () => {
 
   test('a workspace mod the portal has too: the local copy decides, the hover and the tree show both', async () => {
     // A local copy of a portal mod, far ahead of what the portal has.
-    const dir = vscode.Uri.joinPath(workspaceRoot(), 'scratch', `dual-${Date.now()}`);
-    await vscode.workspace.fs.createDirectory(dir);
-    await writeText(vscode.Uri.joinPath(dir, 'info.json'), JSON.stringify(infoJson({ name: 'conflicting-mod', version: '9.9.9', dependencies: ['base'] }), null, 2));
+    const copy = await writeInfoJson(infoJson({ name: 'conflicting-mod', version: '9.9.9', dependencies: ['base'] }));
     try {
       const canary = 'no-such-mod-anywhere';
       const editor = await openInfoJson(infoJson({ name: 'dual-user', dependencies: ['conflicting-mod >= 9.0.0', `? ${canary}`] }));
@@ -114,7 +128,7 @@ suite('local mods: workspace mods', () => {
       );
     } finally {
       await closeAllEditors();
-      await vscode.workspace.fs.delete(dir, { recursive: true });
+      await vscode.workspace.fs.delete(copy);
     }
   });
 

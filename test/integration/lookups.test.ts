@@ -1,8 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, suite, test } from './framework';
-import { portalUrl } from './helpers';
-import { answeringQuickPicks, closeAllEditors, explorerApi, openScratchInfoJson, waitFor } from './explorer-support';
+import {
+  answeringQuickPicks,
+  closeAllEditors,
+  explorerApi,
+  openInfoJson,
+  scratchFolder,
+  portalUrl,
+  waitFor,
+} from './helpers';
 
 const LIB = 'factorio-lib';
 
@@ -36,7 +43,9 @@ suite('lookups', () => {
     assert.doesNotMatch(html, /(href|src)="(?!https?:)/i, 'only http(s) links and images');
     assert.match(html, /<h1>Markdown \*\*Mod\*\* &#60;script&#62;alert\(1\)&#60;\/script&#62;<\/h1>/);
     assert.match(html, /<strong>Bold<\/strong>/);
-    assert.match(html, />Click me</, 'the command: link is kept as text');
+    assert.match(html, /\[Click me\]\(command:workbench\.action\.quit\)/, 'the command: link is kept as text');
+    assert.doesNotMatch(html, /href="(command|javascript):/i);
+    assert.match(html, /<p>&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/p>/, 'raw HTML in the description is shown as text');
     assert.match(html, /<h2>Changelog<\/h2>/);
     assert.match(html, /<h2>Releases<\/h2>/);
   });
@@ -76,7 +85,7 @@ suite('lookups', () => {
   });
 
   test('Add Dependency with arguments: one undoable edit that keeps the formatting', async () => {
-    const editor = await openScratchInfoJson(INFO, 'lookups');
+    const editor = await openInfoJson(INFO, scratchFolder('lookups'));
     const added = await vscode.commands.executeCommand<string>('factorioPortal.addDependency', { name: LIB, constraint: 'latest' });
     assert.equal(added, 'factorio-lib >= 1.4.2');
     assert.equal(
@@ -98,7 +107,7 @@ suite('lookups', () => {
   });
 
   test('Add Dependency asks for the constraint: the latest compatible release comes first', async () => {
-    const editor = await openScratchInfoJson(INFO, 'lookups');
+    const editor = await openInfoJson(INFO, scratchFolder('lookups'));
     const added = await answeringQuickPicks(
       () => vscode.commands.executeCommand<string>('factorioPortal.addDependency', { name: 'Mixed_Case-Mod' }),
       'accept',
@@ -108,7 +117,7 @@ suite('lookups', () => {
   });
 
   test('Add Dependency creates "dependencies" when it is missing', async () => {
-    const editor = await openScratchInfoJson('{\n  "name": "bare-mod",\n  "version": "1.0.0",\n  "factorio_version": "2.0"\n}\n', 'lookups');
+    const editor = await openInfoJson('{\n  "name": "bare-mod",\n  "version": "1.0.0",\n  "factorio_version": "2.0"\n}\n', scratchFolder('lookups'));
     const added = await vscode.commands.executeCommand<string>('factorioPortal.addDependency', { name: LIB, constraint: '>= 1.0.0' });
     assert.equal(added, 'factorio-lib >= 1.0.0');
     assert.equal(

@@ -4,9 +4,17 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startPortalServer, type PortalServer } from '../portal-server/server';
-import { answeringQuickPicks, closeAllEditors } from './explorer-support';
 import { after, before, suite, test } from './framework';
-import { clearRequests, extensionApi, getRequests, portalUrl, waitFor, workspaceRoot } from './helpers';
+import {
+  answeringQuickPicks,
+  clearRequests,
+  closeAllEditors,
+  extensionApi,
+  getRequests,
+  portalUrl,
+  waitFor,
+  workspaceRoot,
+} from './helpers';
 
 interface Api {
   readonly portalUrl: string;

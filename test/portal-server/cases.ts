@@ -9,6 +9,7 @@ import {
   type ChangelogEntry,
   type DatasetMod,
 } from './records';
+import { adversarialChangelog, adversarialDescription } from './adversarialText';
 
 export const CASES = {
   /** Library many generated mods depend on; releases for 1.1, 2.0 and 2.1. */
@@ -33,6 +34,8 @@ export const CASES = {
   conflicting: 'conflicting-mod',
   /** Untrusted text: Markdown, script/img tags, a command: link. */
   markdown: 'markdown-mod',
+  /** A 1 MB description and FAQ of Markdown crafted against naive parsers; a changelog of long lines. */
+  adversarial: 'adversarial-text-mod',
 } as const;
 
 export const CASE_NAMES: readonly string[] = Object.values(CASES);
@@ -331,6 +334,27 @@ export function buildCaseMods(): DatasetMod[] {
     faq: '<iframe src="https://example.invalid"></iframe>',
     homepage: 'javascript:alert(1)',
     source_url: 'command:workbench.action.quit',
+    license: { ...LICENSES.mit },
+  });
+
+  mods.push({
+    name: CASES.adversarial,
+    title: 'Adversarial Text Mod',
+    owner: 'fuzzer',
+    summary: 'Its description is a megabyte of Markdown made to freeze naive parsers.',
+    downloads_count: 666,
+    category: 'utilities',
+    score: 0.1,
+    thumbnail: thumbnail(rng),
+    releases: releasesOf(rng, CASES.adversarial, [
+      { version: '1.0.0', factorio: '2.0', date: '2025-07-07T07:07:07.000000Z', deps: ['base >= 2.0.0'] },
+      { version: '1.0.1', factorio: '2.0', date: '2025-08-08T08:08:08.000000Z', deps: ['base >= 2.0.0'] },
+    ]),
+    created_at: '2025-07-07T07:00:00.000000Z',
+    updated_at: '2025-08-08T08:08:08.000000Z',
+    changelog: adversarialChangelog(100_000),
+    description: adversarialDescription(1_000_000),
+    faq: adversarialDescription(200_000),
     license: { ...LICENSES.mit },
   });
 

@@ -14,8 +14,8 @@ import { buildReleaseZip } from './release-zip';
 export interface Faults {
   /** Added before every matching response. */
   latencyMs?: number;
-  /** Answer with this status instead. */
-  status?: 500 | 503 | 429 | 403;
+  /** Answer with this status instead. A 404 is an HTML page (a proxy, a wrong path), never the portal's JSON "Mod not found". */
+  status?: 500 | 503 | 429 | 403 | 404;
   /** Retry-After header (with 429/503). */
   retryAfterSeconds?: number;
   /** 200 with correct headers, only part of the body, then the socket ends. */
@@ -101,6 +101,7 @@ function htmlReply(status: number, title: string, text: string): Reply {
 
 const STATUS_TEXT: Record<number, string> = {
   403: 'Forbidden',
+  404: 'Not Found',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -110,7 +111,7 @@ function faultReply(faults: Faults): Reply {
   const status = faults.status ?? 500;
   const text = STATUS_TEXT[status] ?? 'Error';
   // Gateways answer 5xx with HTML pages; the application itself answers 4xx in JSON.
-  const reply = status >= 500 ? htmlReply(status, `${status} ${text}`, 'The server is temporarily unable to answer.') : messageReply(status, text);
+  const reply = status >= 500 || status === 404 ? htmlReply(status, `${status} ${text}`, 'The server is temporarily unable to answer.') : messageReply(status, text);
   if (faults.retryAfterSeconds !== undefined) reply.headers['Retry-After'] = String(faults.retryAfterSeconds);
   return reply;
 }

@@ -147,6 +147,7 @@ export function createExplorer(
     dependencyView,
     portalView.onDidChangeVisibility((e) => {
       if (e.visible) status.pin();
+      portal.setTagChecksPaused(!e.visible);
     }),
     dependencyView.onDidChangeVisibility((e) => {
       if (e.visible) status.pin();
@@ -164,6 +165,7 @@ export function createExplorer(
   );
   if (dependencyView.visible) dependencyTree.setVisible(true);
   if (portalView.visible) status.pin();
+  portal.setTagChecksPaused(!portalView.visible);
 
   const api: Omit<ExplorerApi, keyof LookupsApi> = {
     portal: (parentId) => portalTree.snapshot(parentId),

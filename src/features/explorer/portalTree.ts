@@ -6,6 +6,7 @@ import type { ModEntry, Release } from '../../portal/types';
 import type { DependencyData } from '../dependencyData';
 import type { Logger } from '../logger';
 import type { PortalService } from '../portalService';
+import { PORTAL_TEXT_LIMITS, clip } from '../portalText';
 import type { PortalStatus } from '../status';
 import type { PortalFilterSets } from './filterSets';
 import {
@@ -20,6 +21,12 @@ import {
 import { snapshotOf, type TreeItemSnapshot } from './snapshot';
 
 export const PAGE_SIZE = 100;
+const MAX_TOOLTIP_DEPENDENCIES = 30;
+
+/** One line of portal text in a tooltip: a title, a name, a version. */
+function portalLine(text: string): string {
+  return clip(text, PORTAL_TEXT_LIMITS.line);
+}
 export const LOAD_MORE_COMMAND = 'factorioPortal.explorer.loadMore';
 
 export type PortalNode =
@@ -291,10 +298,19 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
         item.description = `Factorio ${r.info_json.factorio_version}${r.released_at ? ` · ${r.released_at.slice(0, 10)}` : ''}`;
         const full = this.services.portal.cache.peekFullMod(node.name);
         const deps = full.state === 'found' ? full.mod.releases?.find((x) => x.version === r.version)?.info_json.dependencies : undefined;
+        // Every piece is portal text: shown as text, never read as Markdown.
         const tooltip = new vscode.MarkdownString();
-        tooltip.appendMarkdown(`**${node.name} ${r.version}** for Factorio ${r.info_json.factorio_version}\n\n`);
-        if (r.released_at) tooltip.appendMarkdown(`Released ${r.released_at.slice(0, 10)}\n\n`);
-        if (deps) tooltip.appendMarkdown(deps.length ? `Dependencies: ${deps.map((d) => `\`${d.replace(/`/g, "'")}\``).join(', ')}` : 'No dependencies');
+        tooltip.appendMarkdown('**').appendText(portalLine(`${node.name} ${r.version}`)).appendMarkdown('** ');
+        tooltip.appendText(vscode.l10n.t('for Factorio {0}', portalLine(r.info_json.factorio_version)));
+        if (r.released_at) tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Released {0}', r.released_at.slice(0, 10)));
+        if (deps) {
+          tooltip.appendMarkdown('\n\n');
+          tooltip.appendText(
+            deps.length
+              ? vscode.l10n.t('Dependencies: {0}', clip(deps.slice(0, MAX_TOOLTIP_DEPENDENCIES).join(', '), PORTAL_TEXT_LIMITS.summary))
+              : vscode.l10n.t('No dependencies'),
+          );
+        }
         item.tooltip = tooltip;
         item.iconPath = new vscode.ThemeIcon('versions');
         item.contextValue = 'factorioPortal.release';
@@ -319,26 +335,26 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
   private modItem(node: { name: string }): vscode.TreeItem {
     const mod = this.services.portal.cache.peekIndex()?.get(node.name);
     const deprecated = this.isDeprecated(node.name);
-    const item = new vscode.TreeItem(mod?.title || node.name, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(portalLine(mod?.title || node.name), vscode.TreeItemCollapsibleState.Collapsed);
     const downloads = mod ? `${formatDownloads(mod.downloads_count)} ↓` : '';
     item.description = deprecated ? `${downloads} · ${vscode.l10n.t('deprecated')}` : downloads;
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
-    tooltip.appendText(mod?.title || node.name);
+    tooltip.appendText(portalLine(mod?.title || node.name));
     tooltip.appendMarkdown('\n\n');
-    tooltip.appendText(`${node.name} · ${mod?.owner ?? ''}`);
+    tooltip.appendText(`${portalLine(node.name)} · ${portalLine(mod?.owner ?? '')}`);
     if (deprecated) tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Deprecated')}**`);
     if (mod?.summary) {
       tooltip.appendMarkdown('\n\n');
-      tooltip.appendText(mod.summary);
+      tooltip.appendText(clip(mod.summary, PORTAL_TEXT_LIMITS.summary));
     }
     if (mod) {
       tooltip.appendMarkdown('\n\n');
       const latest = mod.latest_release;
       tooltip.appendText(
         vscode.l10n.t('{0} downloads', mod.downloads_count.toLocaleString('en-US')) +
-          (latest ? ` · ${vscode.l10n.t('latest {0} for Factorio {1}', latest.version, latest.info_json.factorio_version)}` : ''),
+          (latest ? ` · ${vscode.l10n.t('latest {0} for Factorio {1}', portalLine(latest.version), portalLine(latest.info_json.factorio_version))}` : ''),
       );
     }
     item.tooltip = tooltip;

@@ -6,6 +6,7 @@ import type { FullModEntry, ModEntry } from '../../portal/types';
 import type { DependencyData } from '../dependencyData';
 import { openFactorioVersion } from '../documents';
 import type { PortalService } from '../portalService';
+import { PORTAL_TEXT_LIMITS, clip } from '../portalText';
 import { renderDetailsPage } from './detailsHtml';
 
 export interface DetailsSnapshot {
@@ -62,9 +63,10 @@ export class DetailsPanel implements vscode.Disposable {
       factorioVersion: openFactorioVersion(),
       ...(notice ? { notice } : {}),
     });
-    panel.title = mod.title || mod.name;
+    const title = clip(mod.title || mod.name, PORTAL_TEXT_LIMITS.line);
+    panel.title = title;
     panel.webview.html = html;
-    this.current = { name: mod.name, title: mod.title || mod.name, html, full };
+    this.current = { name: mod.name, title, html, full };
   }
 
   /** Shows the mod; false when the portal does not know it. */

@@ -1,11 +1,13 @@
 // The details page of a mod, as a complete HTML document for a webview without scripts.
-// All portal text passes through escapeHtml or renderMarkdown; the Content-Security-Policy
-// allows no script at all, images only over https (and from the portal itself), and
-// styles only from the page's own nonce'd style element.
+// All portal text passes through escapeHtml or renderPortalMarkdown, cut to a size first
+// (with a link to the rest on the portal); the Content-Security-Policy allows no script at
+// all, images only over https (and from the portal itself), and styles only from the
+// page's own nonce'd style element.
 
 import { newestFirst } from '../../model/releases';
 import type { FullModEntry, ModEntry, Release } from '../../portal/types';
-import { escapeHtml, renderMarkdown, safeHomepageUrl, safeLinkUrl } from './markdown';
+import { PORTAL_TEXT_LIMITS, clip, cutText, safeHomepageUrl, safeLinkUrl } from '../portalText';
+import { renderPortalMarkdown } from './portalMarkdown';
 
 export interface DetailsPageOptions {
   /** The portal's base URL, e.g. https://mods.factorio.com. */
@@ -21,6 +23,24 @@ export interface DetailsPageOptions {
 
 const OFFICIAL_PORTAL = 'https://mods.factorio.com';
 const OFFICIAL_ASSETS = 'https://assets-mod.factorio.com';
+/** Most dependencies listed per release, tags per mod and gallery images shown. */
+const MAX_LISTED = 60;
+const MAX_IMAGES = 12;
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** One line of portal text (a title, a name, a tag), cut and escaped. */
+function line(text: string): string {
+  return escapeHtml(clip(text, PORTAL_TEXT_LIMITS.line));
+}
+
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 0x2f) end--;
+  return url.slice(0, end);
+}
 
 export function contentSecurityPolicy(portalUrl: string, nonce: string): string {
   let origin = '';
@@ -38,7 +58,8 @@ export function thumbnailUrl(mod: Pick<ModEntry, 'thumbnail'>, portalUrl: string
   if (!thumb || thumb === '/assets/.thumb.png') return undefined;
   if (/^https:\/\//i.test(thumb)) return safeLinkUrl(thumb, ['https:']);
   if (!thumb.startsWith('/')) return undefined;
-  const base = portalUrl.replace(/\/+$/, '') === OFFICIAL_PORTAL ? OFFICIAL_ASSETS : portalUrl.replace(/\/+$/, '');
+  const portal = withoutTrailingSlashes(portalUrl);
+  const base = portal === OFFICIAL_PORTAL ? OFFICIAL_ASSETS : portal;
   return safeLinkUrl(base + thumb);
 }
 
@@ -47,7 +68,7 @@ export function thumbnailUrl(mod: Pick<ModEntry, 'thumbnail'>, portalUrl: string
  * portal (a local one, a mirror) serves the same paths itself, as it does thumbnails.
  */
 export function imageUrl(raw: string, portalUrl: string): string | undefined {
-  const portal = portalUrl.replace(/\/+$/, '');
+  const portal = withoutTrailingSlashes(portalUrl);
   if (portal !== OFFICIAL_PORTAL && raw.startsWith(`${OFFICIAL_ASSETS}/`)) return safeLinkUrl(portal + raw.slice(OFFICIAL_ASSETS.length));
   return safeLinkUrl(raw, ['https:']);
 }
@@ -71,12 +92,16 @@ function releasesTable(releases: readonly Release[], options: DetailsPageOptions
     const compatible = options.factorioVersion !== undefined && r.info_json.factorio_version === options.factorioVersion;
     const deps = r.info_json.dependencies;
     const depList =
-      deps === undefined ? '<span class="muted">unknown</span>' : deps.length === 0 ? '<span class="muted">none</span>' : deps.map((d) => `<code>${escapeHtml(d)}</code>`).join(' ');
-    const flags = r.feature_flags?.length ? `<div class="muted">needs ${r.feature_flags.map(escapeHtml).join(', ')}</div>` : '';
+      deps === undefined
+        ? '<span class="muted">unknown</span>'
+        : deps.length === 0
+          ? '<span class="muted">none</span>'
+          : deps.slice(0, MAX_LISTED).map((d) => `<code>${line(d)}</code>`).join(' ') + (deps.length > MAX_LISTED ? ` <span class="muted">…and ${deps.length - MAX_LISTED} more</span>` : '');
+    const flags = r.feature_flags?.length ? `<div class="muted">needs ${r.feature_flags.slice(0, MAX_LISTED).map(line).join(', ')}</div>` : '';
     return (
       `<tr${compatible ? ' class="compatible"' : ''}>` +
-      `<td><strong>${escapeHtml(r.version)}</strong></td>` +
-      `<td>${escapeHtml(r.info_json.factorio_version)}</td>` +
+      `<td><strong>${line(r.version)}</strong></td>` +
+      `<td>${line(r.info_json.factorio_version)}</td>` +
       `<td>${escapeHtml(date(r.released_at))}</td>` +
       `<td>${depList}${flags}</td></tr>`
     );
@@ -105,6 +130,10 @@ code { font-family: var(--vscode-editor-font-family); font-size: 0.95em; backgro
 pre { background: var(--vscode-textCodeBlock-background); padding: 8px; overflow-x: auto; white-space: pre-wrap; }
 pre code { background: none; padding: 0; }
 .description img { max-width: 100%; }
+.description table { width: auto; }
+.align-left { text-align: left; }
+.align-center { text-align: center; }
+.align-right { text-align: right; }
 .gallery img { max-height: 160px; margin: 4px; border-radius: 3px; }
 a { color: var(--vscode-textLink-foreground); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
@@ -112,10 +141,22 @@ dt { color: var(--vscode-descriptionForeground); }
 dd { margin: 0; }
 `;
 
+/** Where a text cut to its limit goes on. */
+function continued(url: string | undefined): string {
+  const rest = url ? `<a href="${escapeHtml(url)}">continued on the Mod Portal</a>` : 'continued on the Mod Portal';
+  return `<p class="continued muted">… The text is ${rest}.</p>`;
+}
+
+/** Portal Markdown, cut to its limit, its headings under the page's h2. */
+function markdownSection(source: string, restUrl: string | undefined): string {
+  const { text, cut } = cutText(source, PORTAL_TEXT_LIMITS.markdown);
+  return renderPortalMarkdown(text, { headingOffset: 2 }) + (cut ? continued(restUrl) : '');
+}
+
 /** The whole page for `mod`; `full` adds description, changelog, tags, license and links. */
 export function renderDetailsPage(mod: ModEntry | FullModEntry, options: DetailsPageOptions): string {
   const full = mod as FullModEntry;
-  const portal = options.portalUrl.replace(/\/+$/, '');
+  const portal = withoutTrailingSlashes(options.portalUrl);
   const pageUrl = safeLinkUrl(`${portal}/mod/${encodeURIComponent(mod.name)}`);
   const thumb = thumbnailUrl(mod, portal);
   const parts: string[] = [];
@@ -123,15 +164,15 @@ export function renderDetailsPage(mod: ModEntry | FullModEntry, options: Details
   parts.push('<header>');
   if (thumb) parts.push(`<img src="${escapeHtml(thumb)}" alt="">`);
   parts.push('<div>');
-  parts.push(`<h1>${escapeHtml(mod.title || mod.name)}</h1>`);
+  parts.push(`<h1>${line(mod.title || mod.name)}</h1>`);
   parts.push(
-    `<div class="muted"><code>${escapeHtml(mod.name)}</code> by ${escapeHtml(mod.owner || 'unknown')} · ${formatCount(mod.downloads_count)} downloads` +
-      (mod.category ? ` · ${escapeHtml(mod.category)}` : '') +
+    `<div class="muted"><code>${line(mod.name)}</code> by ${line(mod.owner || 'unknown')} · ${formatCount(mod.downloads_count)} downloads` +
+      (mod.category ? ` · ${line(mod.category)}` : '') +
       '</div>',
   );
   if (full.deprecated) parts.push('<p><span class="badge deprecated">Deprecated</span> The author no longer maintains this mod.</p>');
-  if (mod.summary) parts.push(`<p>${escapeHtml(mod.summary)}</p>`);
-  if (full.tags?.length) parts.push(`<div>${full.tags.map((t) => `<span class="badge">${escapeHtml(t)}</span>`).join('')}</div>`);
+  if (mod.summary) parts.push(`<p>${escapeHtml(clip(mod.summary, PORTAL_TEXT_LIMITS.summary))}</p>`);
+  if (full.tags?.length) parts.push(`<div>${full.tags.slice(0, MAX_LISTED).map((t) => `<span class="badge">${line(t)}</span>`).join('')}</div>`);
   parts.push('</div></header>');
   if (options.notice) parts.push(`<p class="notice">${escapeHtml(options.notice)}</p>`);
 
@@ -147,37 +188,37 @@ export function renderDetailsPage(mod: ModEntry | FullModEntry, options: Details
     const l = full.license;
     const label = l.title || l.name || l.id || 'License';
     const href = l.url ? safeLinkUrl(l.url) : undefined;
-    facts.push(`<dt>License</dt><dd>${href ? link(href, label) : escapeHtml(label)}</dd>`);
+    facts.push(`<dt>License</dt><dd>${href ? link(href, clip(label, PORTAL_TEXT_LIMITS.line)) : line(label)}</dd>`);
   }
   if (full.created_at) facts.push(`<dt>Created</dt><dd>${escapeHtml(date(full.created_at))}</dd>`);
   if (full.updated_at) facts.push(`<dt>Updated</dt><dd>${escapeHtml(date(full.updated_at))}</dd>`);
   parts.push(`<dl>${facts.join('')}</dl>`);
 
-  if (full.description) parts.push(`<h2>Description</h2><div class="description">${renderMarkdown(full.description)}</div>`);
+  if (full.description) parts.push(`<h2>Description</h2><div class="description">${markdownSection(full.description, pageUrl)}</div>`);
 
-  const gallery = (full.images ?? []).flatMap((img) => {
+  const gallery = (full.images ?? []).slice(0, MAX_IMAGES * 4).flatMap((img) => {
     const src = img.thumbnail ? imageUrl(img.thumbnail, portal) : undefined;
     const href = img.url ? imageUrl(img.url, portal) : undefined;
     if (!src) return [];
     return [href ? `<a href="${escapeHtml(href)}"><img src="${escapeHtml(src)}" alt=""></a>` : `<img src="${escapeHtml(src)}" alt="">`];
   });
-  if (gallery.length > 0) parts.push(`<h2>Images</h2><div class="gallery">${gallery.slice(0, 12).join('')}</div>`);
+  if (gallery.length > 0) parts.push(`<h2>Images</h2><div class="gallery">${gallery.slice(0, MAX_IMAGES).join('')}</div>`);
 
   const releases = mod.releases ?? (mod.latest_release ? [mod.latest_release] : []);
   parts.push(`<h2>Releases</h2>${releases.length > 0 ? releasesTable(releases, options) : '<p class="muted">No releases.</p>'}`);
 
   if (full.changelog) {
-    const text = full.changelog.length > 30_000 ? `${full.changelog.slice(0, 30_000)}\n…` : full.changelog;
-    parts.push(`<h2>Changelog</h2><pre>${escapeHtml(text)}</pre>`);
+    const { text, cut } = cutText(full.changelog, PORTAL_TEXT_LIMITS.changelog);
+    parts.push(`<h2>Changelog</h2><pre>${escapeHtml(text)}</pre>${cut ? continued(pageUrl && `${pageUrl}/changelog`) : ''}`);
   }
-  if (full.faq) parts.push(`<h2>FAQ</h2><div class="description">${renderMarkdown(full.faq)}</div>`);
+  if (full.faq) parts.push(`<h2>FAQ</h2><div class="description">${markdownSection(full.faq, pageUrl && `${pageUrl}/faq`)}</div>`);
 
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(portal, options.nonce))}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(mod.title || mod.name)}</title>`,
+    `<title>${line(mod.title || mod.name)}</title>`,
     `<style nonce="${escapeHtml(options.nonce)}">${STYLE}</style>`,
     '</head><body>',
     ...parts,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ModEntry } from '../../portal/types';
 import type { DependencyData } from '../dependencyData';
 import { formatDownloads } from '../explorer/portalModel';
+import { PORTAL_TEXT_LIMITS, clip } from '../portalText';
 
 /** Results shown at once; the index is searched again on every keystroke. */
 const SEARCH_LIMIT = 200;
@@ -24,9 +25,10 @@ export interface PickModOptions {
 }
 
 function modItem(mod: ModEntry, buttons: readonly ItemButton[] | undefined): ModItem {
-  const summary = mod.summary ? ` · ${mod.summary}` : '';
+  // Portal text of any length: each is one line of the pick.
+  const summary = mod.summary ? ` · ${clip(mod.summary, PORTAL_TEXT_LIMITS.line)}` : '';
   return {
-    label: mod.title || mod.name,
+    label: clip(mod.title || mod.name, PORTAL_TEXT_LIMITS.line),
     description: mod.name,
     detail: `$(cloud-download) ${formatDownloads(mod.downloads_count)}${summary}`,
     // Matches on the name's letters out of order still belong in the list.

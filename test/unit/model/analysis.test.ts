@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Release } from '../../../src/portal/types';
 import {
   AnalysisContext,
   analyzeDocument,
@@ -16,21 +15,11 @@ import {
 import { parseDependency } from '../../../src/model/dependency';
 import { parseInfoJson } from '../../../src/model/document';
 import { deepInfoJson, HUGE_DEPENDENCIES, hugeDependencies, hugeInfoJson } from '../../fixtures/stressInfoJson';
+import { fixtureText, release } from '../builders';
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'info-json');
 const BUILTIN_FIXTURES = join(__dirname, '..', '..', 'fixtures', 'builtin-mods');
-const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = (name: string): string => fixtureText('info-json', name);
 
-function release(version: string, factorioVersion: string): Release {
-  return {
-    download_url: `/download/x/${version}`,
-    file_name: `x_${version}.zip`,
-    info_json: { factorio_version: factorioVersion },
-    released_at: '2025-01-01T00:00:00.000000Z',
-    version,
-    sha1: '0'.repeat(40),
-  };
-}
 
 /** Facts for a small fictional portal; names not listed are missing. */
 const PORTAL: Record<string, ModFacts> = {
@@ -76,7 +65,7 @@ test('a correct file with full facts has no findings', () => {
 });
 
 test('the game\'s own info.json files have no findings', () => {
-  for (const file of ['space-age-2.0.66.info.json', 'space-age-2.1.12.info.json', 'quality-2.1.12.info.json']) {
+  for (const file of ['../builtin-mods/2.0.66/space-age.info.json', '../builtin-mods/2.1.12/space-age.info.json', '../builtin-mods/2.1.12/quality.info.json']) {
     assert.deepEqual(analyze(fixture(file)), [], file);
   }
   // Every built-in mod of both game versions, including base and core, which have no
@@ -522,4 +511,18 @@ test('portalNameProblems: letters, digits, - and _, 4 to 49 characters', () => {
   assert.deepEqual(portalNameProblems('a'.repeat(50)), ['4 to 49 characters (it has 50)']);
   assert.deepEqual(portalNameProblems('my mod'), ["only letters, digits, '-' and '_'"]);
   assert.equal(portalNameProblems('é!').length, 2);
+});
+
+test('a mod whose releases are unknown gets no release findings, only what is known (deprecation)', () => {
+  const ctx: AnalysisContext = {
+    facts: (name) => (name === 'no-releases' ? { state: 'found', releases: undefined, deprecated: true } : { state: 'missing' }),
+  };
+  const codes = analyze(infoJson(['no-releases >= 1.0.0', '? no-releases = 9.9.9']), ctx).map((f) => f.code);
+  for (const code of ['no-compatible-release', 'unsatisfiable-constraint', 'outdated-constraint', 'outdated-minimum', 'unknown-mod'] as const) {
+    assert.ok(!codes.includes(code), `${code} in ${codes.join(', ')}`);
+  }
+  assert.ok(codes.includes('deprecated-mod'));
+  // The same mod with no release at all is another matter.
+  const none: AnalysisContext = { facts: () => ({ state: 'found', releases: [] }) };
+  assert.ok(analyze(infoJson(['no-releases']), none).some((f) => f.code === 'no-compatible-release'));
 });

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   BUILTIN_MODS,
   builtinAvailableIn,
@@ -11,8 +9,8 @@ import {
   isBuiltinMod,
 } from '../../../src/model/builtins';
 import { DEFAULT_FACTORIO_VERSION } from '../../../src/model/version';
+import { fixtureText } from '../builders';
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'info-json');
 
 test('built-in names', () => {
   for (const name of ['core', 'base', 'quality', 'elevated-rails', 'space-age', 'recycler']) assert.ok(isBuiltinMod(name), name);
@@ -45,8 +43,8 @@ test('built-in versions follow the game', () => {
 });
 
 test('titles and dependencies match the game files', () => {
-  for (const file of ['space-age-2.0.66.info.json', 'space-age-2.1.12.info.json', 'quality-2.1.12.info.json', 'base-2.0.66.info.json']) {
-    const info = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { name: string; title: string; dependencies: string[] };
+  for (const file of ['../builtin-mods/2.0.66/space-age.info.json', '../builtin-mods/2.1.12/space-age.info.json', '../builtin-mods/2.1.12/quality.info.json', '../builtin-mods/2.0.66/base.info.json']) {
+    const info = JSON.parse(fixtureText('info-json', file)) as { name: string; title: string; dependencies: string[] };
     const mod = builtinMod(info.name)!;
     assert.equal(mod.title, info.title, file);
     const fv = file.includes('2.1.') ? '2.1' : '2.0';

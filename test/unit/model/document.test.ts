@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { dependencyOffset, dependencyRange, MAX_NESTING, parseInfoJson } from '../../../src/model/document';
 import {
   DEEP_LEVELS,
@@ -12,9 +10,9 @@ import {
   hugeInfoJson,
   nested,
 } from '../../fixtures/stressInfoJson';
+import { fixtureText } from '../builders';
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'info-json');
-const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+const fixture = (name: string): string => fixtureText('info-json', name);
 
 test('a well-formed file gives its fields, values and ranges', () => {
   const text = fixture('good-mod.info.json');
@@ -48,12 +46,12 @@ test('a well-formed file gives its fields, values and ranges', () => {
 });
 
 test('the built-in mod files parse cleanly', () => {
-  for (const file of ['space-age-2.0.66.info.json', 'space-age-2.1.12.info.json', 'quality-2.1.12.info.json', 'base-2.0.66.info.json']) {
+  for (const file of ['../builtin-mods/2.0.66/space-age.info.json', '../builtin-mods/2.1.12/space-age.info.json', '../builtin-mods/2.1.12/quality.info.json', '../builtin-mods/2.0.66/base.info.json']) {
     const doc = parseInfoJson(fixture(file));
     assert.deepEqual(doc.syntaxErrors, [], file);
     assert.ok(doc.dependencies!.items.every((i) => i.parsed && !i.parsed.error), file);
   }
-  assert.equal(parseInfoJson(fixture('space-age-2.1.12.info.json')).dependencies!.items[2].parsed!.kind, 'recommended');
+  assert.equal(parseInfoJson(fixture('../builtin-mods/2.1.12/space-age.info.json')).dependencies!.items[2].parsed!.kind, 'recommended');
 });
 
 test('comments and trailing commas are found while the tree still parses', () => {

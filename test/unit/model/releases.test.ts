@@ -9,17 +9,8 @@ import {
   newestSatisfying,
 } from '../../../src/model/releases';
 import { parseVersion } from '../../../src/model/version';
+import { release } from '../builders';
 
-function release(version: string, factorioVersion: string): Release {
-  return {
-    download_url: `/download/x/${version}`,
-    file_name: `x_${version}.zip`,
-    info_json: { factorio_version: factorioVersion },
-    released_at: '2025-01-01T00:00:00.000000Z',
-    version,
-    sha1: '0'.repeat(40),
-  };
-}
 
 const versions = (releases: readonly Release[]): string[] => releases.map((r) => r.version);
 

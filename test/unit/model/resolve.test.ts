@@ -2,17 +2,9 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Release } from '../../../src/portal/types';
 import { resolveDependencies, walkNodes, type DependencyNode, type ResolveFacts, type Resolution } from '../../../src/model/resolve';
+import { release as releaseOf } from '../builders';
 
-function release(version: string, factorio: string, dependencies: string[] = []): Release {
-  return {
-    download_url: `/download/x/${version}`,
-    file_name: `x_${version}.zip`,
-    info_json: { factorio_version: factorio, dependencies },
-    released_at: '2025-01-01T00:00:00Z',
-    version,
-    sha1: '0'.repeat(40),
-  };
-}
+const release = (version: string, factorio: string, dependencies: string[] = []): Release => releaseOf(version, factorio, dependencies);
 
 type Portal = Record<string, Release[] | 'missing'>;
 

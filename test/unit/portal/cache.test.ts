@@ -3,23 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { FULL_FILE, INDEX_FILE, LIST_FILE, MODS_FILE, PortalCache, type Clock, type PortalSource } from '../../../src/portal/cache';
+import { FULL_FILE, INDEX_FILE, LIST_FILE, MODS_FILE, PortalCache, changeConcerns, type CacheChange, type PortalSource } from '../../../src/portal/cache';
 import { PortalError } from '../../../src/portal/errors';
 import { decodeModList, encodeModList } from '../../../src/portal/listFile';
 import { FileCacheStorage, MemoryCacheStorage, type CacheStorage } from '../../../src/portal/storage';
 import type { FullModEntry, ModEntry } from '../../../src/portal/types';
+import { FakeClock } from '../builders';
 
 const MINUTE = 60_000;
 
-class FakeClock implements Clock {
-  constructor(public time = 1_700_000_000_000) {}
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
 
 function mod(name: string, downloads = 1, version = '1.0.0'): ModEntry {
   return {
@@ -517,4 +509,152 @@ test('cancelling the list download aborts its request; with nothing held the sta
   assert.equal(cache.listState.error, undefined);
   assert.equal(cache.lastError, undefined);
   cache.dispose();
+});
+
+// ---- what a change concerns ----
+
+function recordChanges(cache: PortalCache): CacheChange[] {
+  const seen: CacheChange[] = [];
+  cache.onDidChange((change) => seen.push(change));
+  return seen;
+}
+
+test('change events name the mods fetched; a list load, invalidate and clear concern everything', async () => {
+  const { cache } = setup();
+  const seen = recordChanges(cache);
+  await cache.fetchMods(['alpha', 'ghost']);
+  assert.deepEqual(seen, [{ all: false, mods: ['alpha', 'ghost'] }]);
+  seen.length = 0;
+  await cache.fetchFullMod('beta');
+  assert.deepEqual(seen, [{ all: false, mods: ['beta'] }]);
+  seen.length = 0;
+  await cache.getIndex();
+  // Loading starts (no mod changed), then the list arrives (everything may read differently).
+  assert.deepEqual(seen, [{ all: false, mods: [] }, { all: true }]);
+  seen.length = 0;
+  cache.invalidate();
+  assert.deepEqual(seen, [{ all: true }]);
+  seen.length = 0;
+  await cache.clear();
+  assert.deepEqual(seen, [{ all: true }]);
+});
+
+test('a failed fetch names the mods it failed for', async () => {
+  const { cache, portal } = setup();
+  const seen = recordChanges(cache);
+  portal.fail = new PortalError('timeout', 'no answer');
+  await cache.fetchMods(['alpha']);
+  await cache.fetchFullMod('beta');
+  assert.deepEqual(seen, [{ all: false, mods: ['alpha'] }, { all: false, mods: ['beta'] }]);
+});
+
+test('changeConcerns: a mods change concerns only files naming one of them; all concerns every file', () => {
+  const change: CacheChange = { all: false, mods: ['alpha', 'beta'] };
+  assert.equal(changeConcerns(change, ['gamma', 'beta']), true);
+  assert.equal(changeConcerns(change, ['gamma', 'delta']), false);
+  assert.equal(changeConcerns(change, []), false);
+  assert.equal(changeConcerns({ all: false, mods: [] }, ['alpha']), false);
+  assert.equal(changeConcerns({ all: true }, []), true);
+  assert.equal(changeConcerns({ all: true }, ['gamma']), true);
+});
+
+// ---- a failure is never "this mod does not exist" ----
+
+test('a batch answer leaving out a mod found before keeps it found; a mod never found is missing', async () => {
+  const { cache, portal } = setup();
+  await cache.fetchMods(['alpha', 'beta']);
+  portal.known.delete('alpha');
+  const records = await cache.fetchMods(['alpha', 'beta', 'ghost'], { force: true });
+  const alpha = records.get('alpha');
+  assert.ok(alpha?.state === 'found', `alpha is ${alpha?.state}`);
+  assert.equal(alpha.mod.releases?.[0]?.version, '1.0.0');
+  assert.equal(alpha.error, undefined);
+  assert.equal(records.get('ghost')?.state, 'missing');
+});
+
+test('a not-found on /full for a mod found before downgrades nothing: the failure is an error on the full record', async () => {
+  const { cache, portal } = setup();
+  await cache.fetchMods(['alpha']);
+  portal.known.delete('alpha');
+  const full = await cache.fetchFullMod('alpha');
+  assert.equal(full.state, 'unknown');
+  assert.equal(full.error?.kind, 'not-found');
+  const short = cache.peekMods(['alpha']).get('alpha');
+  assert.ok(short?.state === 'found', `alpha is ${short?.state}`);
+  assert.equal(short.error, undefined);
+
+  // A full record held stays too.
+  portal.known.set('beta', mod('beta', 5));
+  await cache.fetchFullMod('beta');
+  portal.known.delete('beta');
+  const again = await cache.fetchFullMod('beta', { force: true });
+  assert.ok(again.state === 'found', `beta is ${again.state}`);
+  assert.equal(again.error?.kind, 'not-found');
+  assert.equal(cache.peekMods(['beta']).get('beta')?.state, 'found');
+});
+
+test('an answer without releases keeps the releases known before; without any, the record has none (releases unknown)', async () => {
+  const { cache, portal } = setup();
+  await cache.fetchMods(['alpha']);
+  const { releases: _dropped, ...bare } = mod('alpha', 10);
+  portal.known.set('alpha', bare);
+  portal.known.set('fresh', { ...bare, name: 'fresh' });
+  const records = await cache.fetchMods(['alpha', 'fresh'], { force: true });
+  const alpha = records.get('alpha');
+  assert.ok(alpha?.state === 'found');
+  assert.equal(alpha.mod.releases?.[0]?.version, '1.0.0');
+  const full = await cache.fetchFullMod('alpha');
+  assert.ok(full.state === 'found');
+  assert.equal(full.mod.releases?.[0]?.version, '1.0.0');
+  const fresh = records.get('fresh');
+  assert.ok(fresh?.state === 'found');
+  assert.equal(fresh.mod.releases, undefined);
+});
+
+// ---- footprint ----
+
+test('memory keeps a bounded number of full records, least recently used dropped first', async () => {
+  const portal = new FakePortal();
+  for (const name of ['c', 'd']) portal.known.set(name, mod(name));
+  const cache = new PortalCache({ client: portal, storage: new MemoryCacheStorage(), clock: new FakeClock(), maxFullInMemory: 2 });
+  await cache.fetchFullMod('alpha');
+  await cache.fetchFullMod('beta');
+  assert.equal(cache.peekFullMod('alpha').state, 'found'); // alpha is now the most recently used
+  await cache.fetchFullMod('c');
+  assert.equal(cache.peekFullMod('beta').state, 'unknown');
+  assert.equal(cache.peekFullMod('alpha').state, 'found');
+  assert.equal(cache.peekFullMod('c').state, 'found');
+  await cache.fetchFullMod('d');
+  assert.equal(cache.peekFullMod('alpha').state, 'unknown');
+  // Dropped from memory is not forgotten by the short records.
+  assert.equal(cache.peekMods(['beta']).get('beta')?.state, 'found');
+});
+
+/** A client that hangs until its request is aborted, as the real one does. */
+class HangingPortal extends FakePortal {
+  aborted: string[] = [];
+  override async getFullMod(name: string, signal?: AbortSignal): Promise<FullModEntry> {
+    this.calls.full.push(name);
+    return new Promise<FullModEntry>((_resolve, reject) => {
+      signal?.addEventListener('abort', () => {
+        this.aborted.push(name);
+        reject(new PortalError('cancelled', 'cancelled'));
+      });
+    });
+  }
+}
+
+test('dispose writes pending records at once and aborts requests in flight', async () => {
+  const storage = new MemoryCacheStorage();
+  const portal = new HangingPortal();
+  const cache = new PortalCache({ client: portal, storage, clock: new FakeClock(), persistDelayMs: 3_600_000 });
+  await cache.fetchMods(['alpha']);
+  assert.equal(storage.files.has(MODS_FILE), false, 'the write waits for its delay');
+  const hanging = cache.fetchFullMod('beta');
+  await waitFor(() => portal.calls.full.length === 1);
+  await cache.dispose();
+  assert.deepEqual(portal.aborted, ['beta']);
+  assert.equal((await hanging).state, 'unknown');
+  const written = JSON.parse(String(storage.files.get(MODS_FILE))) as { records: { name: string }[] };
+  assert.deepEqual(written.records.map((r) => r.name), ['alpha']);
 });

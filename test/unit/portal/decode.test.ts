@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import {
   decodeErrorMessage,
   decodeFullModEntry,
@@ -10,9 +8,9 @@ import {
   decodeRelease,
 } from '../../../src/portal/decode';
 import { PortalError, isPortalError, redactSecrets } from '../../../src/portal/errors';
+import { fixtureJson } from '../builders';
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'portal', name), 'utf8')) as unknown;
+const fixture = (name: string): unknown => fixtureJson('portal', name);
 
 function assertMalformed(fn: () => unknown, mentions: RegExp): void {
   assert.throws(fn, (e: unknown) => {

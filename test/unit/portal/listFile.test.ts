@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { decodeModListResponse } from '../../../src/portal/decode';
 import { decodeModList, encodeModList } from '../../../src/portal/listFile';
 import type { ModEntry } from '../../../src/portal/types';
+import { fixtureJson } from '../builders';
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'portal', name), 'utf8')) as unknown;
+const fixture = (name: string): unknown => fixtureJson('portal', name);
 
 function roundTrip(mods: ModEntry[]): ModEntry[] {
   const text = encodeModList(mods, 1234);

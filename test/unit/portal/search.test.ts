@@ -2,10 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MatchTier, ModIndex, lowerKeepingLength } from '../../../src/portal/search';
 import type { ModEntry } from '../../../src/portal/types';
+import { modEntry } from '../builders';
 
-function mod(name: string, title: string, downloads: number): ModEntry {
-  return { name, title, owner: 'someone', summary: '', downloads_count: downloads };
-}
+const mod = (name: string, title: string, downloads: number): ModEntry => modEntry(name, { title, owner: 'someone', downloads_count: downloads });
 
 const names = (hits: { mod: ModEntry }[]): string[] => hits.map((h) => h.mod.name);
 

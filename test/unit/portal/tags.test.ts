@@ -5,6 +5,7 @@ import { PortalError } from '../../../src/portal/errors';
 import { MemoryCacheStorage } from '../../../src/portal/storage';
 import { TAGS_FILE, TagIndex, type TagIndexOptions, type Timers } from '../../../src/portal/tags';
 import type { FullModEntry } from '../../../src/portal/types';
+import { fullModEntry } from '../builders';
 
 const DAY = 86_400_000;
 
@@ -58,9 +59,7 @@ async function runUntil(time: FakeTime, done: () => boolean, maxSteps = 10_000):
   assert.fail('too many steps');
 }
 
-function mod(name: string, tags: string[], deprecated = false): FullModEntry {
-  return { name, title: name, owner: 'o', summary: '', downloads_count: 1, tags, ...(deprecated ? { deprecated: true } : {}) };
-}
+const mod = (name: string, tags: string[], deprecated = false): FullModEntry => fullModEntry(name, { tags, ...(deprecated ? { deprecated: true } : {}) });
 
 class FakeSource {
   readonly requests: Array<{ name: string; at: number }> = [];
@@ -117,7 +116,7 @@ describe('TagIndex', () => {
       const gap = source.requests[i]!.at - source.requests[i - 1]!.at;
       assert.ok(gap >= 500, `requests ${i - 1} and ${i} are ${gap} ms apart`);
     }
-    assert.deepEqual(index.coverage(), { checked: 5, target: 5, filling: false });
+    assert.deepEqual(index.coverage(), { checked: 5, target: 5, filling: false, paused: false });
     assert.deepEqual(index.tags(), [
       { tag: 'logistics', count: 3 },
       { tag: 'trains', count: 3 },
@@ -223,7 +222,7 @@ describe('TagIndex', () => {
     const off = setup(10, { cap: 0 });
     await off.index.setTargets(off.names);
     assert.equal(off.source.requests.length, 0);
-    assert.deepEqual(off.index.coverage(), { checked: 0, target: 0, filling: false });
+    assert.deepEqual(off.index.coverage(), { checked: 0, target: 0, filling: false, paused: false });
   });
 
   test('full entries seen elsewhere count too', () => {
@@ -241,5 +240,43 @@ describe('TagIndex', () => {
     void index.setTargets(names).then(() => (done = true));
     await runUntil(time, () => done);
     assert.ok(events >= 3, `${events} events`);
+  });
+
+  test('paused checks send no request, and resume with the next unchecked mod', async () => {
+    const { time, names, source, index } = setup(6);
+    let done = false;
+    void index.setTargets(names).then(() => (done = true));
+    await runUntil(time, () => source.requests.length === 2);
+    index.pause();
+    assert.equal(index.coverage().paused, true);
+    // Every timer runs out, and still no request: the fill waits for resume.
+    while (time.next()) await settle();
+    await settle();
+    assert.equal(done, false);
+    assert.equal(source.requests.length, 2);
+    assert.equal(index.coverage().filling, true);
+    index.resume();
+    await runUntil(time, () => done);
+    assert.deepEqual(source.requests.map((r) => r.name), names, 'each mod once, in order');
+    assert.deepEqual(index.coverage(), { checked: 6, target: 6, filling: false, paused: false });
+  });
+
+  test('created paused, nothing is requested until resume; stop ends a paused fill', async () => {
+    const { time, names, source, make } = setup(3);
+    const index = make({ paused: true });
+    let done = false;
+    void index.setTargets(names).then(() => (done = true));
+    while (time.next()) await settle();
+    await settle();
+    assert.equal(source.requests.length, 0);
+    index.stop();
+    await settle();
+    assert.equal(done, true);
+    assert.equal(source.requests.length, 0);
+    index.resume();
+    let finished = false;
+    void index.setTargets(names).then(() => (finished = true));
+    await runUntil(time, () => finished);
+    assert.equal(source.requests.length, 3);
   });
 });

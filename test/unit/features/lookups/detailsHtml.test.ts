@@ -1,46 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { contentSecurityPolicy, imageUrl, renderDetailsPage, thumbnailUrl } from '../../../../src/features/lookups/detailsHtml';
-import { renderInline, renderMarkdown, safeHomepageUrl, safeLinkUrl } from '../../../../src/features/lookups/markdown';
 import type { FullModEntry } from '../../../../src/portal/types';
-
-describe('renderMarkdown', () => {
-  test('renders the common constructs', () => {
-    const html = renderMarkdown('# Title\n\n**Bold**, _italic_ and `code`.\n\n- one\n- two\n\n```\nx < y\n```');
-    assert.match(html, /<h3>Title<\/h3>/);
-    assert.match(html, /<strong>Bold<\/strong>, <em>italic<\/em> and <code>code<\/code>\./);
-    assert.match(html, /<ul><li>one<\/li><li>two<\/li><\/ul>/);
-    assert.match(html, /<pre><code>x &#60; y<\/code><\/pre>/);
-  });
-
-  test('raw HTML is text, never markup', () => {
-    const html = renderMarkdown('<script>alert(1)</script>\n\n<img src="x" onerror="alert(1)">');
-    assert.doesNotMatch(html, /<script|<img/i);
-    assert.match(html, /&#60;script&#62;alert\(1\)&#60;\/script&#62;/);
-  });
-
-  test('only http(s) links survive; others become their text', () => {
-    assert.equal(renderInline('[site](https://example.org/a?b=1&c=2)'), '<a href="https://example.org/a?b=1&#38;c=2" title="https://example.org/a?b=1&#38;c=2">site</a>');
-    assert.equal(renderInline('[Click me](command:workbench.action.quit)'), 'Click me');
-    assert.equal(renderInline('[x](javascript:alert(1))'), 'x');
-    assert.equal(renderInline('![pic](http://insecure/x.png)'), 'pic');
-    assert.match(renderInline('see https://example.org/x.'), /<a href="https:\/\/example.org\/x">https:\/\/example.org\/x<\/a>\./);
-    assert.equal(safeLinkUrl(' HTTPS://Example.org '), 'https://example.org/');
-    assert.equal(safeLinkUrl('file:///etc/passwd'), undefined);
-  });
-
-  test('a homepage may be a bare host, but nothing else gets through', () => {
-    assert.equal(safeHomepageUrl('example.org/my-mod'), 'https://example.org/my-mod');
-    assert.equal(safeHomepageUrl('http://example.org'), 'http://example.org/');
-    assert.equal(safeHomepageUrl('command:workbench.action.quit'), undefined);
-    assert.equal(safeHomepageUrl('javascript:alert(1)'), undefined);
-    assert.equal(safeHomepageUrl('see my discord'), undefined);
-  });
-
-  test('snake_case names are not emphasis', () => {
-    assert.equal(renderInline('Mixed_Case_Mod and my_mod'), 'Mixed_Case_Mod and my_mod');
-  });
-});
+import { PORTAL_TEXT_LIMITS } from '../../../../src/features/portalText';
+import { MARKDOWN_SHAPES, adversarialDescription } from '../../../portal-server/adversarialText';
 
 describe('renderDetailsPage', () => {
   const mod: FullModEntry = {
@@ -76,7 +39,9 @@ describe('renderDetailsPage', () => {
   test('portal content is escaped and links are http(s) only', () => {
     assert.match(html, /<h1>Markdown \*\*Mod\*\* &#60;script&#62;/);
     assert.match(html, /markup&#60;b&#62;lover/);
-    assert.match(html, /<a href="https:\/\/example.org\/"/);
+    assert.match(html, /<a href="https:\/\/example.org\/?">Website<\/a>/);
+    assert.match(html, /\[Click me\]\(command:workbench\.action\.quit\)/, 'the command: link stays text');
+    assert.doesNotMatch(html, /href="command:/i);
     assert.match(html, /<a href="http:\/\/127.0.0.1:1234\/mod\/markdown-mod">Mod Portal page<\/a>/);
     assert.doesNotMatch(html, />Homepage</);
     assert.doesNotMatch(html, />Source</);
@@ -115,5 +80,61 @@ describe('renderDetailsPage', () => {
     assert.match(contentSecurityPolicy(local, 'n'), /img-src https: http:\/\/127\.0\.0\.1:8123;/);
     const html = renderDetailsPage(mod, { portalUrl: local, nonce: 'n' });
     assert.match(html, /<img src="http:\/\/127\.0\.0\.1:8123\/assets\/abc\.thumb\.png" alt="">/);
+  });
+
+  describe('portal text of any size', () => {
+    const huge = 'x'.repeat(1_000_000);
+    const adversarial = adversarialDescription(1_000_000);
+    const page = renderDetailsPage(
+      {
+        ...mod,
+        title: `<b>${huge}`,
+        owner: huge,
+        summary: huge,
+        category: huge,
+        tags: Array.from({ length: 10_000 }, (_, i) => `tag-${i}`),
+        description: adversarial,
+        faq: adversarial,
+        changelog: `Version: 1.0.0\n${'  - a change\n'.repeat(100_000)}`,
+        releases: [{ ...mod.releases![0]!, version: huge, info_json: { factorio_version: '2.0', dependencies: Array.from({ length: 10_000 }, () => huge) } }],
+      } as FullModEntry,
+      { portalUrl: 'https://mods.factorio.com', nonce: 'n' },
+    );
+
+    test('descriptions, FAQs and changelogs are cut, each with a link to the rest on the portal', () => {
+      const continued = [...page.matchAll(/<a href="([^"]*)">continued on the Mod Portal<\/a>/g)].map((m) => m[1]);
+      assert.deepEqual(continued, [
+        'https://mods.factorio.com/mod/markdown-mod',
+        'https://mods.factorio.com/mod/markdown-mod/changelog',
+        'https://mods.factorio.com/mod/markdown-mod/faq',
+      ]);
+      const description = page.slice(page.indexOf('<h2>Description</h2>'), page.indexOf('<h2>Releases</h2>'));
+      assert.ok(description.length < 20 * PORTAL_TEXT_LIMITS.markdown, `description section of ${description.length} characters`);
+    });
+
+    test('lines, summaries and lists are cut', () => {
+      assert.match(page, /<h1>&#60;b&#62;x{197}…<\/h1>/);
+      assert.match(page, /<title>&#60;b&#62;x{197}…<\/title>/);
+      assert.match(page, new RegExp(`<p>x{${PORTAL_TEXT_LIMITS.summary}}…</p>`));
+      assert.equal((page.match(/<span class="badge">tag-/g) ?? []).length, 60);
+      assert.match(page, /…and 9940 more/);
+      assert.ok(page.length < 3_000_000, `page of ${page.length} characters`);
+    });
+
+    test('still no script, no raw HTML, only http(s) links and https images from the text', () => {
+      assert.doesNotMatch(page, /<script|<iframe|<b>/i);
+      assert.doesNotMatch(page, /<[^>]*\son\w+\s*=/i);
+      assert.doesNotMatch(page, /(href|src)="(?!https?:)/i);
+      const body = page.slice(page.indexOf('<h2>Description</h2>'));
+      assert.doesNotMatch(body, /<img src="(?!https:)/i);
+    });
+
+    for (const shape of MARKDOWN_SHAPES) {
+      test(`a description that is all "${shape.name}" renders, cut`, () => {
+        const html = renderDetailsPage({ ...mod, description: shape.build(1_000_000) } as FullModEntry, { portalUrl: 'https://mods.factorio.com', nonce: 'n' });
+        assert.match(html, /continued on the Mod Portal/);
+        assert.doesNotMatch(html, /(href|src)="(?!https?:)/i);
+      });
+    }
   });
 });

@@ -1,0 +1,51 @@
+// The test data builders the unit tests share: portal records, releases, a clock, and
+// the repository's fixtures. One home, so a change to a record's shape is made once.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { FullModEntry, ModEntry, Release } from '../../src/portal/types';
+
+/** test/fixtures, inside the repository (no test reads a path outside it). */
+export const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+/** A fixture's text, by its path below test/fixtures. */
+export function fixtureText(...parts: string[]): string {
+  return readFileSync(path.join(FIXTURES, ...parts), 'utf8');
+}
+
+/** A fixture's parsed JSON, by its path below test/fixtures. */
+export function fixtureJson(...parts: string[]): unknown {
+  return JSON.parse(fixtureText(...parts)) as unknown;
+}
+
+/** A release of mod `x` as the portal describes one; `dependencies` as /full gives them. */
+export function release(version: string, factorioVersion: string, dependencies?: string[]): Release {
+  return {
+    download_url: `/download/x/${version}`,
+    file_name: `x_${version}.zip`,
+    info_json: dependencies === undefined ? { factorio_version: factorioVersion } : { factorio_version: factorioVersion, dependencies },
+    released_at: '2025-01-01T00:00:00.000000Z',
+    version,
+    sha1: '0'.repeat(40),
+  };
+}
+
+/** A mod list entry: the required keys filled, `fields` on top. */
+export function modEntry(name: string, fields: Partial<ModEntry> = {}): ModEntry {
+  return { name, title: name, owner: 'o', summary: '', downloads_count: 1, ...fields };
+}
+
+/** A full record (/full): the required keys filled, `fields` on top. */
+export function fullModEntry(name: string, fields: Partial<FullModEntry> = {}): FullModEntry {
+  return { ...modEntry(name), ...fields };
+}
+
+/** A clock the test moves by hand. */
+export class FakeClock {
+  constructor(public time = 1_700_000_000_000) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
