@@ -19,6 +19,7 @@ import {
   ours,
   portalJson,
   positionOf,
+  setFaults,
   waitFor,
   workspaceRoot,
   writeInfoJson,
@@ -192,6 +193,22 @@ suite('local mods: your own mod on the portal', () => {
     assert.match(shortText, /the name is free/);
     assert.match(shortText, /would not accept this name: it needs 4 to 49 characters/);
     await closeAllEditors();
+  });
+
+  test('the portal unreachable: the name hover says so, never that the name is free', async () => {
+    const name = 'unreachable-name-check';
+    try {
+      // A proxy's HTML 404 page is not the portal saying "no such mod".
+      await setFaults({ status: 404, match: name });
+      const editor = await openInfoJson(infoJson({ name }));
+      const text = await hoverText(editor.document, positionOf(editor.document, '"unreachable'));
+      assert.match(text, /The portal could not be reached/);
+      assert.doesNotMatch(text, /free/);
+    } finally {
+      await setFaults(null);
+      await vscode.commands.executeCommand('factorioPortal.refresh');
+      await closeAllEditors();
+    }
   });
 
   test('a version already published is a hint with bump fixes that edit only the version', async () => {
