@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { watch, type FSWatcher } from 'node:fs';
+import * as path from 'node:path';
 import { readModsFolder, type ModsFolderChoice, type ModsFolderScan } from '../mods/modsFolder';
 import type { Config } from './config';
 
@@ -56,7 +57,9 @@ export class ModsFolderService implements vscode.Disposable {
         const folder = this.choice.folder;
         const result = await readModsFolder(folder);
         if (this.disposed) return result;
-        this.watch(result.exists ? folder : undefined);
+        // A missing folder may be created (Factorio's first start): its parent says when.
+        if (result.exists) this.watch(folder);
+        else this.watch(path.dirname(folder), path.basename(folder));
         this.current = result;
         this.emitter.fire(result);
         return result;
@@ -67,14 +70,17 @@ export class ModsFolderService implements vscode.Disposable {
     return this.running;
   }
 
-  private watch(folder: string | undefined): void {
-    if (folder === this.watched) return;
+  /** Watches `folder` (only the entry `only` in it, when given); one watch at a time. */
+  private watch(folder: string, only?: string): void {
+    const key = `${folder}\u0000${only ?? ''}`;
+    if (key === this.watched) return;
     this.watcher?.close();
     this.watcher = undefined;
-    this.watched = folder;
-    if (folder === undefined) return;
+    this.watched = key;
     try {
-      this.watcher = watch(folder, { persistent: false }, () => this.changedSoon());
+      this.watcher = watch(folder, { persistent: false }, (_event, file) => {
+        if (only === undefined || file === null || String(file) === only) this.changedSoon();
+      });
       // The folder went away (or the watch broke): the next scan says what is there now.
       this.watcher.on('error', () => {
         this.watcher?.close();
@@ -83,6 +89,7 @@ export class ModsFolderService implements vscode.Disposable {
         this.changedSoon();
       });
     } catch {
+      // Nothing to watch (the parent is missing too): the setting or the next scan() looks again.
       this.watched = undefined;
     }
   }

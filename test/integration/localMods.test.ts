@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -327,6 +327,15 @@ suite('local mods: the mods folder', () => {
     // The portal's card is there; the mods folder says nothing.
     assert.match(text, /Factorio Library/);
     assert.doesNotMatch(text, /Mods folder/);
+
+    // Factorio's first start creates the folder: it is noticed without a reload.
+    const created = path.join(folder, 'not-there');
+    mkdirSync(created);
+    writeFileSync(path.join(created, `${LIB}_1.1.0.zip`), zipOf(LIB, '1.1.0'));
+    await waitFor(
+      async () => /Mods folder: 1\.1\.0 installed/.test(await hoverText(editor.document, positionOf(editor.document, `"${LIB} >=`, { before: true }).translate(0, 3))),
+      { timeoutMs: 15_000, message: 'the created folder is read' },
+    );
     await config().update('modsFolder', folder, vscode.ConfigurationTarget.Global);
   });
 });
