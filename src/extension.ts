@@ -8,6 +8,10 @@ import { DependencyDiagnostics } from './features/diagnostics';
 import { isInfoJson } from './features/documents';
 import { createExplorer, type ExplorerApi } from './features/explorer';
 import { registerHover } from './features/hover';
+import { registerLocalHover } from './features/localHover';
+import { SignedInUser } from './features/lookups/credentials';
+import { ModsFolderService } from './features/modsFolder';
+import { WorkspaceModsService } from './features/workspaceMods';
 import { ListDownloadProgress } from './features/listProgress';
 import { Logger } from './features/logger';
 import { createLookups } from './features/lookups';
@@ -20,6 +24,10 @@ export interface FactorioPortalApi {
   readonly portalUrl: string;
   /** Where downloads go by default (the user's `factorioPortal.modsFolder`, else Factorio's), if anywhere. */
   readonly modsFolder: string | undefined;
+  /** The mods folder as last scanned (scanning it first if it never was): installed mods and mod-list.json. */
+  modsFolderScan(): Promise<{ folder: string; exists: boolean; mods: { name: string; version: string }[] }>;
+  /** The mods of this workspace's info.json files, once scanned. */
+  workspaceMods(): Promise<{ name: string; version: string | undefined }[]>;
   status(): { text: string; offline: boolean };
   listState(): { status: string; modCount?: number; fetchedAt?: number };
   /** The mod explorer's trees and the details panel, as plain data. */
@@ -43,8 +51,11 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
   });
   const status = new PortalStatus(portal, logger, 'factorioPortal.refresh');
   const data = new DependencyData(portal, status);
-  const diagnostics = new DependencyDiagnostics(data, config);
-  const explorer = createExplorer(context, { portal, data, status, logger });
+  const workspaceMods = new WorkspaceModsService();
+  const modsFolder = new ModsFolderService(config);
+  const user = new SignedInUser(context.secrets);
+  const diagnostics = new DependencyDiagnostics(data, config, { workspace: workspaceMods, user });
+  const explorer = createExplorer(context, { portal, data, status, logger, workspace: workspaceMods, modsFolder });
   const lookups = createLookups({ portal, config, data, logger, secrets: context.secrets, globalState: context.globalState });
   closing = () => portal.close();
 
@@ -55,9 +66,13 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     status,
     new ListDownloadProgress(portal),
     data,
+    workspaceMods,
+    modsFolder,
+    user,
     diagnostics,
-    registerCompletion(data, config),
+    registerCompletion(data, config, workspaceMods),
     registerHover(data, portal),
+    registerLocalHover(data, portal, workspaceMods, modsFolder),
     registerCodeActions(diagnostics),
     explorer.disposable,
     lookups.disposable,
@@ -72,7 +87,11 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
   // The mod list is what completion and "did you mean" search; load it as soon
   // as an info.json is in sight, not on every activation.
   const warmUp = (document: vscode.TextDocument) => {
-    if (isInfoJson(document)) void data.index();
+    if (!isInfoJson(document)) return;
+    void data.index();
+    // Local mods are read only once a mod is in sight; then they keep themselves current.
+    void workspaceMods.start();
+    void modsFolder.scan();
   };
   vscode.workspace.textDocuments.forEach(warmUp);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(warmUp));
@@ -83,6 +102,14 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     },
     get modsFolder() {
       return config.modsFolder;
+    },
+    modsFolderScan: async () => {
+      const scan = await modsFolder.scan();
+      return { folder: scan.folder, exists: scan.exists, mods: scan.mods.map((m) => ({ name: m.name, version: m.version })) };
+    },
+    workspaceMods: async () => {
+      await workspaceMods.start();
+      return workspaceMods.all().map((m) => ({ name: m.name, version: m.version }));
     },
     status: () => status.snapshot(),
     listState: () => {

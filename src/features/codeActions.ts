@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Finding, FindingCode } from '../model/analysis';
 import { formatDependency, isCanonical } from '../model/dependency';
 import { dependencyRange, type DependencyItem, type InfoJsonDocument } from '../model/document';
+import { bumpVersion, type VersionPart } from '../model/version';
 import type { CommandTable } from './commands';
 import type { Config } from './config';
 import type { DependencyDiagnostics } from './diagnostics';
@@ -130,6 +131,7 @@ export class DependencyCodeActionProvider implements vscode.CodeActionProvider {
       fix.command = { title: fix.title, command: IGNORE_COMMAND, arguments: [finding.dependency] };
       actions.push(fix);
     }
+    if (finding.code === 'already-published' && data?.latestVersion !== undefined) actions.push(...this.bumps(document, finding, diagnostic, data.latestVersion));
     if (finding.code === 'json-trailing-comma' || finding.code === 'json-comment') {
       const fix = action(
         finding.code === 'json-comment' ? vscode.l10n.t('Remove the comment') : vscode.l10n.t('Remove the trailing comma'),
@@ -142,6 +144,25 @@ export class DependencyCodeActionProvider implements vscode.CodeActionProvider {
       actions.push(fix);
     }
     return actions;
+  }
+
+  /** The version raised past the published one, one part at a time; the edit touches only the text inside the quotes. */
+  private bumps(document: vscode.TextDocument, finding: Finding, diagnostic: vscode.Diagnostic, published: string): vscode.CodeAction[] {
+    const parts: [VersionPart, (next: string) => string][] = [
+      ['patch', (next) => vscode.l10n.t('Bump the patch number to {0}', next)],
+      ['minor', (next) => vscode.l10n.t('Bump the minor number to {0}', next)],
+      ['major', (next) => vscode.l10n.t('Bump the major number to {0}', next)],
+    ];
+    // The finding spans the string with its quotes.
+    const inner = toRange(document, finding.start + 1, finding.end - 1);
+    return parts.flatMap(([part, title], i) => {
+      const next = bumpVersion(published, part);
+      if (next === undefined) return [];
+      const fix = action(title(next), vscode.CodeActionKind.QuickFix, diagnostic, i === 0);
+      fix.edit = new vscode.WorkspaceEdit();
+      fix.edit.replace(document.uri, inner, next);
+      return [fix];
+    });
   }
 }
 

@@ -7,6 +7,7 @@ import type { ModEntry } from '../portal/types';
 import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
 import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from './documents';
+import type { WorkspaceModsService } from './workspaceMods';
 
 /** How long completion waits for portal data before answering with what it has. */
 const DATA_BUDGET_MS = 2500;
@@ -62,6 +63,7 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
   constructor(
     private readonly data: DependencyData,
     private readonly config: Config,
+    private readonly workspace: WorkspaceModsService,
   ) {}
 
   async provideCompletionItems(
@@ -79,11 +81,11 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
       case 'factorio-version':
         return new vscode.CompletionList(this.factorioVersions(range, context.inString));
       case 'dependency-new-item':
-        return new vscode.CompletionList(await this.names(range, typed, factorioVersion, true, false), true);
+        return new vscode.CompletionList(await this.names(range, typed, factorioVersion, true, false, model.modName), true);
       case 'dependency':
         if (context.part === 'name') {
           const atStart = context.prefix === undefined && typed === '';
-          return new vscode.CompletionList(await this.names(range, typed, factorioVersion, false, atStart), true);
+          return new vscode.CompletionList(await this.names(range, typed, factorioVersion, false, atStart, model.modName), true);
         }
         if (context.part === 'operator') return new vscode.CompletionList(this.operators(document, range));
         if (context.part === 'version' && context.name) {
@@ -111,6 +113,7 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     factorioVersion: string | undefined,
     quoted: boolean,
     offerPrefixes: boolean,
+    ownName: string | undefined,
   ): Promise<vscode.CompletionItem[]> {
     const items: vscode.CompletionItem[] = [];
     const query = typed.replace(/^"/, '').trim();
@@ -119,6 +122,22 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     const wrap = (name: string) => (quoted ? JSON.stringify(name) : stringContentsFor(name));
 
     let rank = 0;
+    // The mods being developed here come first: they are what an author links together.
+    await withinBudget(this.workspace.start(), DATA_BUDGET_MS);
+    const local = new Set<string>();
+    for (const mod of this.workspace.all()) {
+      if (mod.name === ownName || local.has(mod.name) || isBuiltinMod(mod.name)) continue;
+      if (lower && !mod.name.toLowerCase().includes(lower)) continue;
+      local.add(mod.name);
+      const item = new ModCompletionItem({ label: mod.name, description: vscode.l10n.t('this workspace') }, undefined);
+      item.detail = mod.version ? vscode.l10n.t('{0} in this workspace', mod.version) : vscode.l10n.t('In this workspace');
+      item.insertText = wrap(mod.name);
+      item.range = range;
+      item.filterText = typed;
+      item.sortText = sortKey(rank++);
+      items.push(item);
+    }
+
     for (const builtin of factorioVersion ? builtinModsFor(factorioVersion) : BUILTIN_MODS) {
       if (lower && !builtin.name.startsWith(lower)) continue;
       const item = new ModCompletionItem({ label: builtin.name, description: builtin.title }, undefined);
@@ -135,7 +154,7 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     if (index) {
       for (const hit of index.search(query, this.config.completionLimit)) {
         const mod = hit.mod;
-        if (isBuiltinMod(mod.name)) continue;
+        if (isBuiltinMod(mod.name) || local.has(mod.name)) continue;
         const item = new ModCompletionItem({ label: mod.name, description: mod.title }, mod);
         item.detail = formatDownloads(mod.downloads_count);
         item.insertText = wrap(mod.name);
@@ -185,9 +204,17 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
       item.range = range;
       return [item];
     }
+    const local = this.workspace.byName(name)?.version;
+    const localItem = local !== undefined && isOfferableVersion(local) ? new vscode.CompletionItem({ label: local, description: vscode.l10n.t('this workspace') }, vscode.CompletionItemKind.Constant) : undefined;
+    if (localItem) {
+      localItem.detail = vscode.l10n.t('{0}: the version in this workspace', local!);
+      localItem.range = range;
+      localItem.sortText = '0';
+      localItem.preselect = true;
+    }
     await withinBudget(this.data.ensure([name], { full: false }), DATA_BUDGET_MS);
     const mod = this.data.mod(name);
-    if (!mod?.releases) return [];
+    if (!mod?.releases) return localItem ? [localItem] : [];
     // Only versions the grammar accepts: anything else would make a malformed dependency, or break the string.
     const releases = compatibleReleases(mod.releases, factorioVersion);
     return releases.filter((release) => isOfferableVersion(release.version)).map((release, i) => {
@@ -198,9 +225,9 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
       item.detail = vscode.l10n.t('{0} for Factorio {1}, released {2}', release.version, release.info_json.factorio_version, release.released_at.slice(0, 10));
       item.range = range;
       item.sortText = sortKey(i);
-      if (i === 0) item.preselect = true;
+      if (i === 0 && !localItem) item.preselect = true;
       return item;
-    });
+    }).filter((item) => !localItem || (item.label as vscode.CompletionItemLabel).label !== local).concat(localItem ? [localItem] : []);
   }
 
   private factorioVersions(range: vscode.Range, inString: boolean): vscode.CompletionItem[] {
@@ -215,10 +242,10 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
   }
 }
 
-export function registerCompletion(data: DependencyData, config: Config): vscode.Disposable {
+export function registerCompletion(data: DependencyData, config: Config, workspace: WorkspaceModsService): vscode.Disposable {
   return vscode.languages.registerCompletionItemProvider(
     INFO_JSON_SELECTOR,
-    new DependencyCompletionProvider(data, config),
+    new DependencyCompletionProvider(data, config, workspace),
     '"', ' ', '?', '!', '~', '+', '(', '>', '<', '=',
   );
 }

@@ -3,18 +3,12 @@ import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FindingCode, Severity } from '../model/analysis';
+import { chooseModsFolder, factorioDataFolderCandidates, type ModsFolderChoice } from '../mods/modsFolder';
 import { checkPortalUrl, OFFICIAL_PORTAL_URL, type PortalUrlProblem } from '../portal/portalUrl';
 
 export type SeveritySetting = Severity | 'off';
 
 const SECTION = 'factorioPortal';
-
-/** Factorio's user data folder on this platform (where mods/ and player-data.json live). */
-export function defaultFactorioDataFolder(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'Factorio');
-  if (platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'factorio');
-  return path.join(os.homedir(), '.factorio');
-}
 
 function isFolder(p: string): boolean {
   try {
@@ -120,27 +114,24 @@ export class Config implements vscode.Disposable {
     return Number.isFinite(value) ? Math.max(0, Math.min(5000, Math.floor(value))) : 500;
   }
 
-  /** The mods folder from the user's settings (`~` expanded), or undefined when not set. */
-  private get configuredModsFolder(): string | undefined {
+  /** The mods folder to read and install into: the user's setting (`~` expanded), else Factorio's default place. */
+  get modsFolderChoice(): ModsFolderChoice {
     const raw = this.userValue<unknown>('modsFolder');
-    const text = typeof raw === 'string' ? raw.trim() : '';
-    return text === '' ? undefined : text.replace(/^~(?=$|[\\/])/, os.homedir());
+    return chooseModsFolder(typeof raw === 'string' ? raw : undefined, process.platform, process.env, os.homedir(), isFolder);
   }
 
   /** Where downloads go by default: the configured mods folder, else Factorio's own when it exists. */
   get modsFolder(): string | undefined {
-    const configured = this.configuredModsFolder;
-    if (configured) return configured;
-    const fallback = path.join(defaultFactorioDataFolder(), 'mods');
-    return isFolder(fallback) ? fallback : undefined;
+    const choice = this.modsFolderChoice;
+    return choice.source === 'setting' || isFolder(choice.folder) ? choice.folder : undefined;
   }
 
-  /** Where player-data.json may be: next to the configured mods folder, then Factorio's default place. */
+  /** Where player-data.json may be: next to the configured mods folder, then Factorio's default places. */
   playerDataCandidates(): string[] {
     const out: string[] = [];
-    const configured = this.configuredModsFolder;
-    if (configured) out.push(path.join(path.dirname(configured), 'player-data.json'));
-    out.push(path.join(defaultFactorioDataFolder(), 'player-data.json'));
+    const choice = this.modsFolderChoice;
+    if (choice.source === 'setting') out.push(path.join(path.dirname(choice.folder), 'player-data.json'));
+    for (const folder of factorioDataFolderCandidates(process.platform, process.env, os.homedir())) out.push(path.join(folder, 'player-data.json'));
     return [...new Set(out)].filter((p) => existsSync(p));
   }
 

@@ -42,7 +42,7 @@ export class DependencyData implements vscode.Disposable {
     const full = this.portal.cache.peekFullMod(name);
     const deprecated = full && full.state === 'found' ? full.mod.deprecated === true : undefined;
     // Without `releases` the entry says nothing about them: 'releases unknown', not 'none'.
-    return { state: 'found', releases: record.mod.releases, deprecated, title: record.mod.title };
+    return { state: 'found', releases: record.mod.releases, deprecated, title: record.mod.title, owner: record.mod.owner };
   }
 
   mod(name: string): ModEntry | undefined {

@@ -5,6 +5,8 @@ import { changeConcerns, type CacheChange } from '../portal/cache';
 import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
 import { infoJsonModel, isInfoJson, toRange } from './documents';
+import type { SignedInUser } from './lookups/credentials';
+import type { WorkspaceModsService } from './workspaceMods';
 
 const DEBOUNCE_MS = 300;
 export const DIAGNOSTIC_SOURCE = 'Factorio Mod Portal';
@@ -26,6 +28,12 @@ function dependencyNames(doc: InfoJsonDocument): string[] {
   return doc.dependencies?.items.flatMap((item) => (item.parsed?.name ? [item.parsed.name.text] : [])) ?? [];
 }
 
+/** The mods whose data a document's findings depend on: its dependencies and its own name (what the portal has under it). */
+function concernedNames(doc: InfoJsonDocument): string[] {
+  const names = dependencyNames(doc);
+  return doc.modName ? [...names, doc.modName] : names;
+}
+
 /** A diagnostic together with the finding it came from, for the quick fixes. */
 export interface FindingDiagnostic {
   diagnostic: vscode.Diagnostic;
@@ -42,14 +50,24 @@ export class DependencyDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  /** Set once the workspace's first scan is in. */
+  private workspaceSeen = false;
   /** Fires after a document's diagnostics were updated. */
   readonly onDidUpdate = this.emitter.event;
 
   constructor(
     private readonly data: DependencyData,
     private readonly config: Config,
+    private readonly local: { workspace: WorkspaceModsService; user: SignedInUser },
   ) {
     this.disposables.push(
+      local.workspace.onDidChange((names) => {
+        // The first scan ends the wait on every file (facts were held back until then).
+        if (this.workspaceSeen) this.scheduleNaming(names);
+        else this.scheduleAll();
+        this.workspaceSeen = true;
+      }),
+      local.user.onDidChange(() => this.scheduleAll()),
       vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
       // Dirty-state changes (an edit, a save) come without content changes: the text is the same.
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -79,7 +97,15 @@ export class DependencyDiagnostics implements vscode.Disposable {
   /** Only the files that name a changed mod: a background check of one mod re-lints one file, not all. */
   private scheduleConcerned(change: CacheChange): void {
     for (const doc of vscode.workspace.textDocuments) {
-      if (isInfoJson(doc) && changeConcerns(change, dependencyNames(infoJsonModel(doc)))) this.schedule(doc, DEBOUNCE_MS);
+      if (isInfoJson(doc) && changeConcerns(change, concernedNames(infoJsonModel(doc)))) this.schedule(doc, DEBOUNCE_MS);
+    }
+  }
+
+  /** The files that name one of these local mods. */
+  private scheduleNaming(names: readonly string[]): void {
+    const changed = new Set(names);
+    for (const doc of vscode.workspace.textDocuments) {
+      if (isInfoJson(doc) && concernedNames(infoJsonModel(doc)).some((n) => changed.has(n))) this.schedule(doc, DEBOUNCE_MS);
     }
   }
 
@@ -102,11 +128,14 @@ export class DependencyDiagnostics implements vscode.Disposable {
 
   private analyze(document: vscode.TextDocument, publish: boolean): FindingDiagnostic[] {
     const doc = infoJsonModel(document);
-    const names = dependencyNames(doc);
+    const workspace = this.local.workspace;
     const findings = analyzeDocument(doc, {
-      facts: (name) => this.data.facts(name),
+      // Until the workspace is scanned, a name missing from the portal may still be local.
+      facts: (name) => (workspace.ready ? this.data.facts(name) : { state: 'unknown' }),
       ignored: this.config.ignoredDependencies,
       suggest: (name) => this.data.suggest(name),
+      workspaceMod: (name) => workspace.byName(name),
+      signedInAs: this.local.user.username,
     });
     const items: FindingDiagnostic[] = [];
     for (const finding of findings) {
@@ -127,7 +156,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
       this.collection.set(document.uri, items.map((i) => i.diagnostic));
       this.emitter.fire(document.uri);
       // Fetches what is missing or stale; the data's change event re-runs this.
-      void this.data.ensure(names);
+      void this.data.ensure(concernedNames(doc));
     }
     return items;
   }

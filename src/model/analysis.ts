@@ -44,7 +44,10 @@ export type FindingCode =
   | 'version-on-incompatible'
   | 'recommended-needs-2.1'
   | 'builtin-version-mismatch'
-  | 'builtin-unavailable';
+  | 'builtin-unavailable'
+  | 'workspace-version-mismatch'
+  | 'already-published'
+  | 'name-owned-by-other';
 
 export interface FixData {
   /** Full new contents of the dependency string (without quotes). */
@@ -78,7 +81,7 @@ export interface Finding {
 
 export type ModFacts =
   /** `releases` undefined: the portal's entry had none, so nothing is known about them. */
-  | { state: 'found'; releases: Release[] | undefined; deprecated?: boolean; title?: string }
+  | { state: 'found'; releases: Release[] | undefined; deprecated?: boolean; title?: string; owner?: string }
   | { state: 'missing' }
   | { state: 'unknown' };
 
@@ -87,6 +90,13 @@ export interface AnalysisContext {
   /** Names the user asked not to check against the portal. */
   ignored?: ReadonlySet<string>;
   suggest?(name: string): string[];
+  /**
+   * A mod developed in this workspace under that name (its info.json's `version`, as
+   * written): a dependency on it resolves to the local copy before the portal.
+   */
+  workspaceMod?(name: string): { version: string | undefined } | undefined;
+  /** The portal username the user is signed in as, if any. */
+  signedInAs?: string;
 }
 
 // --- document-level rules (no portal needed) ---
@@ -126,6 +136,14 @@ function syntaxFindings(doc: InfoJsonDocument): Finding[] {
   ];
 }
 
+/** Why the mod portal would refuse a mod name (empty when it would accept it). */
+export function portalNameProblems(name: string): string[] {
+  const problems: string[] = [];
+  if (!PORTAL_NAME.test(name)) problems.push("only letters, digits, '-' and '_'");
+  if (name.length <= 3 || name.length >= 50) problems.push(`4 to 49 characters (it has ${name.length})`);
+  return problems;
+}
+
 function nameFindings(doc: InfoJsonDocument): Finding[] {
   const field = doc.fields.get('name');
   if (!field || !field.valueNode) return [];
@@ -137,9 +155,7 @@ function nameFindings(doc: InfoJsonDocument): Finding[] {
   if (name.length > 100) {
     return [{ code: 'invalid-name', severity: 'error', message: `name is ${name.length} characters long; the game accepts at most 100`, ...at(range) }];
   }
-  const problems: string[] = [];
-  if (!PORTAL_NAME.test(name)) problems.push("only letters, digits, '-' and '_'");
-  if (name.length <= 3 || name.length >= 50) problems.push(`4 to 49 characters (it has ${name.length})`);
+  const problems = portalNameProblems(name);
   if (problems.length === 0) return [];
   return [{
     code: 'invalid-name',
@@ -385,6 +401,30 @@ function builtinRules(dep: Dep, input: RuleInput): Finding[] {
   )];
 }
 
+/**
+ * A dependency on a mod of this workspace is judged against the local copy, not the
+ * portal: the author's local copy is what they test with, and what they will publish
+ * next. Undefined when the workspace has no such mod (the portal rules apply then).
+ */
+function workspaceRules(dep: Dep, input: RuleInput): Finding[] | undefined {
+  if (isBuiltinMod(dep.name)) return undefined;
+  const local = input.ctx.workspaceMod?.(dep.name);
+  if (!local) return undefined;
+  const c = dep.constraint;
+  // An incompatibility holds whatever the version; a local version that doesn't parse
+  // is reported in its own info.json.
+  const version = local.version !== undefined ? parseModVersion(local.version) : undefined;
+  if (!c || dep.kind === 'incompatible' || !version || satisfies(version, c.op, c.bound)) return [];
+  return [depFinding(
+    dep,
+    'workspace-version-mismatch',
+    isRequiredKind(dep.kind) ? 'error' : 'warning',
+    `"${dep.name}" in this workspace is version ${local.version}, which "${c.text}" excludes`,
+    dep.constraintRange,
+    { latestVersion: local.version, ...updateFixData({ kind: dep.kind, name: dep.name, op: c.op }, local.version!) },
+  )];
+}
+
 function portalRules(dep: Dep, input: RuleInput): Finding[] {
   const { ctx } = input;
   if (isBuiltinMod(dep.name) || ctx.ignored?.has(dep.name)) return [];
@@ -486,13 +526,50 @@ function dependencyFindings(doc: InfoJsonDocument, ctx: AnalysisContext): Findin
       ...versionOnIncompatibleRule(dep),
       ...recommendedRule(dep, input),
       ...builtinRules(dep, input),
-      ...portalRules(dep, input),
+      ...(workspaceRules(dep, input) ?? portalRules(dep, input)),
     );
+  }
+  return findings;
+}
+
+/**
+ * The document's own mod against what the portal has under its name: a version already
+ * published (the portal refuses a second upload of it), a name someone else owns.
+ */
+function ownModFindings(doc: InfoJsonDocument, ctx: AnalysisContext): Finding[] {
+  const name = doc.modName;
+  if (name === undefined || name === '' || isBuiltinMod(name) || ctx.ignored?.has(name)) return [];
+  const facts = ctx.facts(name);
+  if (facts.state !== 'found') return [];
+  const findings: Finding[] = [];
+  const versionField = doc.fields.get('version');
+  const local = doc.modVersion !== undefined ? parseModVersion(doc.modVersion) : undefined;
+  // Releases unknown (an entry without them): nothing to compare with.
+  const published = facts.releases ? latestRelease(facts.releases) : undefined;
+  const publishedVersion = published ? parseVersion(published.version) : undefined;
+  if (versionField?.valueRange && local && published && publishedVersion && compareVersions(local, publishedVersion) <= 0) {
+    findings.push({
+      code: 'already-published',
+      severity: 'hint',
+      message: `${published.version} is already published; bump before uploading`,
+      ...at(versionField.valueRange),
+      data: { latestVersion: published.version },
+    });
+  }
+  const nameField = doc.fields.get('name');
+  const owner = facts.owner;
+  if (nameField?.valueRange && ctx.signedInAs && owner && owner.toLowerCase() !== ctx.signedInAs.toLowerCase()) {
+    findings.push({
+      code: 'name-owned-by-other',
+      severity: 'information',
+      message: `This name belongs to ${owner} on the portal: it will refuse your upload`,
+      ...at(nameField.valueRange),
+    });
   }
   return findings;
 }
 
 /** Every finding for the document, in document order. */
 export function analyzeDocument(doc: InfoJsonDocument, ctx: AnalysisContext): Finding[] {
-  return [...fieldFindings(doc), ...dependencyFindings(doc, ctx)].sort((a, b) => a.start - b.start || a.end - b.end);
+  return [...fieldFindings(doc), ...ownModFindings(doc, ctx), ...dependencyFindings(doc, ctx)].sort((a, b) => a.start - b.start || a.end - b.end);
 }

@@ -64,6 +64,22 @@ export function formatVersion(v: Version): string {
   return v.patch === undefined ? `${v.major}.${v.minor}` : `${v.major}.${v.minor}.${v.patch}`;
 }
 
+export type VersionPart = 'major' | 'minor' | 'patch';
+
+/**
+ * The next mod version after `version` at one part, the lower parts reset
+ * (1.4.2 → 1.4.3, 1.5.0, 2.0.0); undefined when it is not a mod version or a number
+ * would pass what the game accepts.
+ */
+export function bumpVersion(version: string, part: VersionPart): string | undefined {
+  const v = parseModVersion(version);
+  if (!v) return undefined;
+  const next =
+    part === 'major' ? { major: v.major + 1, minor: 0, patch: 0 } : part === 'minor' ? { major: v.major, minor: v.minor + 1, patch: 0 } : { major: v.major, minor: v.minor, patch: v.patch! + 1 };
+  if (next.major > MAX_VERSION_COMPONENT || next.minor > MAX_VERSION_COMPONENT || next.patch > MAX_VERSION_COMPONENT) return undefined;
+  return formatVersion(next);
+}
+
 /** One `operator version` part of a dependency, e.g. `>= 1.2.0`. */
 export interface Constraint {
   op: Operator;

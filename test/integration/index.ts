@@ -14,6 +14,7 @@ function load(): void {
   require('./download.test');
   require('./settings.test');
   require('./portalText.test');
+  require('./localMods.test');
 }
 
 export async function run(): Promise<void> {

@@ -3,6 +3,11 @@ import { isBuiltinMod } from '../../model/builtins';
 import type { DependencyKind } from '../../model/dependency';
 import { resolveDependencies, type DependencyNode, type Resolution, type ResolveFacts, type ResolveProblem } from '../../model/resolve';
 import type { DependencyData } from '../dependencyData';
+import { installStateText } from '../localHover';
+import type { ModsFolderService } from '../modsFolder';
+import type { WorkspaceModsService } from '../workspaceMods';
+import { dependencyInstallState } from '../../mods/satisfaction';
+import { latestCompatibleRelease, latestRelease } from '../../model/releases';
 import { findInfoJson, infoJsonModel, isInfoJson } from '../documents';
 import type { PortalService } from '../portalService';
 import { snapshotOf, type TreeItemSnapshot } from './snapshot';
@@ -48,8 +53,11 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
   constructor(
     private readonly portal: PortalService,
     private readonly data: DependencyData,
+    private readonly local: { workspace: WorkspaceModsService; modsFolder: ModsFolderService },
   ) {
     this.disposables.push(
+      local.workspace.onDidChange(() => this.changed()),
+      local.modsFolder.onDidChange(() => this.changed()),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor && isInfoJson(editor.document) && editor.document !== this.document) {
           this.document = editor.document;
@@ -112,6 +120,22 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
   }
 
   private lookup(name: string): ResolveFacts {
+    // A mod of this workspace resolves to the local copy: its version and its dependencies as they are now.
+    const local = this.local.workspace.byName(name);
+    if (local) {
+      return {
+        state: 'found',
+        dependenciesKnown: true,
+        releases: [{
+          download_url: '',
+          file_name: '',
+          released_at: '',
+          sha1: '',
+          version: local.version ?? '',
+          info_json: { factorio_version: local.factorioVersion ?? '', dependencies: [...(local.dependencies ?? ['base'])] },
+        }],
+      };
+    }
     const cache = this.portal.cache;
     const full = cache.peekFullMod(name);
     if (full.state === 'found') return { state: 'found', releases: full.mod.releases ?? [], dependenciesKnown: true };
@@ -123,6 +147,9 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
   }
 
   async resolve(): Promise<Resolution | undefined> {
+    // Both start once and then keep themselves current; their change events re-resolve.
+    void this.local.modsFolder.scan();
+    await this.local.workspace.start();
     const document = await this.target();
     this.setNoInfoJson(document === undefined);
     if (!document) return undefined;
@@ -233,6 +260,10 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
     if (selected) parts.push(selected);
     const state = stateText(node);
     if (state) parts.push(state);
+    const local = node.state !== 'builtin' ? this.local.workspace.byName(node.name) : undefined;
+    if (local) parts.push(this.workspaceText(node.name, local.version));
+    const installed = this.installedText(node);
+    if (installed) parts.push(installed);
     if (node.repeat === 'seen') parts.push(vscode.l10n.t('see above'));
     if (node.repeat === 'cycle') parts.push(vscode.l10n.t('cycle'));
     if (node.pending) parts.push(vscode.l10n.t('loading…'));
@@ -261,10 +292,31 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
       tooltip.appendMarkdown('\n\n');
       tooltip.appendText(`${p.severity === 'error' ? '⛔' : '⚠'} ${p.message}`);
     }
+    if (local) tooltip.appendMarkdown('\n\n').appendText(this.workspaceText(node.name, local.version));
+    if (installed) tooltip.appendMarkdown('\n\n').appendText(installed);
     item.tooltip = tooltip;
     const portalMod = node.state !== 'builtin' && node.state !== 'malformed' && node.state !== 'self' && node.state !== 'missing';
-    item.contextValue = portalMod ? 'factorioPortal.dependency' : 'factorioPortal.dependency.local';
+    const onlyLocal = local !== undefined && this.portal.cache.peekMods([node.name]).get(node.name)?.state !== 'found';
+    item.contextValue = portalMod && !onlyLocal ? 'factorioPortal.dependency' : 'factorioPortal.dependency.local';
     return item;
+  }
+
+  /** "this workspace: 1.2.0 · portal: 1.1.3", the portal part when it has the mod too. */
+  private workspaceText(name: string, version: string | undefined): string {
+    const here = vscode.l10n.t('this workspace: {0}', version ?? '?');
+    const releases = this.portal.cache.peekMods([name]).get(name);
+    if (releases?.state !== 'found') return here;
+    const fv = this.resolution?.factorioVersion;
+    const release = latestCompatibleRelease(releases.mod.releases ?? [], fv) ?? latestRelease(releases.mod.releases ?? []);
+    return release ? `${here} · ${vscode.l10n.t('portal: {0}', release.version)}` : here;
+  }
+
+  /** The mods folder's copy of a dependency, when the folder exists and the dependency asks for one. */
+  private installedText(node: DependencyNode): string | undefined {
+    const scan = this.local.modsFolder.peek();
+    if (!scan?.exists || node.state === 'builtin' || node.state === 'malformed' || node.state === 'self' || node.kind === 'incompatible') return undefined;
+    const state = dependencyInstallState(node.text, scan);
+    return state ? installStateText(state, node.constraint) : undefined;
   }
 
   // ---- for the exported API ----

@@ -4,6 +4,8 @@ import { PORTAL_FACTORIO_VERSIONS } from '../../model/version';
 import type { CommandTable } from '../commands';
 import type { DependencyData } from '../dependencyData';
 import type { Logger } from '../logger';
+import type { ModsFolderService } from '../modsFolder';
+import type { WorkspaceModsService } from '../workspaceMods';
 import type { LookupsApi } from '../lookups';
 import { pickOne, type Choice } from '../lookups/pickers';
 import type { PortalService } from '../portalService';
@@ -18,6 +20,8 @@ export interface ExplorerServices {
   data: DependencyData;
   status: PortalStatus;
   logger: Logger;
+  workspace: WorkspaceModsService;
+  modsFolder: ModsFolderService;
 }
 
 /** What the extension's exported API offers about the explorer (tests read the trees through it). */
@@ -81,7 +85,7 @@ export function createExplorer(
     startTagChecks: (index) => portal.startTagChecks(index),
     getFilter: filter,
   });
-  const dependencyTree = new DependencyTreeProvider(portal, data);
+  const dependencyTree = new DependencyTreeProvider(portal, data, { workspace: services.workspace, modsFolder: services.modsFolder });
 
   const portalView = vscode.window.createTreeView('factorioPortal.portal', { treeDataProvider: portalTree, showCollapseAll: true });
   const dependencyView = vscode.window.createTreeView('factorioPortal.dependencies', { treeDataProvider: dependencyTree, showCollapseAll: true });

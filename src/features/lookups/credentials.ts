@@ -151,3 +151,37 @@ export class Credentials {
     return credentials;
   }
 }
+
+/**
+ * The username of the stored credentials, kept at hand for synchronous readers (the
+ * diagnostics); the token is never read into it.
+ */
+export class SignedInUser implements vscode.Disposable {
+  private current: string | undefined;
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private readonly listener: vscode.Disposable;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.listener = secrets.onDidChange((e) => {
+      if (e.key === SECRET_KEY) void this.reload();
+    });
+    void this.reload();
+  }
+
+  get username(): string | undefined {
+    return this.current;
+  }
+
+  private async reload(): Promise<void> {
+    const credentials = await new Credentials(this.secrets, () => []).get();
+    if (credentials?.username === this.current) return;
+    this.current = credentials?.username;
+    this.emitter.fire();
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -9,6 +9,7 @@ import {
   Finding,
   FindingCode,
   ModFacts,
+  portalNameProblems,
   updateFixData,
 } from '../../../src/model/analysis';
 import { parseDependency } from '../../../src/model/dependency';
@@ -226,10 +227,10 @@ test('unknown-mod only when the portal says missing, with suggestions', () => {
   assert.equal(required.dependency, 'flbi');
   assert.equal(optional.severity, 'warning');
   assert.equal(optional.data, undefined);
-  // Built-ins are never looked up.
+  // Built-ins are never looked up; the mod's own name is (for what the portal has under it).
   const asked: string[] = [];
   analyze(text, { facts: (n) => (asked.push(n), { state: 'missing' }) });
-  assert.deepEqual(asked.sort(), ['flbi', 'nothing-here']);
+  assert.deepEqual(asked.sort(), ['flbi', 'my-mod', 'nothing-here']);
 });
 
 test('a dependency still being typed is not judged against the portal', () => {
@@ -453,6 +454,63 @@ test('files no one writes by hand are analysed, not thrown on', () => {
   assert.ok(malformed > 50);
   // Every well-formed one except the built-in base is checked against the portal.
   assert.equal(huge.filter((f) => f.code === 'unknown-mod').length, HUGE_DEPENDENCIES - malformed - 1);
+});
+
+test('a dependency on a workspace mod is checked against the local version, never the portal', () => {
+  const text = infoJson(['my-lib >= 1.0.0', '? my-extra >= 2.0.0', 'old-helper >= 1.0.0', '! my-rival']);
+  const local: Record<string, string> = { 'my-lib': '1.2.0', 'my-extra': '1.0.0', 'old-helper': '0.9.0', 'my-rival': '1.0.0' };
+  const ctx = portal({ workspaceMod: (name) => (name in local ? { version: local[name] } : undefined) });
+  const findings = analyze(text, ctx);
+  // Not on the portal (my-lib, my-extra) yet never unknown; old-helper is outdated on the portal
+  // but the local copy is what counts.
+  assert.deepEqual(findings.filter((f) => f.code !== 'workspace-version-mismatch'), []);
+  const mismatches = findings.filter((f) => f.code === 'workspace-version-mismatch');
+  assert.deepEqual(mismatches.map((f) => [f.dependency, f.severity, slice(text, f)]), [
+    ['my-extra', 'warning', '>= 2.0.0'],
+    ['old-helper', 'error', '>= 1.0.0'],
+  ]);
+  assert.match(mismatches[0].message, /"my-extra" in this workspace is version 1\.0\.0, which ">= 2\.0\.0" excludes/);
+  assert.equal(mismatches[1].data?.replacement, 'old-helper >= 0.9.0');
+  // A local version that does not parse is reported in its own file, not here.
+  assert.deepEqual(analyze(infoJson(['my-lib >= 1.0.0']), portal({ workspaceMod: () => ({ version: 'one' }) })), []);
+});
+
+test('already-published: a local version not newer than the newest release on the portal', () => {
+  const at = (version: string): Finding[] =>
+    analyze(infoJson([], '2.0', 'old-helper').replace('"version": "1.0.0"', `"version": "${version}"`));
+  for (const version of ['1.4.2', '1.0.0', '0.1.0']) {
+    const f = only(at(version), 'already-published');
+    assert.equal(f.severity, 'hint');
+    assert.equal(f.message, '1.4.2 is already published; bump before uploading');
+    assert.equal(f.data?.latestVersion, '1.4.2');
+  }
+  assert.deepEqual(at('1.4.3').filter((f) => f.code === 'already-published'), []);
+  const text = infoJson([], '2.0', 'old-helper');
+  assert.equal(slice(text, only(analyze(text), 'already-published')), '"1.0.0"');
+  // Not on the portal, or nothing known: nothing to say.
+  assert.deepEqual(analyze(infoJson([], '2.0', 'fresh-name')), []);
+  assert.deepEqual(analyze(infoJson([], '2.0', 'old-helper'), unknownPortal), []);
+});
+
+test('name-owned-by-other: only when signed in as someone else than the owner', () => {
+  const facts = (name: string): ModFacts => (name === 'taken-name' ? { state: 'found', owner: 'Alice', releases: [] } : { state: 'missing' });
+  const text = infoJson([], '2.0', 'taken-name');
+  const f = only(analyze(text, { facts, signedInAs: 'bob' }), 'name-owned-by-other');
+  assert.equal(f.severity, 'information');
+  assert.equal(f.message, 'This name belongs to Alice on the portal: it will refuse your upload');
+  assert.equal(slice(text, f), '"taken-name"');
+  assert.deepEqual(analyze(text, { facts, signedInAs: 'alice' }), []);
+  assert.deepEqual(analyze(text, { facts }), []);
+});
+
+test('portalNameProblems: letters, digits, - and _, 4 to 49 characters', () => {
+  assert.deepEqual(portalNameProblems('my-mod_2'), []);
+  assert.deepEqual(portalNameProblems('abcd'), []);
+  assert.deepEqual(portalNameProblems('a'.repeat(49)), []);
+  assert.deepEqual(portalNameProblems('abc'), ['4 to 49 characters (it has 3)']);
+  assert.deepEqual(portalNameProblems('a'.repeat(50)), ['4 to 49 characters (it has 50)']);
+  assert.deepEqual(portalNameProblems('my mod'), ["only letters, digits, '-' and '_'"]);
+  assert.equal(portalNameProblems('é!').length, 2);
 });
 
 test('a mod whose releases are unknown gets no release findings, only what is known (deprecation)', () => {

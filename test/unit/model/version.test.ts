@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  bumpVersion,
   compareVersions,
   DEFAULT_FACTORIO_VERSION,
   FACTORIO_VERSIONS,
@@ -199,4 +200,18 @@ test('majorMinor drops a third number and rejects what is not a version', () => 
   assert.deepEqual(majorMinor('1.1'), { major: 1, minor: 1 });
   assert.equal(majorMinor('2'), undefined);
   assert.equal(majorMinor(''), undefined);
+});
+
+test('bumpVersion raises one part and resets the lower ones', () => {
+  assert.equal(bumpVersion('1.4.2', 'patch'), '1.4.3');
+  assert.equal(bumpVersion('1.4.2', 'minor'), '1.5.0');
+  assert.equal(bumpVersion('1.4.2', 'major'), '2.0.0');
+  assert.equal(bumpVersion('0.0.0', 'patch'), '0.0.1');
+  assert.equal(bumpVersion('01.02.03', 'patch'), '1.2.4');
+  // Past what the game accepts, or not a mod version: no bump.
+  assert.equal(bumpVersion('1.4.65535', 'patch'), undefined);
+  assert.equal(bumpVersion('1.4.65535', 'minor'), '1.5.0');
+  assert.equal(bumpVersion('65535.0.0', 'major'), undefined);
+  assert.equal(bumpVersion('1.4', 'patch'), undefined);
+  assert.equal(bumpVersion('x', 'major'), undefined);
 });
