@@ -432,6 +432,62 @@ suite('info.json with the portal in trouble', () => {
     await waitFor(() => !api.status().offline || undefined, { timeoutMs: 30_000, message: 'back online' });
     await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'unknown-mod'), 'unknown-mod once the portal answers', 30_000);
   });
+
+  // A 404 page on /full is covered by the client's and the cache's unit tests (test/unit/portal/cache.portal.test.ts).
+  test('a 404 page (a proxy, a wrong base path) on the list or namelist never makes a mod unknown', async () => {
+    const api = await extensionApi<Api>();
+    // First a mod the portal has, found while the portal answers.
+    const editor = await openInfoJson(infoJson({ dependencies: ['factorio-lib >= 1.0.0', 'html-404-never-seen'] }));
+    const uri = editor.document.uri;
+    await diagnosticsWhere(
+      uri,
+      (l) => l.some((d) => d.code === 'unknown-mod' && d.message.includes('html-404-never-seen')),
+      'the portal\'s own "Mod not found" makes the unknown name unknown',
+      30_000,
+    );
+    const unknownNames = (): string[] =>
+      ours(uri).filter((d) => d.code === 'unknown-mod').map((d) => d.message);
+    const goOffline = async (faults: Parameters<typeof setFaults>[0], asked: (path: string) => boolean, what: string): Promise<void> => {
+      await setFaults(faults);
+      await vscode.commands.executeCommand('factorioPortal.clearCache');
+      await waitFor(async () => (await getRequests()).some((r) => asked(r.path)) || undefined, { timeoutMs: 60_000, message: `${what} asked` });
+      await waitFor(() => api.status().offline || undefined, { timeoutMs: 60_000, message: `${what}: the 404 page reads as a failing portal` });
+    };
+    // Every API request (the list, namelist) answers an HTML 404 page.
+    await clearRequests();
+    await goOffline({ status: 404 }, (p) => p === '/api/mods', 'the list or namelist');
+    assert.deepEqual(unknownNames(), [], 'a 404 page on the list or namelist is an error, not "this mod does not exist"');
+    await setFaults(null);
+    await vscode.commands.executeCommand('factorioPortal.refresh');
+    await waitFor(() => !api.status().offline || undefined, { timeoutMs: 30_000, message: 'back online' });
+    await setFaults({ status: 404, match: '/full' });
+    await clearRequests();
+    await vscode.commands.executeCommand('factorioPortal.refresh');
+    const shown = await vscode.commands.executeCommand<boolean>('factorioPortal.showModDetails', { name: 'factorio-lib' });
+    assert.ok((await getRequests()).some((r) => r.path === '/api/mods/factorio-lib/full'), 'the full record was asked for');
+    assert.equal(shown, true, 'the details panel falls back to what is cached, never "not on the Mod Portal"');
+    await waitFor(() => api.status().offline || undefined, { timeoutMs: 60_000, message: 'the /full 404 page reads as a failing portal' });
+    assert.ok(!unknownNames().some((m) => m.includes('factorio-lib')), `a 404 page on /full never makes a mod unknown: ${unknownNames().join('; ')}`);
+    await closeAllEditors();
+    await vscode.window.showTextDocument(editor.document);
+
+    await setFaults(null);
+    await vscode.commands.executeCommand('factorioPortal.refresh');
+    await waitFor(() => !api.status().offline || undefined, { timeoutMs: 30_000, message: 'back online' });
+    await clearRequests();
+    await goOffline({ status: 404, match: '/full' }, (p) => p === '/api/mods/factorio-lib/full', 'factorio-lib/full');
+    assert.ok(!unknownNames().some((m) => m.includes('factorio-lib')), `a 404 page on /full never makes a mod unknown: ${unknownNames().join('; ')}`);
+
+    await setFaults(null);
+    await vscode.commands.executeCommand('factorioPortal.refresh');
+    await waitFor(() => !api.status().offline || undefined, { timeoutMs: 30_000, message: 'back online' });
+    await diagnosticsWhere(
+      uri,
+      (l) => l.some((d) => d.code === 'unknown-mod' && d.message.includes('html-404-never-seen')) && !l.some((d) => d.code === 'unknown-mod' && d.message.includes('factorio-lib')),
+      'the unknown name is unknown again once the portal answers, factorio-lib never',
+      30_000,
+    );
+  }, { timeoutMs: 240_000 });
 });
 
 suite('info.json files no one writes by hand', () => {
