@@ -191,6 +191,8 @@ export class PortalCache {
   private epoch = 0;
 
   private list: { index: ModIndex; fetchedAt: number; generation: number } | undefined;
+  /** `fetchedAt` of the list last written to or read from disk. */
+  private listWritten: number | undefined;
   private state: ListState = { status: 'empty', refreshing: false };
   private listLoad: Promise<void> | undefined;
   private listRefresh: Promise<ModIndex> | undefined;
@@ -369,13 +371,17 @@ export class PortalCache {
       return;
     }
     this.list = { index, fetchedAt, generation: this.generation };
+    this.listWritten = fetchedAt;
     this.state = { ...this.state, status: 'ready', fetchedAt, modCount: index.size };
     this.emitter.fire(ALL);
   }
 
   /** The list in the index's order, so the saved index arrays fit it when read back. */
   private persistList(index: ModIndex, fetchedAt: number): void {
-    this.enqueueWrite(LIST_FILE, () => encodeModList(index.all(), fetchedAt));
+    this.enqueueRaw(async () => {
+      await this.storage.write(LIST_FILE, encodeModList(index.all(), fetchedAt));
+      this.listWritten = fetchedAt;
+    }, `write ${LIST_FILE}`);
     const writeBytes = this.storage.writeBytes?.bind(this.storage);
     if (writeBytes) {
       this.enqueueRaw(() => writeBytes(INDEX_FILE, encodeIndexSnapshot(index.snapshot(), fetchedAt)), `write ${INDEX_FILE}`);
@@ -569,6 +575,31 @@ export class PortalCache {
   }
 
   // ---- maintenance ----
+
+  /**
+   * Drops the mod list and per-mod records from memory when they are safely on disk and
+   * nothing is under way; the next access reads them back. 'busy' when it could not now.
+   */
+  release(): 'released' | 'busy' | 'none' {
+    if (this.list === undefined || this.disposed) return 'none';
+    const busy =
+      this.listRefresh !== undefined ||
+      this.modFetches.size > 0 ||
+      this.fullFetches.size > 0 ||
+      this.persistTimer !== undefined ||
+      this.dirty.mods ||
+      this.dirty.full ||
+      this.listWritten !== this.list?.fetchedAt;
+    if (busy) return 'busy';
+    this.list = undefined;
+    this.listLoad = undefined;
+    this.recordsLoad = undefined;
+    this.mods.clear();
+    this.full.clear();
+    // The state stays as it was: the list is still there, one read away.
+    this.log('Mod list released from memory; it is read back from disk when needed');
+    return 'released';
+  }
 
   /** Marks everything stale: the next access fetches again (the Refresh command). */
   invalidate(): void {
