@@ -8,7 +8,7 @@ import { decodeFullModEntry, decodeModEntry } from './decode';
 import { Emitter, type Subscription } from './emitter';
 import { PortalError, isPortalError } from './errors';
 import { decodeIndexSnapshot, encodeIndexSnapshot } from './indexFile';
-import { decodeModList, encodeModList } from './listFile';
+import { decodeModListCompact, encodeModList } from './listFile';
 import { ModIndex } from './search';
 import type { CacheStorage } from './storage';
 import type { PortalClient } from './client';
@@ -169,6 +169,16 @@ function shortEntry(full: FullModEntry): ModEntry {
   return entry;
 }
 
+/**
+ * The index over the list as it is held in memory (see decodeModListCompact): the entries
+ * decoded from the portal's answer are let go once encoded for the disk, and the arrays
+ * already computed for them are reused, the order being the same.
+ */
+function compactIndex(built: ModIndex, fetchedAt: number): { index: ModIndex; text: string } {
+  const text = encodeModList(built.all(), fetchedAt);
+  return { index: new ModIndex(decodeModListCompact(text).mods, built.snapshot()), text };
+}
+
 export class PortalCache {
   private readonly client: PortalSource;
   private readonly storage: CacheStorage;
@@ -291,15 +301,15 @@ export class PortalCache {
       try {
         const mods = await this.client.getAllMods({ signal: download.signal });
         onProgress?.('Indexing the mod list');
-        const index = new ModIndex(mods);
-        if (epoch !== this.epoch) return index;
         const fetchedAt = this.clock.now();
-        this.list = { index, fetchedAt, generation: this.generation };
-        this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: index.size };
+        const index = compactIndex(new ModIndex(mods), fetchedAt);
+        if (epoch !== this.epoch) return index.index;
+        this.list = { index: index.index, fetchedAt, generation: this.generation };
+        this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: index.index.size };
         change = ALL;
-        this.log(`Mod list: ${index.size} mods fetched`);
-        this.persistList(index, fetchedAt);
-        return index;
+        this.log(`Mod list: ${index.index.size} mods fetched`);
+        this.persistList(index.index, index.text, fetchedAt);
+        return index.index;
       } catch (e) {
         const error = asPortalError(e);
         if (epoch === this.epoch) {
@@ -354,7 +364,7 @@ export class PortalCache {
     let mods: ModEntry[];
     let fetchedAt: number;
     try {
-      ({ mods, fetchedAt } = decodeModList(text));
+      ({ mods, fetchedAt } = decodeModListCompact(text));
     } catch (e) {
       this.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
       await this.storage.delete(LIST_FILE).catch(() => undefined);
@@ -376,10 +386,10 @@ export class PortalCache {
     this.emitter.fire(ALL);
   }
 
-  /** The list in the index's order, so the saved index arrays fit it when read back. */
-  private persistList(index: ModIndex, fetchedAt: number): void {
+  /** `text`: the list in the index's order, so the saved index arrays fit it when read back. */
+  private persistList(index: ModIndex, text: string, fetchedAt: number): void {
     this.enqueueRaw(async () => {
-      await this.storage.write(LIST_FILE, encodeModList(index.all(), fetchedAt));
+      await this.storage.write(LIST_FILE, text);
       this.listWritten = fetchedAt;
     }, `write ${LIST_FILE}`);
     const writeBytes = this.storage.writeBytes?.bind(this.storage);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeModListResponse } from '../../../src/portal/decode';
-import { decodeModList, encodeModList } from '../../../src/portal/listFile';
+import { decodeModList, decodeModListCompact, encodeModList } from '../../../src/portal/listFile';
 import type { ModEntry } from '../../../src/portal/types';
 
 const fixture = (name: string): unknown =>
@@ -13,6 +13,19 @@ function roundTrip(mods: ModEntry[]): ModEntry[] {
   const text = encodeModList(mods, 1234);
   const back = decodeModList(text);
   assert.equal(back.fetchedAt, 1234);
+  // The entries the cache holds read the same, field by field, and encode to the same file.
+  const compact = decodeModListCompact(text);
+  assert.equal(compact.fetchedAt, 1234);
+  const plain = (list: readonly ModEntry[]): unknown => JSON.parse(JSON.stringify(list));
+  assert.deepEqual(plain(compact.mods), plain(back.mods));
+  compact.mods.forEach((mod, i) => {
+    const expected = back.mods[i]!;
+    for (const key of ['name', 'title', 'owner', 'summary', 'downloads_count', 'category', 'score', 'thumbnail', 'last_highlighted_at'] as const) {
+      assert.deepEqual(mod[key], expected[key], `${expected.name}.${key}`);
+    }
+    assert.deepEqual(mod.latest_release, expected.latest_release);
+  });
+  assert.equal(encodeModList(compact.mods, 1234), text);
   return back.mods;
 }
 
