@@ -293,20 +293,22 @@ interface ColdColumns {
  * for them.
  */
 class ListEntry implements ModEntry {
-  category?: string;
-  score?: number;
-
+  readonly name: string;
+  readonly title: string;
+  readonly downloads_count: number;
+  readonly category: string | undefined;
+  readonly score: number | undefined;
   // Private fields: not enumerable, so an entry reads as plain data to `for...in` and spreads.
   readonly #cold: ColdColumns;
   readonly #i: number;
 
-  constructor(
-    readonly name: string,
-    readonly title: string,
-    readonly downloads_count: number,
-    cold: ColdColumns,
-    i: number,
-  ) {
+  // Every field set here, in one order: all entries share one shape.
+  constructor(name: string, title: string, downloads: number, category: string | undefined, score: number | undefined, cold: ColdColumns, i: number) {
+    this.name = name;
+    this.title = title;
+    this.downloads_count = downloads;
+    this.category = category;
+    this.score = score;
     this.#cold = cold;
     this.#i = i;
   }
@@ -417,12 +419,9 @@ export function decodeModListCompact(text: string): { fetchedAt: number; mods: M
     if (typeof name !== 'string' || typeof titles[i] !== 'string' || typeof downloads[i] !== 'number') {
       throw new Error(`entry ${i} has the wrong shape`);
     }
-    const mod = new ListEntry(name, titles[i]!, downloads[i]!, cold, i);
     const c = category?.[i] ?? -1;
-    if (c >= 0) mod.category = categories[c] as string;
     const s = score?.[i];
-    if (s !== null && s !== undefined) mod.score = s;
-    mods[i] = mod;
+    mods[i] = new ListEntry(name, titles[i]!, downloads[i]!, c >= 0 ? (categories[c] as string) : undefined, s ?? undefined, cold, i);
   }
   if (extra !== undefined && extra !== null) {
     for (const [position, mod] of Object.entries(extra)) {
