@@ -240,26 +240,36 @@ function entryAt(c: Columns, categories: readonly string[], i: number): ModEntry
  * value starts. Reading a value slices it out; no per-value string is kept.
  */
 class PackedColumn {
-  private readonly starts: Int32Array;
+  /** Built on the first read: columns nothing reads (most, most of the time) cost no more than their string. */
+  private starts: Int32Array | undefined;
 
   constructor(
     private readonly text: string,
-    count: number,
+    private readonly count: number,
     private readonly nullable: boolean,
   ) {
-    this.starts = new Int32Array(count + 1);
+    // The file's own check: n values joined by n - 1 line breaks.
+    let breaks = 0;
+    for (let at = text.indexOf('\n'); at >= 0 && breaks < count; at = text.indexOf('\n', at + 1)) breaks++;
+    if (count > 0 && breaks !== count - 1) throw new Error('a packed column does not hold its count of values');
+  }
+
+  private offsets(): Int32Array {
+    if (this.starts !== undefined) return this.starts;
+    const starts = new Int32Array(this.count + 1);
     let at = 0;
-    for (let i = 0; i < count; i++) {
-      this.starts[i] = at;
-      const end = text.indexOf('\n', at);
-      at = end < 0 ? text.length + 1 : end + 1;
+    for (let i = 0; i < this.count; i++) {
+      starts[i] = at;
+      at = this.text.indexOf('\n', at) + 1 || this.text.length + 1;
     }
-    this.starts[count] = at;
-    if (count > 0 && at !== text.length + 1) throw new Error('a packed column does not hold its count of values');
+    starts[this.count] = at;
+    this.starts = starts;
+    return starts;
   }
 
   get(i: number): string | null {
-    const value = this.text.slice(this.starts[i]!, this.starts[i + 1]! - 1);
+    const starts = this.offsets();
+    const value = this.text.slice(starts[i]!, starts[i + 1]! - 1);
     return this.nullable && value === '' ? null : value;
   }
 }

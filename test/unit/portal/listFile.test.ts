@@ -107,13 +107,22 @@ test('the columns are far smaller than entry objects', () => {
   assert.ok(encodeModList(mods, 1).length < JSON.stringify({ version: 1, fetchedAt: 1, mods }).length * 0.75);
 });
 
-test('damaged files are rejected with a reason', () => {
-  const good = encodeModList([{ name: 'a', title: 'A', owner: '', summary: '', downloads_count: 1 }], 1);
-  assert.throws(() => decodeModList('[]'), /format version/);
-  assert.throws(() => decodeModList(good.replace('"version":2', '"version":1')), /format version 1/);
-  assert.throws(() => decodeModList(good.replace('"count":1', '"count":3')), /does not hold 3 values/);
-  assert.throws(() => decodeModList(good.replace('"downloads":[1]', '"downloads":["x"]')), /entry 0 has the wrong shape/);
-  assert.throws(() => decodeModList(good.slice(0, 40)), SyntaxError);
-  assert.throws(() => decodeModList(good.replace('"extra":{}', '"extra":{"0":{"name":"a"}}')), /extra entry 0 has the wrong shape/);
-  assert.throws(() => decodeModList(good.replace('"extra":{}', '"extra":{"5":{"name":"a","title":"A","downloads_count":1}}')), /extra entry 5/);
+test('damaged files are rejected with a reason, by both decoders', () => {
+  const good = encodeModList(
+    [
+      { name: 'a', title: 'A', owner: '', summary: '', downloads_count: 2 },
+      { name: 'b', title: 'B', owner: 'o', summary: 's', downloads_count: 1 },
+    ],
+    1,
+  );
+  for (const decode of [decodeModList, decodeModListCompact]) {
+    assert.throws(() => decode('[]'), /format version/);
+    assert.throws(() => decode(good.replace('"version":2', '"version":1')), /format version 1/);
+    assert.throws(() => decode(good.replace('"count":2', '"count":3')), /(does not hold 3 values|count of values)/);
+    assert.throws(() => decode(good.replace('"downloads":[2,1]', '"downloads":["x",1]')), /entry 0 has the wrong shape/);
+    assert.throws(() => decode(good.replace('"sha1":"\\n"', '"sha1":"\\n\\n"')), /(does not hold 2 values|count of values)/);
+    assert.throws(() => decode(good.slice(0, 40)), SyntaxError);
+    assert.throws(() => decode(good.replace('"extra":{}', '"extra":{"0":{"name":"a"}}')), /extra entry 0 has the wrong shape/);
+    assert.throws(() => decode(good.replace('"extra":{}', '"extra":{"5":{"name":"a","title":"A","downloads_count":1}}')), /extra entry 5/);
+  }
 });
