@@ -7,6 +7,11 @@ import type { DependencyData } from './dependencyData';
 import { infoJsonModel, isInfoJson, toRange } from './documents';
 
 const DEBOUNCE_MS = 300;
+/**
+ * Portal data arrives in a few bursts (records, then the list), not keystroke by keystroke:
+ * a short wait gathers a burst, and the first portal-based findings show without the typing delay.
+ */
+const DATA_DEBOUNCE_MS = 30;
 export const DIAGNOSTIC_SOURCE = 'Factorio Mod Portal';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
@@ -79,7 +84,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
   /** Only the files that name a changed mod: a background check of one mod re-lints one file, not all. */
   private scheduleConcerned(change: CacheChange): void {
     for (const doc of vscode.workspace.textDocuments) {
-      if (isInfoJson(doc) && changeConcerns(change, dependencyNames(infoJsonModel(doc)))) this.schedule(doc, DEBOUNCE_MS);
+      if (isInfoJson(doc) && changeConcerns(change, dependencyNames(infoJsonModel(doc)))) this.schedule(doc, DATA_DEBOUNCE_MS);
     }
   }
 
