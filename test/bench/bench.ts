@@ -276,6 +276,8 @@ interface Scaled {
   build: number;
   searchP50: number;
   searchP99: number;
+  /** p99 of each query's best of 3 runs: what a query costs when not preempted. */
+  searchBestP99: number;
   heap: number;
 }
 
@@ -326,6 +328,16 @@ async function scaledFigures(url: string, dir: string): Promise<Scaled> {
     index!.search(q, SEARCH_LIMIT);
     times.push(now() - t0);
   }
+  const best: number[] = [];
+  for (const q of queries) {
+    let fastest = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const t0 = now();
+      index!.search(q, SEARCH_LIMIT);
+      fastest = Math.min(fastest, now() - t0);
+    }
+    best.push(fastest);
+  }
   return {
     mods: index!.size,
     load: median(loads),
@@ -333,6 +345,7 @@ async function scaledFigures(url: string, dir: string): Promise<Scaled> {
     build: median(builds),
     searchP50: median(times),
     searchP99: percentile(times, 99),
+    searchBestP99: percentile(best, 99),
     heap: held,
   };
 }
@@ -365,6 +378,7 @@ const growth: BenchSection = {
         { label: `${size}: build the index (median of 3)`, value: f.build, unit: 'ms' },
         { label: `${size}: search p50`, value: f.searchP50, unit: 'ms' },
         { label: `${size}: search p99`, value: f.searchP99, unit: 'ms', target: '< 2' },
+        { label: `${size}: search p99, best of 3 runs per query`, value: f.searchBestP99, unit: 'ms', target: '< 2' },
         { label: `${size}: heap held by the cache (entries + index)`, value: mb(f.heap), unit: 'MB', ...(size === '50k' ? { target: '< 20' } : {}) },
       );
     }
@@ -376,6 +390,7 @@ const growth: BenchSection = {
       { label: 'growth 200k/50k: index build', value: large.build / small.build, unit: 'x', target: linear },
       { label: 'growth 200k/50k: search p50', value: large.searchP50 / small.searchP50, unit: 'x', target: linear },
       { label: 'growth 200k/50k: search p99', value: large.searchP99 / small.searchP99, unit: 'x', target: linear },
+      { label: 'growth 200k/50k: search p99, best of 3 runs', value: large.searchBestP99 / small.searchBestP99, unit: 'x', target: linear },
       { label: 'growth 200k/50k: heap held', value: large.heap / small.heap, unit: 'x', target: linear },
     );
     return figures;
