@@ -9,6 +9,11 @@ import type { SignedInUser } from './lookups/credentials';
 import type { WorkspaceModsService } from './workspaceMods';
 
 const DEBOUNCE_MS = 300;
+/**
+ * Portal data arrives in a few bursts (records, then the list), not keystroke by keystroke:
+ * a short wait gathers a burst, and the first portal-based findings show without the typing delay.
+ */
+const DATA_DEBOUNCE_MS = 30;
 export const DIAGNOSTIC_SOURCE = 'Factorio Mod Portal';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
@@ -97,7 +102,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
   /** Only the files that name a changed mod: a background check of one mod re-lints one file, not all. */
   private scheduleConcerned(change: CacheChange): void {
     for (const doc of vscode.workspace.textDocuments) {
-      if (isInfoJson(doc) && changeConcerns(change, concernedNames(infoJsonModel(doc)))) this.schedule(doc, DEBOUNCE_MS);
+      if (isInfoJson(doc) && changeConcerns(change, concernedNames(infoJsonModel(doc)))) this.schedule(doc, DATA_DEBOUNCE_MS);
     }
   }
 
@@ -105,7 +110,7 @@ export class DependencyDiagnostics implements vscode.Disposable {
   private scheduleNaming(names: readonly string[]): void {
     const changed = new Set(names);
     for (const doc of vscode.workspace.textDocuments) {
-      if (isInfoJson(doc) && concernedNames(infoJsonModel(doc)).some((n) => changed.has(n))) this.schedule(doc, DEBOUNCE_MS);
+      if (isInfoJson(doc) && concernedNames(infoJsonModel(doc)).some((n) => changed.has(n))) this.schedule(doc, DATA_DEBOUNCE_MS);
     }
   }
 

@@ -9,6 +9,8 @@ import type { Config } from './config';
 import { PortalFilterSets } from './explorer/filterSets';
 import type { Logger } from './logger';
 
+const TIDY_DELAY_MS = 60_000;
+
 export interface PortalServiceOptions {
   config: Config;
   /** The extension's global storage: each portal gets its own folders in it. */
@@ -45,6 +47,9 @@ export class PortalService implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<CacheChange>();
   private readonly tagsEmitter = new vscode.EventEmitter<void>();
   private readonly replaceEmitter = new vscode.EventEmitter<void>();
+  private readonly releaseEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the mod list was dropped from memory (it is read back from disk when needed). */
+  readonly onDidRelease = this.releaseEmitter.event;
   /** Fires when portal data or its state changes (saying which mods), or the set is replaced (all). */
   readonly onDidChange = this.changeEmitter.event;
   /** Fires when the tag index learnt something, or its limit changed and the checks stopped. */
@@ -55,6 +60,7 @@ export class PortalService implements vscode.Disposable {
   /** Flushes of replaced sets still writing; close() waits for them. */
   private readonly retiring = new Set<Promise<void>>();
   private closed = false;
+  private tidyTimer: NodeJS.Timeout | undefined;
   /** Tag checks serve the Mod Portal tree alone: they wait while it is hidden. */
   private tagChecksPaused = true;
 
@@ -113,6 +119,17 @@ export class PortalService implements vscode.Disposable {
     void set.tags.setTargets(index.all().slice(0, set.tags.limit).map((m) => m.name));
   }
 
+  /** Drops the mod list from memory when it is on disk and nothing is under way (see ListKeeper). */
+  releaseList(): 'released' | 'busy' | 'none' {
+    const set = this.current;
+    const result = set.cache.release();
+    if (result === 'released') {
+      set.tagTargetsFor = undefined;
+      this.releaseEmitter.fire();
+    }
+    return result;
+  }
+
   /**
    * Forgets everything learnt from the portal, in memory and on disk: the mod list, mod
    * records, tag checks and filter listings.
@@ -162,9 +179,13 @@ export class PortalService implements vscode.Disposable {
       subscription: cache.onDidChange((change) => this.changeEmitter.fire(change)),
     };
     logger.info(`Using the Mod Portal at ${url}`);
-    void tidyPortalFolders(storageRoot.fsPath, { url }).then((removed) => {
-      if (removed.length > 0) logger.info(`Removed the cached data of ${removed.length} portal(s) not used for 30 days`);
-    });
+    // Not during activation: the folders are tidied once the editor has settled.
+    clearTimeout(this.tidyTimer);
+    this.tidyTimer = setTimeout(() => {
+      void tidyPortalFolders(storageRoot.fsPath, { url }).then((removed) => {
+        if (removed.length > 0) logger.info(`Removed the cached data of ${removed.length} portal(s) not used for 30 days`);
+      });
+    }, TIDY_DELAY_MS);
     return set;
   }
 
@@ -204,6 +225,7 @@ export class PortalService implements vscode.Disposable {
   async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      clearTimeout(this.tidyTimer);
       this.configListener.dispose();
       this.retire(this.current);
     }
@@ -215,5 +237,6 @@ export class PortalService implements vscode.Disposable {
     this.changeEmitter.dispose();
     this.tagsEmitter.dispose();
     this.replaceEmitter.dispose();
+    this.releaseEmitter.dispose();
   }
 }

@@ -8,7 +8,7 @@ import { decodeFullModEntry, decodeModEntry } from './decode';
 import { Emitter, type Subscription } from './emitter';
 import { PortalError, toPortalError } from './errors';
 import { decodeIndexSnapshot, encodeIndexSnapshot } from './indexFile';
-import { decodeModList, encodeModList } from './listFile';
+import { decodeModListCompact, encodeModList } from './listFile';
 import { ModIndex } from './search';
 import type { CacheStorage } from './storage';
 import type { PortalClient, Validators } from './client';
@@ -169,6 +169,16 @@ function shortEntry(full: FullModEntry): ModEntry {
   return entry;
 }
 
+/**
+ * The index over the list as it is held in memory (see decodeModListCompact): the entries
+ * decoded from the portal's answer are let go once encoded for the disk, and the arrays
+ * already computed for them are reused, the order being the same.
+ */
+function compactIndex(built: ModIndex, fetchedAt: number): { index: ModIndex; text: string } {
+  const text = encodeModList(built.all(), fetchedAt);
+  return { index: new ModIndex(decodeModListCompact(text).mods, built.snapshot()), text };
+}
+
 export class PortalCache {
   private readonly client: PortalSource;
   private readonly storage: CacheStorage;
@@ -194,6 +204,8 @@ export class PortalCache {
   /** ETag / Last-Modified of the list and full records held, for conditional refreshes (this session only). */
   private listValidators: Validators | undefined;
   private readonly fullValidators = new Map<string, Validators>();
+  /** `fetchedAt` of the list last written to or read from disk. */
+  private listWritten: number | undefined;
   private state: ListState = { status: 'empty', refreshing: false };
   private listLoad: Promise<void> | undefined;
   private listRefresh: Promise<ModIndex> | undefined;
@@ -298,19 +310,19 @@ export class PortalCache {
           this.list = { ...held, fetchedAt };
           this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: held.index.size };
           this.log('Mod list: unchanged since the last download');
-          this.persistList(held.index, fetchedAt);
+          this.persistList(held.index, encodeModList(held.index.all(), fetchedAt), fetchedAt);
           return held.index;
         }
         onProgress?.('Indexing the mod list');
-        const index = new ModIndex(mods ?? []);
-        if (epoch !== this.epoch) return index;
         const fetchedAt = this.clock.now();
-        this.list = { index, fetchedAt, generation: this.generation };
-        this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: index.size };
+        const index = compactIndex(new ModIndex(mods ?? []), fetchedAt);
+        if (epoch !== this.epoch) return index.index;
+        this.list = { index: index.index, fetchedAt, generation: this.generation };
+        this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: index.index.size };
         change = ALL;
-        this.log(`Mod list: ${index.size} mods fetched`);
-        this.persistList(index, fetchedAt);
-        return index;
+        this.log(`Mod list: ${index.index.size} mods fetched`);
+        this.persistList(index.index, index.text, fetchedAt);
+        return index.index;
       } catch (e) {
         const error = toPortalError(e);
         if (epoch === this.epoch) {
@@ -385,7 +397,7 @@ export class PortalCache {
     let mods: ModEntry[];
     let fetchedAt: number;
     try {
-      ({ mods, fetchedAt } = decodeModList(text));
+      ({ mods, fetchedAt } = decodeModListCompact(text));
     } catch (e) {
       this.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
       await this.storage.delete(LIST_FILE).catch(() => undefined);
@@ -402,13 +414,17 @@ export class PortalCache {
       return;
     }
     this.list = { index, fetchedAt, generation: this.generation };
+    this.listWritten = fetchedAt;
     this.state = { ...this.state, status: 'ready', fetchedAt, modCount: index.size };
     this.emitter.fire(ALL);
   }
 
-  /** The list in the index's order, so the saved index arrays fit it when read back. */
-  private persistList(index: ModIndex, fetchedAt: number): void {
-    this.enqueueWrite(LIST_FILE, () => encodeModList(index.all(), fetchedAt));
+  /** `text`: the list in the index's order, so the saved index arrays fit it when read back. */
+  private persistList(index: ModIndex, text: string, fetchedAt: number): void {
+    this.enqueueRaw(async () => {
+      await this.storage.write(LIST_FILE, text);
+      this.listWritten = fetchedAt;
+    }, `write ${LIST_FILE}`);
     const writeBytes = this.storage.writeBytes?.bind(this.storage);
     if (writeBytes) {
       this.enqueueRaw(() => writeBytes(INDEX_FILE, encodeIndexSnapshot(index.snapshot(), fetchedAt)), `write ${INDEX_FILE}`);
@@ -605,6 +621,31 @@ export class PortalCache {
   }
 
   // ---- maintenance ----
+
+  /**
+   * Drops the mod list and per-mod records from memory when they are safely on disk and
+   * nothing is under way; the next access reads them back. 'busy' when it could not now.
+   */
+  release(): 'released' | 'busy' | 'none' {
+    if (this.list === undefined || this.disposed) return 'none';
+    const busy =
+      this.listRefresh !== undefined ||
+      this.modFetches.size > 0 ||
+      this.fullFetches.size > 0 ||
+      this.persistTimer !== undefined ||
+      this.dirty.mods ||
+      this.dirty.full ||
+      this.listWritten !== this.list?.fetchedAt;
+    if (busy) return 'busy';
+    this.list = undefined;
+    this.listLoad = undefined;
+    this.recordsLoad = undefined;
+    this.mods.clear();
+    this.full.clear();
+    // The state stays as it was: the list is still there, one read away.
+    this.log('Mod list released from memory; it is read back from disk when needed');
+    return 'released';
+  }
 
   /** Marks everything stale: the next access fetches again (the Refresh command). */
   invalidate(): void {

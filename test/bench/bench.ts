@@ -263,19 +263,149 @@ const memory: BenchSection = {
     index = undefined;
     const mb = (bytes: number): number => Math.round(bytes / 1024 / 102.4) / 10;
     return [
-      { label: `decoded entries (${size} mods)`, value: mb(withEntries - before), unit: 'MB' },
+      { label: `decoded entries of a fetch, before the cache compacts them (${size} mods)`, value: mb(withEntries - before), unit: 'MB' },
       { label: 'index structures on top of them', value: mb(withIndex - withEntries), unit: 'MB' },
       { label: 'entries + index', value: mb(withIndex - before), unit: 'MB', target: '< 80' },
     ];
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText];
+/** The figures of one list size that must grow no faster than the list. */
+interface Scaled {
+  mods: number;
+  load: number;
+  loadCpu: number;
+  build: number;
+  searchP50: number;
+  searchP99: number;
+  /** p99 of each query's best of 3 runs: what a query costs when not preempted. */
+  searchBestP99: number;
+  heap: number;
+}
+
+/** Load from disk, index build, search and heap of what the cache holds, for the list at `url`. */
+async function scaledFigures(url: string, dir: string): Promise<Scaled> {
+  const client = (): PortalClient => new PortalClient({ baseUrl: url, userAgent: 'factorio-mod-portal-bench/0.1.0', listTimeoutMs: 300_000 });
+  const warm = new PortalCache({ client: client(), storage: new FileCacheStorage(dir) });
+  await warm.getIndex();
+  await warm.flush();
+  const offline = {
+    getAllMods: () => Promise.reject(new Error('the bench expects the list on disk')),
+    getModsByName: () => Promise.reject(new Error('unused')),
+    getFullMod: () => Promise.reject(new Error('unused')),
+  };
+  const heap = (): number => {
+    gc();
+    const usage = process.memoryUsage();
+    return usage.heapUsed + usage.arrayBuffers;
+  };
+  const loads: number[] = [];
+  const cpu: number[] = [];
+  let index: ModIndex | undefined;
+  let held = 0;
+  for (let i = 0; i < 3; i++) {
+    index = undefined;
+    const before = heap();
+    const cpu0 = process.cpuUsage();
+    const t0 = now();
+    index = await new PortalCache({ client: offline, storage: new FileCacheStorage(dir) }).getIndex();
+    loads.push(now() - t0);
+    const used = process.cpuUsage(cpu0);
+    cpu.push((used.user + used.system) / 1000);
+    // The first load: later ones run with the previous cache's garbage about.
+    if (i === 0) held = heap() - before;
+  }
+  const entries = index!.all();
+  const builds: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = now();
+    new ModIndex(entries);
+    builds.push(now() - t0);
+  }
+  const queries = sampleQueries(entries, QUERY_COUNT, SEED);
+  for (const q of queries.slice(0, 200)) index!.search(q, SEARCH_LIMIT);
+  const times: number[] = [];
+  for (const q of queries) {
+    const t0 = now();
+    index!.search(q, SEARCH_LIMIT);
+    times.push(now() - t0);
+  }
+  const best: number[] = [];
+  for (const q of queries) {
+    let fastest = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const t0 = now();
+      index!.search(q, SEARCH_LIMIT);
+      fastest = Math.min(fastest, now() - t0);
+    }
+    best.push(fastest);
+  }
+  return {
+    mods: index!.size,
+    load: median(loads),
+    loadCpu: median(cpu),
+    build: median(builds),
+    searchP50: median(times),
+    searchP99: percentile(times, 99),
+    searchBestP99: percentile(best, 99),
+    heap: held,
+  };
+}
+
+const GROWTH_MODS = 200_000;
+
+const growth: BenchSection = {
+  name: 'growth',
+  async run(context) {
+    if (!gc()) return [{ label: 'growth: run node with --expose-gc', value: NaN, unit: '' }];
+    const small = await scaledFigures(context.url, path.join(context.dir, 'growth-small'));
+    const started = now();
+    const server = await startServer(GROWTH_MODS, SEED);
+    const serverMs = now() - started;
+    let large: Scaled;
+    try {
+      large = await scaledFigures(server.url, path.join(context.dir, 'growth-large'));
+    } finally {
+      await server.stop();
+    }
+    const mb = (bytes: number): number => Math.round(bytes / 1024 / 102.4) / 10;
+    const factor = large.mods / small.mods;
+    const linear = `<= ${factor.toFixed(1)}`;
+    const figures: Figure[] = [];
+    for (const [size, f] of [['50k', small], ['200k', large]] as const) {
+      figures.push(
+        { label: `${size}: mods`, value: f.mods, unit: '' },
+        { label: `${size}: load + index from disk (median of 3)`, value: f.load, unit: 'ms', ...(size === '50k' ? { target: '< 300' } : {}) },
+        { label: `${size}: CPU time of that load`, value: f.loadCpu, unit: 'ms' },
+        { label: `${size}: build the index (median of 3)`, value: f.build, unit: 'ms' },
+        { label: `${size}: search p50`, value: f.searchP50, unit: 'ms' },
+        { label: `${size}: search p99`, value: f.searchP99, unit: 'ms', target: '< 2' },
+        { label: `${size}: search p99, best of 3 runs per query`, value: f.searchBestP99, unit: 'ms', target: '< 2' },
+        { label: `${size}: heap held by the cache (entries + index)`, value: mb(f.heap), unit: 'MB', ...(size === '50k' ? { target: '< 20' } : {}) },
+      );
+    }
+    figures.push(
+      { label: `(local portal of ${GROWTH_MODS} mods ready in)`, value: serverMs, unit: 'ms' },
+      { label: 'growth 200k/50k: mods', value: factor, unit: 'x' },
+      { label: 'growth 200k/50k: load from disk', value: large.load / small.load, unit: 'x', target: linear },
+      { label: 'growth 200k/50k: CPU time of the load', value: large.loadCpu / small.loadCpu, unit: 'x', target: linear },
+      { label: 'growth 200k/50k: index build', value: large.build / small.build, unit: 'x', target: linear },
+      { label: 'growth 200k/50k: search p50', value: large.searchP50 / small.searchP50, unit: 'x', target: linear },
+      { label: 'growth 200k/50k: search p99', value: large.searchP99 / small.searchP99, unit: 'x', target: linear },
+      { label: 'growth 200k/50k: search p99, best of 3 runs', value: large.searchBestP99 / small.searchBestP99, unit: 'x', target: linear },
+      { label: 'growth 200k/50k: heap held', value: large.heap / small.heap, unit: 'x', target: linear },
+    );
+    return figures;
+  },
+};
+
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);
   const target = figure.target ? `   (target ${figure.target}${figure.unit === 'x' ? 'x' : ` ${figure.unit}`})` : '';
-  return `  ${figure.label.padEnd(52)} ${value.padStart(10)} ${figure.unit}${target}`;
+  // Long labels keep their value on the same line, one figure a line.
+  return `  ${figure.label.padEnd(64)} ${value.padStart(10)} ${figure.unit}${target}`;
 }
 
 async function startServer(mods: number, seed: number): Promise<{ url: string; stop(): Promise<void> }> {

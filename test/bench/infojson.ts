@@ -152,7 +152,7 @@ export const completionInVsCode: BenchSection = {
           env: {
             ...process.env,
             FACTORIO_PORTAL_TEST_MODS: String(ctx.mods),
-            FACTORIO_PORTAL_TEST_GREP: 'bench ›',
+            FACTORIO_PORTAL_TEST_GREP: 'bench ',
             FACTORIO_PORTAL_TEST_SKIP_UI: '1',
             FACTORIO_PORTAL_BENCH_OUT: out,
             FACTORIO_PORTAL_TEST_TIMEOUT_MS: '300000',

@@ -5,7 +5,7 @@
 // With VSCODE_EXECUTABLE set to a desktop VS Code, or --electron, the same suite runs
 // through @vscode/test-electron instead (UI checks need the browser and are skipped).
 //
-// Environment: FACTORIO_PORTAL_TEST_GREP (only tests whose "suite › name" contains it),
+// Environment: FACTORIO_PORTAL_TEST_GREP (only tests whose "suite name" contains it, mocha's full title),
 // FACTORIO_PORTAL_TEST_TIMEOUT_MS (per test, default 20 s), FACTORIO_PORTAL_TEST_DEADLINE_MS
 // (whole suite, default 10 min), FACTORIO_PORTAL_TEST_VERBOSE=1 (echo code-server and
 // workbench logs), FACTORIO_PORTAL_TEST_MODS (local portal size, default 3000),

@@ -17,6 +17,8 @@ import { buildReleaseZip } from './release-zip';
 export interface Faults {
   /** Added before every matching response. */
   latencyMs?: number;
+  /** Bodies of matching responses are sent at this rate (a slow link), in bytes per second. */
+  bytesPerSecond?: number;
   /** Answer with this status instead (404: an HTML page, as a proxy or a wrong base path gives). */
   status?: 500 | 503 | 429 | 403 | 404;
   /** Retry-After header (with 429/503). */
@@ -150,6 +152,7 @@ function parsePositiveInt(key: string, value: string): number {
 
 const FAULT_FIELD_TYPES: Record<keyof Faults, 'number' | 'boolean' | 'string'> = {
   latencyMs: 'number',
+  bytesPerSecond: 'number',
   status: 'number',
   retryAfterSeconds: 'number',
   truncate: 'boolean',
@@ -332,6 +335,7 @@ class LocalPortal implements PortalServer {
         reply = error instanceof BadRequest ? messageReply(400, error.message) : messageReply(500, 'Internal error');
         if (!(error instanceof BadRequest)) console.error(error);
       }
+      if ((faults?.bytesPerSecond ?? 0) > 0 && !faults?.truncate) return this.sendPaced(res, reply, faults!.bytesPerSecond!);
       // A download's truncation happens at the download host, on the zip.
       this.send(res, reply, faults?.truncate === true && !isDownload);
     };
@@ -355,7 +359,7 @@ class LocalPortal implements PortalServer {
     if (!isApi && !isDownload) return undefined;
     if (faults.match !== undefined && !rawUrl.includes(faults.match)) return undefined;
     const affectsAny =
-      (faults.latencyMs ?? 0) > 0 || faults.status !== undefined || faults.truncate === true || faults.html === true || faults.hang === true;
+      (faults.latencyMs ?? 0) > 0 || (faults.bytesPerSecond ?? 0) > 0 || faults.status !== undefined || faults.truncate === true || faults.html === true || faults.hang === true;
     const affectsDownload = faults.corruptDownload === true || faults.expiredDownload === true;
     if (!affectsAny && !(affectsDownload && isDownload)) return undefined;
     if (this.remaining !== undefined) {
@@ -411,6 +415,30 @@ class LocalPortal implements PortalServer {
     // Promise the whole body, deliver part of it, then drop the connection.
     const part = reply.body.subarray(0, Math.max(1, Math.floor(reply.body.length / 2)));
     res.write(part, () => res.socket?.destroy());
+  }
+
+  /** The body in slices, each after the time it takes at `bytesPerSecond`. */
+  private sendPaced(res: http.ServerResponse, reply: Reply, bytesPerSecond: number): void {
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(reply.body.length) });
+    const slice = Math.max(1, Math.floor(bytesPerSecond / 50));
+    let at = 0;
+    const next = (): void => {
+      if (this.closed || res.destroyed) return;
+      const part = reply.body.subarray(at, at + slice);
+      at += part.length;
+      if (at >= reply.body.length) {
+        res.end(part);
+        return;
+      }
+      res.write(part);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        next();
+      }, (part.length / bytesPerSecond) * 1000);
+      this.timers.add(timer);
+    };
+    next();
   }
 
   private route(method: string, url: URL, fileFaults: FileFaults): Reply {

@@ -71,7 +71,14 @@ const SORT_LABELS: Readonly<Record<SortMode, string>> = {
 export function createExplorer(
   context: vscode.ExtensionContext,
   services: ExplorerServices,
-): { disposable: vscode.Disposable; commands: CommandTable; api: Omit<ExplorerApi, keyof LookupsApi> } {
+): {
+  disposable: vscode.Disposable;
+  commands: CommandTable;
+  api: Omit<ExplorerApi, keyof LookupsApi>;
+  /** Whether the Mod Portal tree (which reads the whole list) is visible, and when that changes. */
+  portalVisible(): boolean;
+  onDidChangePortalVisibility: vscode.Event<unknown>;
+} {
   const { portal, data, status, logger } = services;
   const filter = (): ExplorerFilter => readFilter(context.globalState);
 
@@ -156,6 +163,8 @@ export function createExplorer(
     dependencyTree.onDidResolve(() => (dependencyView.description = dependencyTree.description)),
     // Another portal, or cleared data: its tags and filter listings are new.
     portal.onDidReplace(() => portalTree.filterChanged()),
+    // The list was dropped from memory: so is the view built on it.
+    portal.onDidRelease(() => portalTree.filterChanged()),
     portal.onDidChange(() => portalTree.refreshSoon()),
     portal.onDidChangeTags(() => portalTree.refreshSoon(1000)),
     status.onDidChange(() => {
@@ -175,5 +184,11 @@ export function createExplorer(
     tagCoverage: () => portal.tags.coverage(),
     listUnavailable: () => portalTree.listUnavailable,
   };
-  return { disposable, commands, api };
+  return {
+    disposable,
+    commands,
+    api,
+    portalVisible: () => portalView.visible,
+    onDidChangePortalVisibility: portalView.onDidChangeVisibility,
+  };
 }

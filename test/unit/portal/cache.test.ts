@@ -658,3 +658,27 @@ test('dispose writes pending records at once and aborts requests in flight', asy
   const written = JSON.parse(String(storage.files.get(MODS_FILE))) as { records: { name: string }[] };
   assert.deepEqual(written.records.map((r) => r.name), ['alpha']);
 });
+
+test('release drops the list and records once written; the next access reads them back without a request', async () => {
+  const { cache, portal } = setup();
+  assert.equal(cache.release(), 'none');
+  const gate = deferred();
+  portal.gate = gate.promise;
+  const loading = cache.getIndex();
+  assert.equal(cache.release(), 'none', 'nothing held while the download is under way');
+  gate.resolve();
+  await loading;
+  await cache.fetchMods(['alpha', 'ghost']);
+  assert.equal(cache.release(), 'busy', 'a record write is pending');
+  await cache.flush();
+  assert.equal(cache.release(), 'released');
+  assert.equal(cache.peekIndex(), undefined);
+  assert.equal(cache.peekMods(['alpha']).get('alpha')?.state, 'unknown');
+  assert.equal(cache.listState.status, 'ready', 'the list is still there, one read away');
+  const index = await cache.getIndex();
+  assert.equal(index.get('alpha')?.title, 'ALPHA');
+  const records = await cache.fetchMods(['alpha', 'ghost']);
+  assert.equal(records.get('ghost')?.state, 'missing');
+  assert.equal(portal.calls.all, 1);
+  assert.equal(portal.calls.names.length, 1);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeModListResponse } from '../../../src/portal/decode';
-import { decodeModList, encodeModList } from '../../../src/portal/listFile';
+import { decodeModList, decodeModListCompact, encodeModList } from '../../../src/portal/listFile';
 import type { ModEntry } from '../../../src/portal/types';
 import { fixtureJson } from '../builders';
 
@@ -11,6 +11,19 @@ function roundTrip(mods: ModEntry[]): ModEntry[] {
   const text = encodeModList(mods, 1234);
   const back = decodeModList(text);
   assert.equal(back.fetchedAt, 1234);
+  // The entries the cache holds read the same, field by field, and encode to the same file.
+  const compact = decodeModListCompact(text);
+  assert.equal(compact.fetchedAt, 1234);
+  const plain = (list: readonly ModEntry[]): unknown => JSON.parse(JSON.stringify(list));
+  assert.deepEqual(plain(compact.mods), plain(back.mods));
+  compact.mods.forEach((mod, i) => {
+    const expected = back.mods[i]!;
+    for (const key of ['name', 'title', 'owner', 'summary', 'downloads_count', 'category', 'score', 'thumbnail', 'last_highlighted_at'] as const) {
+      assert.deepEqual(mod[key], expected[key], `${expected.name}.${key}`);
+    }
+    assert.deepEqual(mod.latest_release, expected.latest_release);
+  });
+  assert.equal(encodeModList(compact.mods, 1234), text);
   return back.mods;
 }
 
@@ -92,13 +105,22 @@ test('the columns are far smaller than entry objects', () => {
   assert.ok(encodeModList(mods, 1).length < JSON.stringify({ version: 1, fetchedAt: 1, mods }).length * 0.75);
 });
 
-test('damaged files are rejected with a reason', () => {
-  const good = encodeModList([{ name: 'a', title: 'A', owner: '', summary: '', downloads_count: 1 }], 1);
-  assert.throws(() => decodeModList('[]'), /format version/);
-  assert.throws(() => decodeModList(good.replace('"version":2', '"version":1')), /format version 1/);
-  assert.throws(() => decodeModList(good.replace('"count":1', '"count":3')), /does not hold 3 values/);
-  assert.throws(() => decodeModList(good.replace('"downloads":[1]', '"downloads":["x"]')), /entry 0 has the wrong shape/);
-  assert.throws(() => decodeModList(good.slice(0, 40)), SyntaxError);
-  assert.throws(() => decodeModList(good.replace('"extra":{}', '"extra":{"0":{"name":"a"}}')), /extra entry 0 has the wrong shape/);
-  assert.throws(() => decodeModList(good.replace('"extra":{}', '"extra":{"5":{"name":"a","title":"A","downloads_count":1}}')), /extra entry 5/);
+test('damaged files are rejected with a reason, by both decoders', () => {
+  const good = encodeModList(
+    [
+      { name: 'a', title: 'A', owner: '', summary: '', downloads_count: 2 },
+      { name: 'b', title: 'B', owner: 'o', summary: 's', downloads_count: 1 },
+    ],
+    1,
+  );
+  for (const decode of [decodeModList, decodeModListCompact]) {
+    assert.throws(() => decode('[]'), /format version/);
+    assert.throws(() => decode(good.replace('"version":2', '"version":1')), /format version 1/);
+    assert.throws(() => decode(good.replace('"count":2', '"count":3')), /(does not hold 3 values|count of values)/);
+    assert.throws(() => decode(good.replace('"downloads":[2,1]', '"downloads":["x",1]')), /entry 0 has the wrong shape/);
+    assert.throws(() => decode(good.replace('"sha1":"\\n"', '"sha1":"\\n\\n"')), /(does not hold 2 values|count of values)/);
+    assert.throws(() => decode(good.slice(0, 40)), SyntaxError);
+    assert.throws(() => decode(good.replace('"extra":{}', '"extra":{"0":{"name":"a"}}')), /extra entry 0 has the wrong shape/);
+    assert.throws(() => decode(good.replace('"extra":{}', '"extra":{"5":{"name":"a","title":"A","downloads_count":1}}')), /extra entry 5/);
+  }
 });
