@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
   const data = new DependencyData(portal, status);
   const diagnostics = new DependencyDiagnostics(data, config);
   const explorer = createExplorer(context, { portal, data, status, logger });
-  const lookups = createLookups({ portal, config, data, logger, secrets: context.secrets, globalState: context.globalState });
+  const lookups = createLookups({ portal, config, data, logger, secrets: context.secrets, globalState: context.globalState, storageFolder: context.globalStorageUri.fsPath });
   closing = () => portal.close();
 
   context.subscriptions.push(
