@@ -263,13 +263,14 @@ function planText(plan: InstallPlan, kept: InstallOutcome['kept'], toEnable: rea
   return lines.join('\n');
 }
 
-function megabytes(bytes: number): string {
-  return (bytes / (1024 * 1024)).toFixed(1);
+function size(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function progressMessage(p: InstallProgress): string {
-  const size = p.totalBytes !== undefined ? `${megabytes(p.bytes)} / ${megabytes(p.totalBytes)} MB` : `${megabytes(p.bytes)} MB`;
-  return vscode.l10n.t('{0} of {1} files · {2}', p.filesDone, p.filesTotal, size);
+  const bytes = p.totalBytes !== undefined ? `${size(p.bytes)} / ${size(p.totalBytes)}` : size(p.bytes);
+  return vscode.l10n.t('{0} of {1} files · {2}', p.filesDone, p.filesTotal, bytes);
 }
 
 async function solve(services: InstallServices, root: Root, chosenOptional: readonly string[], installed: Array<{ name: string; version: string }>): Promise<SolveResult<Release>> {
@@ -420,14 +421,12 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
       (result.removedOld.length > 0 ? `; removed older zips: ${result.removedOld.join(', ')}` : '') +
       (result.recordProblem ? `; ${result.recordProblem}` : ''),
   );
+  const keptInstalled = kept.filter((k) => k.origin === 'installed').length;
+  const enabledText = enabled.length > 0 ? enabled.join(', ') : vscode.l10n.t('nothing new');
   void vscode.window.showInformationMessage(
-    vscode.l10n.t(
-      'Installed {0} mods into {1} ({2} kept as they were); enabled in mod-list.json: {3}.',
-      installedOut.length,
-      folder,
-      kept.length,
-      enabled.length > 0 ? enabled.join(', ') : vscode.l10n.t('nothing new'),
-    ),
+    keptInstalled > 0
+      ? vscode.l10n.t('Installed {0} mods into {1} and kept {2} already there; enabled in mod-list.json: {3}.', installedOut.length, folder, keptInstalled, enabledText)
+      : vscode.l10n.t('Installed {0} mods into {1}; enabled in mod-list.json: {2}.', installedOut.length, folder, enabledText),
   );
   return outcome('installed', { folder, installed: installedOut, kept, enabled });
 }

@@ -3,6 +3,7 @@ import { completionCheck } from './completion';
 import { detailsCheck } from './details';
 import { explorerCheck } from './explorer';
 import { hoverCheck } from './hover';
+import { installCheck } from './install';
 import { listDownloadCheck } from './list-download';
 import { problemsCheck } from './problems';
 import { searchCheck } from './search';
@@ -11,4 +12,4 @@ import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
 import { welcomeCheck } from './welcome';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck];
