@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { after, afterEach, before, beforeEach, suite, test } from './framework';
-import { clearRequests, closeAllEditors, getRequests, infoJson, openInfoJson, portalJson, setFaults, waitFor, writeInfoJson } from './helpers';
+import { answeringQuickPicks, clearRequests, closeAllEditors, extension, getRequests, infoJson, openInfoJson, portalJson, setFaults, waitFor, writeInfoJson } from './helpers';
 
 // The local portal's account; `trustPortal` answers the question asked before the token
 // first goes to a portal other than the official one.
@@ -206,5 +206,50 @@ suite('install dependencies into the mods folder', () => {
     assert.deepEqual(readdirSync(mods), ['mod-list.json']);
     assert.equal(readFileSync(path.join(mods, 'mod-list.json'), 'utf8'), MOD_LIST);
     assert.deepEqual((await getRequests()).filter((r) => r.host === 'download' || r.path.startsWith('/download/')), []);
+  });
+
+  test('without credentials the user is asked; backing out downloads nothing', async () => {
+    await vscode.commands.executeCommand('factorioPortal.signOut');
+    try {
+      writeFileSync(path.join(mods, 'mod-list.json'), MOD_LIST);
+      const outcome = await answeringQuickPicks(() => installMod({ name: 'modpack-demo', factorioVersion: '2.0', optional: [], confirm: true }), 'close');
+      assert.equal(outcome.status, 'failed', JSON.stringify(outcome));
+      assert.equal(outcome.failure?.code, 'no-credentials');
+      assert.deepEqual(readdirSync(mods), ['mod-list.json']);
+      assert.equal(readFileSync(path.join(mods, 'mod-list.json'), 'utf8'), MOD_LIST);
+    } finally {
+      await vscode.commands.executeCommand('factorioPortal.signIn', GOOD);
+    }
+  });
+
+  test('the commands are offered where the user looks, only in a trusted workspace', () => {
+    type Entry = { command: string; when?: string };
+    const menus = (extension().packageJSON as { contributes: { menus: Record<string, Entry[]> } }).contributes.menus;
+    const whenOf = (menu: string, command: string): string[] => menus[menu]!.filter((e) => e.command === command).map((e) => e.when ?? '');
+    assert.deepEqual(whenOf('view/title', 'factorioPortal.installDependencies'), ['view == factorioPortal.dependencies && isWorkspaceTrusted']);
+    assert.deepEqual(whenOf('view/item/context', 'factorioPortal.installModWithDependencies'), [
+      'view == factorioPortal.portal && viewItem =~ /^factorioPortal\\.mod/ && isWorkspaceTrusted',
+    ]);
+    assert.deepEqual(whenOf('commandPalette', 'factorioPortal.installDependencies'), ['isWorkspaceTrusted']);
+    assert.deepEqual(whenOf('commandPalette', 'factorioPortal.installModWithDependencies'), ['isWorkspaceTrusted']);
+  });
+
+  test('an installed version that no longer satisfies is updated; a zip this extension did not install stays', async () => {
+    const old = await releaseOf('pack-core', '1.0.0');
+    const saved = await vscode.commands.executeCommand<{ status: string }>('factorioPortal.downloadRelease', { name: 'pack-core', version: '1.0.0', folder: mods });
+    assert.equal(saved.status, 'saved', JSON.stringify(saved));
+    const lib = await releaseOf('factorio-lib', '1.4.2');
+    await vscode.commands.executeCommand('factorioPortal.downloadRelease', { name: 'factorio-lib', version: '1.4.2', folder: mods });
+    const outcome = await installMod({ name: 'modpack-demo', factorioVersion: '2.0', optional: [], confirm: true });
+    assert.equal(outcome.status, 'installed', JSON.stringify(outcome));
+    assert.deepEqual(
+      outcome.installed.find((i) => i.name === 'pack-core'),
+      { name: 'pack-core', version: '1.1.0', file: (await releaseOf('pack-core', '1.1.0')).file_name, from: '1.0.0' },
+    );
+    // factorio-lib 1.4.2 satisfies `>= 1.2.0`: kept, not downloaded again.
+    assert.ok(!outcome.installed.some((i) => i.name === 'factorio-lib'));
+    assert.ok(outcome.kept.some((k) => k.name === 'factorio-lib' && k.version === '1.4.2' && k.origin === 'installed'));
+    assert.equal(sha1Of(path.join(mods, old.file_name)), old.sha1, 'the older zip the user put there is left alone');
+    assert.equal(sha1Of(path.join(mods, lib.file_name)), lib.sha1);
   });
 });

@@ -82,13 +82,13 @@ function outcome(status: InstallOutcome['status'], extra: Partial<InstallOutcome
   return { status, installed: [], kept: [], enabled: [], ...extra };
 }
 
-function fail(code: InstallFailureCode, message: string, extra: Partial<InstallOutcome> = {}, details?: string): InstallOutcome {
+function fail(code: InstallFailureCode, message: string, extra: Partial<InstallOutcome> = {}, explained?: { explanation: string; details: string }): InstallOutcome {
   const show = vscode.l10n.t('Show Details');
   // Not awaited: the command must not wait for the user to dismiss a message.
-  void vscode.window.showErrorMessage(message, ...(details ? [show] : [])).then(async (chosen) => {
-    if (chosen === show && details) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: details, language: 'plaintext' }));
+  void vscode.window.showErrorMessage(message, ...(explained ? [show] : [])).then(async (chosen) => {
+    if (chosen === show && explained) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: explained.details, language: 'plaintext' }));
   });
-  return outcome('failed', { ...extra, failure: { code, message, ...(extra.failure?.explanation ? { explanation: extra.failure.explanation } : {}) } });
+  return outcome('failed', { ...extra, failure: { code, message, ...(explained ? { explanation: explained.explanation } : {}) } });
 }
 
 function cancelledBy(arg: unknown): vscode.CancellationToken | undefined {
@@ -318,7 +318,7 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
         ...failure.explanation.facts.map((f) => `- ${f.text}`),
         ...(failure.explanation.notes.length > 0 ? ['', ...failure.explanation.notes.map((n) => `- ${n}`)] : []),
       ].join('\n');
-      return fail('conflict', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text), { folder, failure: { code: 'conflict', message: '', explanation: text } }, details);
+      return fail('conflict', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text), { folder }, { explanation: text, details });
     }
     return fail('portal', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder });
   }
@@ -353,17 +353,19 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
 
   let download: ReturnType<typeof portalDownloader> = () => Promise.reject(new Error('no downloads in this plan'));
   if (downloads.length > 0) {
-    const signIn = { title: vscode.l10n.t('Sign In…') };
     const creds = (await services.credentials.get()) ?? (await services.credentials.ask());
     if (!creds) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Downloading from the Mod Portal needs your Factorio username and token. Nothing was installed.'), signIn.title).then((chosen) => {
-        if (chosen === signIn.title) void vscode.commands.executeCommand('factorioPortal.signIn');
-      });
-      return outcome('failed', { folder, kept, failure: { code: 'no-credentials', message: vscode.l10n.t('No credentials.') } });
+      return fail('no-credentials', vscode.l10n.t('Downloading from the Mod Portal needs your Factorio username and token (Sign In for Downloads…). Nothing was installed.'), { folder, kept });
     }
     const consent = await services.credentials.allowOrigin(services.portal.url);
     if (consent !== 'yes') {
-      return fail('untrusted-portal', vscode.l10n.t('Your Factorio token was not sent to {0}. Nothing was installed.', services.portal.url), { folder, kept });
+      return fail(
+        'untrusted-portal',
+        consent === 'refused'
+          ? vscode.l10n.t('Your Factorio token is sent only to https portals (or a test portal on this machine), not to {0}. Nothing was installed.', services.portal.url)
+          : vscode.l10n.t('Your Factorio token was not sent to {0}. Nothing was installed.', services.portal.url),
+        { folder, kept },
+      );
     }
     download = portalDownloader(services.portal.client, creds);
   }
