@@ -8,10 +8,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseDependency } from '../../model/dependency';
 import { newestFirst } from '../../model/releases';
-import { solveDependencies, type SolvedMod, type SolverWorkspaceMod, type SolveResult } from '../../model/solver';
+import { solveDependencies, type SolverWorkspaceMod, type SolveResult } from '../../model/solver';
 import { cacheSolverSource } from '../../model/solverSource';
-import { compareVersions, parseVersion, releaseMatchesFactorioVersion } from '../../model/version';
-import { namesToEnable, portalDownloader, runInstall, type InstallPlan, type InstallProgress, type InstallStep } from '../../mods/install';
+import { parseVersion, releaseMatchesFactorioVersion } from '../../model/version';
+import { namesToEnable, portalDownloader, runInstall, type InstallPlan, type InstallProgress } from '../../mods/install';
+import { planFromSolution, type KeptMod } from '../../mods/installPlan';
 import { enableInModListText, MOD_LIST_BACKUP_FILE, MOD_LIST_FILE } from '../../mods/modList';
 import { readModsFolder } from '../../mods/modsFolder';
 import { workspaceModFromText } from '../../mods/workspaceMods';
@@ -46,7 +47,7 @@ export interface InstallOutcome {
   /** Downloaded by this run (`from`: the version an update replaced). */
   installed: Array<{ name: string; version: string; file: string; from?: string }>;
   /** Used as they are: already installed, in the workspace, or part of the game. */
-  kept: Array<{ name: string; version: string; origin: 'installed' | 'workspace' | 'builtin' }>;
+  kept: KeptMod[];
   /** Names newly added or switched on in mod-list.json. */
   enabled: string[];
   failure?: { code: InstallFailureCode; message: string; /** The solver's explanation of a conflict. */ explanation?: string };
@@ -210,41 +211,8 @@ async function rootFromMod(services: InstallServices, arg: unknown): Promise<Roo
   };
 }
 
-function isOlder(a: string, b: string): boolean {
-  const va = parseVersion(a);
-  const vb = parseVersion(b);
-  return va !== undefined && vb !== undefined && compareVersions(va, vb) < 0;
-}
-
 function isOutcome(value: Root | InstallOutcome): value is InstallOutcome {
   return 'status' in value;
-}
-
-/** The steps for runInstall and what the user is told about each mod. */
-function planOf(folder: string, root: Root, mods: readonly SolvedMod<Release>[], installedRoot: string[]): { plan: InstallPlan; kept: InstallOutcome['kept'] } {
-  const steps: InstallStep[] = [];
-  const kept: InstallOutcome['kept'] = [];
-  if (root.release && root.name && root.version) {
-    if (installedRoot.includes(root.version)) {
-      steps.push({ action: 'keep', name: root.name, version: root.version, enable: true });
-      kept.push({ name: root.name, version: root.version, origin: 'installed' });
-    } else {
-      const older = installedRoot.find((v) => isOlder(v, root.version!));
-      steps.push(older ? { action: 'update', name: root.name, from: older, version: root.version, release: root.release } : { action: 'install', name: root.name, version: root.version, release: root.release });
-    }
-  }
-  for (const mod of mods) {
-    if (mod.origin === 'portal' && mod.release) {
-      const release = mod.release.payload;
-      steps.push(mod.installedVersion ? { action: 'update', name: mod.name, from: mod.installedVersion, version: mod.version, release } : { action: 'install', name: mod.name, version: mod.version, release });
-    } else if (mod.origin === 'installed') {
-      steps.push({ action: 'keep', name: mod.name, version: mod.version, enable: true });
-      kept.push({ name: mod.name, version: mod.version, origin: 'installed' });
-    } else if (mod.origin === 'workspace' || mod.origin === 'builtin') {
-      kept.push({ name: mod.name, version: mod.version, origin: mod.origin });
-    }
-  }
-  return { plan: { folder, steps }, kept };
 }
 
 function planText(plan: InstallPlan, kept: InstallOutcome['kept'], toEnable: readonly string[]): string {
@@ -323,7 +291,7 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
     return fail('portal', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder });
   }
 
-  const { plan, kept } = planOf(folder, root, solved.mods, installedRoot);
+  const { plan, kept } = planFromSolution(folder, solved.mods, root.release && root.name ? { name: root.name, release: root.release, installedVersions: installedRoot } : undefined);
   const toEnable = namesToEnable(plan);
   const downloads = plan.steps.filter((s) => s.action !== 'keep');
   let modListText: string | undefined;
@@ -333,8 +301,11 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
     modListText = undefined;
   }
   const preview = enableInModListText(modListText, toEnable);
-  const newlyEnabled = preview.ok ? [...preview.added, ...preview.enabled] : [];
-  if (downloads.length === 0 && preview.ok && !preview.changed) {
+  if (!preview.ok) {
+    return fail('install', vscode.l10n.t('{0} in {1} cannot be read ({2}); fix or remove it, then try again. Nothing was installed.', MOD_LIST_FILE, folder, preview.problem), { folder });
+  }
+  const newlyEnabled = [...preview.added, ...preview.enabled];
+  if (downloads.length === 0 && !preview.changed) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to install: every dependency of {0} is already in {1} and enabled.', root.label, folder));
     return outcome('nothing-to-do', { folder, kept });
   }
