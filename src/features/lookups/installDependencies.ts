@@ -404,7 +404,13 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
   return outcome('installed', { folder, installed: installedOut, kept, enabled });
 }
 
-/** Install Dependencies into Mods Folder: for the info.json the user means. */
+/**
+ * Install Dependencies into Mods Folder: for the info.json the user means. Callers may
+ * answer the questions in advance: `optional` (names of the `?` dependencies to include),
+ * `confirm` (true installs without showing the plan, false declines it), `cancel` (a
+ * CancellationToken that works as the notification's Cancel). The mods folder always
+ * comes from the user's settings or the user's choice, never from an argument.
+ */
 export async function installDependencies(services: InstallServices, arg?: unknown): Promise<InstallOutcome> {
   if (!requireTrustedWorkspace(vscode.l10n.t('Installing dependencies'))) {
     return outcome('failed', { failure: { code: 'untrusted', message: vscode.l10n.t('Installing needs a trusted workspace.') } });
@@ -413,7 +419,11 @@ export async function installDependencies(services: InstallServices, arg?: unkno
   return isOutcome(root) ? root : installClosure(services, root, arg);
 }
 
-/** Install Mod with Dependencies…: a portal mod (a modpack, say) and everything it needs. */
+/**
+ * Install Mod with Dependencies…: a portal mod (a modpack, say), its newest release for the
+ * Factorio version, and everything it needs. Takes a mod name (string, `{ name }` or a tree
+ * node), `factorioVersion`, and the answers installDependencies takes.
+ */
 export async function installModWithDependencies(services: InstallServices, arg?: unknown): Promise<InstallOutcome> {
   if (!requireTrustedWorkspace(vscode.l10n.t('Installing a mod'))) {
     return outcome('failed', { failure: { code: 'untrusted', message: vscode.l10n.t('Installing needs a trusted workspace.') } });
