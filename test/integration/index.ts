@@ -12,6 +12,7 @@ function load(): void {
   require('./explorer.test');
   require('./lookups.test');
   require('./download.test');
+  require('./install.test');
   require('./settings.test');
   require('./portalText.test');
   require('./localMods.test');

@@ -38,6 +38,20 @@ export const CASES = {
   adversarial: 'adversarial-text-mod',
   /** Its name starts with "login": a download must not mistake it for the login page. */
   login: 'login-tools',
+  /**
+   * A 2.0 modpack three levels deep: `pack-core >= 1.0.0`, `pack-extras`, `? pack-optional`;
+   * pack-extras needs `pack-core >= 1.1.0` and `~ Mixed_Case-Mod` (which needs factorio-lib);
+   * pack-core needs factorio-lib and pack-graphics.
+   */
+  modpack: 'modpack-demo',
+  packCore: 'pack-core',
+  packGraphics: 'pack-graphics',
+  packExtras: 'pack-extras',
+  packOptional: 'pack-optional',
+  /** A 2.0 modpack whose two mods declare `!` each other: no install can satisfy it. */
+  clashPack: 'clash-pack',
+  clashAlpha: 'clash-alpha',
+  clashBeta: 'clash-beta',
 } as const;
 
 export const CASE_NAMES: readonly string[] = Object.values(CASES);
@@ -377,6 +391,49 @@ export function buildCaseMods(): DatasetMod[] {
     updated_at: '2025-01-10T10:00:00.000000Z',
     license: { ...LICENSES.mit },
   });
+
+  // The modpacks last, so the mods above keep their generated ids and thumbnails.
+  const small = (name: string, title: string, summary: string, list: CaseRelease[]): DatasetMod => ({
+    name,
+    title,
+    owner: 'pack-maker',
+    summary,
+    downloads_count: 100,
+    category: 'content',
+    score: 1,
+    releases: releasesOf(rng, name, list),
+    created_at: `${list[0]!.date.slice(0, 19)}.000000Z`,
+    updated_at: `${list[list.length - 1]!.date.slice(0, 19)}.000000Z`,
+    license: { ...LICENSES.mit },
+  });
+  mods.push(
+    small(CASES.modpack, 'Modpack Demo', 'A modpack: installs its mods and theirs.', [
+      { version: '1.0.0', factorio: '1.1', date: '2023-01-01T10:00:00.000000Z', deps: ['base >= 1.1.0', 'factorio-lib'] },
+      { version: '2.0.0', factorio: '2.0', date: '2025-05-01T10:00:00.000000Z', deps: ['base >= 2.0.0', 'pack-core >= 1.0.0', 'pack-extras', '? pack-optional'] },
+    ]),
+    small(CASES.packCore, 'Pack Core', 'The core of the modpack.', [
+      { version: '1.0.0', factorio: '2.0', date: '2025-01-01T10:00:00.000000Z', deps: ['base >= 2.0.0', 'factorio-lib >= 1.2.0'] },
+      { version: '1.1.0', factorio: '2.0', date: '2025-03-01T10:00:00.000000Z', deps: ['base >= 2.0.0', 'factorio-lib >= 1.2.0', 'pack-graphics >= 0.5.0'] },
+    ]),
+    small(CASES.packGraphics, 'Pack Graphics', 'Sprites for the modpack.', [
+      { version: '0.5.0', factorio: '2.0', date: '2025-02-01T10:00:00.000000Z', deps: ['base >= 2.0.0'] },
+    ]),
+    small(CASES.packExtras, 'Pack Extras', 'More for the modpack.', [
+      { version: '2.0.0', factorio: '2.0', date: '2025-04-01T10:00:00.000000Z', deps: ['base >= 2.0.0', 'pack-core >= 1.1.0', '~ Mixed_Case-Mod >= 0.2.0'] },
+    ]),
+    small(CASES.packOptional, 'Pack Optional', 'An optional part of the modpack.', [
+      { version: '0.1.0', factorio: '2.0', date: '2025-04-15T10:00:00.000000Z', deps: ['base >= 2.0.0'] },
+    ]),
+    small(CASES.clashPack, 'Clash Pack', 'A modpack of two mods that refuse each other.', [
+      { version: '1.0.0', factorio: '2.0', date: '2025-06-01T10:00:00.000000Z', deps: ['base >= 2.0.0', 'clash-alpha', 'clash-beta'] },
+    ]),
+    small(CASES.clashAlpha, 'Clash Alpha', 'Refuses Clash Beta.', [
+      { version: '1.0.0', factorio: '2.0', date: '2025-05-20T10:00:00.000000Z', deps: ['base >= 2.0.0', '! clash-beta'] },
+    ]),
+    small(CASES.clashBeta, 'Clash Beta', 'Refuses Clash Alpha.', [
+      { version: '1.0.0', factorio: '2.0', date: '2025-05-21T10:00:00.000000Z', deps: ['base >= 2.0.0', '! clash-alpha'] },
+    ]),
+  );
 
   return mods;
 }

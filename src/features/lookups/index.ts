@@ -10,6 +10,7 @@ import { booleanArg, modNameArg, stringArg } from './args';
 import { Credentials } from './credentials';
 import { DetailsPanel, type DetailsSnapshot } from './details';
 import { downloadRelease, type DownloadOutcome } from './downloadRelease';
+import { installDependencies, installModWithDependencies, type InstallServices } from './installDependencies';
 import { pickMod, type ItemButton } from './pickers';
 
 export interface LookupServices {
@@ -20,6 +21,8 @@ export interface LookupServices {
   secrets: vscode.SecretStorage;
   /** Where the portals the user agreed to send the token to are remembered. */
   globalState?: vscode.Memento;
+  /** The extension's global storage folder (the record of what was installed lives there). */
+  storageFolder: string;
 }
 
 export interface LookupsApi {
@@ -29,12 +32,15 @@ export interface LookupsApi {
 
 const OPEN_BUTTON: ItemButton = { id: 'open', iconPath: new vscode.ThemeIcon('link-external'), tooltip: vscode.l10n.t('Open on Mod Portal') };
 const ADD_BUTTON: ItemButton = { id: 'add', iconPath: new vscode.ThemeIcon('add'), tooltip: vscode.l10n.t('Add as Dependency') };
+const INSTALL_BUTTON: ItemButton = { id: 'install', iconPath: new vscode.ThemeIcon('desktop-download'), tooltip: vscode.l10n.t('Install Mod with Dependencies…') };
 
 /** The lookups: search, details, add, open, copy, download, sign in/out; their panel, commands and API. */
 export function createLookups(services: LookupServices): { disposable: vscode.Disposable; commands: CommandTable; api: LookupsApi } {
   const { portal, config, data } = services;
   const details = new DetailsPanel(portal, data, () => portal.tags);
   const credentials = new Credentials(services.secrets, () => config.playerDataCandidates(), services.globalState);
+
+  const installServices: InstallServices = { portal, config, data, logger: services.logger, credentials, storageFolder: services.storageFolder };
 
   const askForMod = async (arg: unknown, title: string): Promise<string | undefined> =>
     modNameArg(arg) ?? (await pickMod(data, { title }))?.name;
@@ -52,9 +58,10 @@ export function createLookups(services: LookupServices): { disposable: vscode.Di
       const mod = await pickMod(data, {
         title: vscode.l10n.t('Search the Mod Portal'),
         ...(query ? { query } : {}),
-        buttons: [OPEN_BUTTON, ADD_BUTTON],
+        buttons: [OPEN_BUTTON, ADD_BUTTON, ...(vscode.workspace.isTrusted ? [INSTALL_BUTTON] : [])],
         onButton: (picked, id) => {
           if (id === 'open') void openOnPortal(picked.name);
+          else if (id === 'install') void vscode.commands.executeCommand('factorioPortal.installModWithDependencies', { name: picked.name });
           else void vscode.commands.executeCommand('factorioPortal.addDependency', { name: picked.name });
         },
       });
@@ -81,6 +88,8 @@ export function createLookups(services: LookupServices): { disposable: vscode.Di
       }
       return downloadRelease({ portal, config, data, logger: services.logger, credentials }, arg);
     },
+    'factorioPortal.installDependencies': (arg) => installDependencies(installServices, arg),
+    'factorioPortal.installModWithDependencies': (arg) => installModWithDependencies(installServices, arg),
     'factorioPortal.signIn': async (arg) => {
       const username = stringArg(arg, 'username');
       const token = stringArg(arg, 'token');

@@ -4,6 +4,7 @@ import { detailsCheck } from './details';
 import { explorerCheck } from './explorer';
 import { hoverCheck } from './hover';
 import { installedCheck } from './installed';
+import { installCheck } from './install';
 import { listDownloadCheck } from './list-download';
 import { problemsCheck } from './problems';
 import { searchCheck } from './search';
@@ -12,4 +13,4 @@ import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
 import { welcomeCheck } from './welcome';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installedCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installedCheck];
