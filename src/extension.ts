@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
   const user = new SignedInUser(context.secrets);
   const diagnostics = new DependencyDiagnostics(data, config, { workspace: workspaceMods, user });
   const explorer = createExplorer(context, { portal, data, status, logger, workspace: workspaceMods, modsFolder });
-  const lookups = createLookups({ portal, config, data, logger, secrets: context.secrets, globalState: context.globalState, storageFolder: context.globalStorageUri.fsPath });
+  const lookups = createLookups({ portal, config, data, logger, secrets: context.secrets, globalState: context.globalState, storageFolder: context.globalStorageUri.fsPath, workspace: workspaceMods });
   closing = () => portal.close();
 
   context.subscriptions.push(

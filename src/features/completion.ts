@@ -8,6 +8,7 @@ import type { Config } from './config';
 import type { DependencyData } from './dependencyData';
 import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from './documents';
 import type { WorkspaceModsService } from './workspaceMods';
+import { clip, PORTAL_TEXT_LIMITS } from './portalText';
 
 /** How long completion waits for portal data before answering with what it has. */
 const DATA_BUDGET_MS = 2500;
@@ -99,7 +100,7 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     if (item instanceof ModCompletionItem && item.mod && !item.documentation) {
       const mod = item.mod;
       const md = new vscode.MarkdownString();
-      md.appendText(mod.summary || '');
+      md.appendText(clip(mod.summary || '', PORTAL_TEXT_LIMITS.summary));
       md.appendMarkdown('\n\n');
       md.appendText(vscode.l10n.t('by {0} · {1}', mod.owner || '?', formatDownloads(mod.downloads_count)));
       item.documentation = md;
@@ -155,7 +156,7 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
       for (const hit of index.search(query, this.config.completionLimit)) {
         const mod = hit.mod;
         if (isBuiltinMod(mod.name) || local.has(mod.name)) continue;
-        const item = new ModCompletionItem({ label: mod.name, description: mod.title }, mod);
+        const item = new ModCompletionItem({ label: mod.name, description: clip(mod.title, PORTAL_TEXT_LIMITS.line) }, mod);
         item.detail = formatDownloads(mod.downloads_count);
         item.insertText = wrap(mod.name);
         item.range = range;

@@ -12,6 +12,7 @@ import { DetailsPanel, type DetailsSnapshot } from './details';
 import { downloadRelease, type DownloadOutcome } from './downloadRelease';
 import { installDependencies, installModWithDependencies, type InstallServices } from './installDependencies';
 import { pickMod, type ItemButton } from './pickers';
+import type { WorkspaceModsService } from '../workspaceMods';
 
 export interface LookupServices {
   portal: PortalService;
@@ -23,6 +24,8 @@ export interface LookupServices {
   globalState?: vscode.Memento;
   /** The extension's global storage folder (the record of what was installed lives there). */
   storageFolder: string;
+  /** The workspace's own mods (Install Dependencies uses them as they are). */
+  workspace: WorkspaceModsService;
 }
 
 export interface LookupsApi {
@@ -40,7 +43,7 @@ export function createLookups(services: LookupServices): { disposable: vscode.Di
   const details = new DetailsPanel(portal, data, () => portal.tags);
   const credentials = new Credentials(services.secrets, () => config.playerDataCandidates(), services.globalState);
 
-  const installServices: InstallServices = { portal, config, data, logger: services.logger, credentials, storageFolder: services.storageFolder };
+  const installServices: InstallServices = { portal, config, data, logger: services.logger, credentials, storageFolder: services.storageFolder, workspace: services.workspace };
 
   const askForMod = async (arg: unknown, title: string): Promise<string | undefined> =>
     modNameArg(arg) ?? (await pickMod(data, { title }))?.name;

@@ -15,7 +15,6 @@ import { namesToEnable, portalDownloader, runInstall, type InstallPlan, type Ins
 import { planFromSolution, type KeptMod } from '../../mods/installPlan';
 import { enableInModListText, MOD_LIST_BACKUP_FILE, MOD_LIST_FILE } from '../../mods/modList';
 import { readModsFolder } from '../../mods/modsFolder';
-import { workspaceModFromText } from '../../mods/workspaceMods';
 import type { Release } from '../../portal/types';
 import type { Config } from '../config';
 import type { DependencyData } from '../dependencyData';
@@ -26,6 +25,7 @@ import { requireTrustedWorkspace } from '../safety';
 import { booleanArg, modNameArg, stringArg } from './args';
 import type { Credentials } from './credentials';
 import { pickMod, pickOne, type Choice } from './pickers';
+import type { WorkspaceModsService } from '../workspaceMods';
 
 export type InstallFailureCode =
   | 'untrusted'
@@ -61,6 +61,8 @@ export interface InstallServices {
   credentials: Credentials;
   /** The extension's global storage folder: the install record lives there. */
   storageFolder: string;
+  /** The workspace's own mods, used as they are and never downloaded. */
+  workspace: WorkspaceModsService;
 }
 
 /** What the solver is asked for: the root's dependencies, for one Factorio version. */
@@ -74,7 +76,7 @@ interface Root {
   /** With Install Mod with Dependencies: the mod's own release, installed with the rest. */
   release?: Release;
   /** The info.json file, not itself a workspace mod to resolve against. */
-  infoJsonPath?: string;
+  infoJsonUri?: string;
 }
 
 const OPTIONAL_KINDS = new Set(['optional', 'hidden-optional']);
@@ -139,20 +141,13 @@ async function chooseFolder(config: Config): Promise<string | undefined> {
 }
 
 /** The other info.json files of the workspace: mods used as they are, never downloaded. */
-async function workspaceMods(exceptPath: string | undefined, logger: Logger): Promise<SolverWorkspaceMod[]> {
-  const uris = await vscode.workspace.findFiles('**/info.json', '**/node_modules/**');
+async function workspaceMods(service: WorkspaceModsService, exceptUri: string | undefined): Promise<SolverWorkspaceMod[]> {
+  await service.start();
   const out: SolverWorkspaceMod[] = [];
-  for (const uri of uris) {
-    if (exceptPath !== undefined && uri.fsPath === exceptPath) continue;
-    try {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      const mod = workspaceModFromText(uri.fsPath, text);
-      if (mod?.version !== undefined && parseVersion(mod.version) && !out.some((m) => m.name === mod.name)) {
-        out.push({ name: mod.name, version: mod.version, dependencies: mod.dependencies ?? ['base'] });
-      }
-    } catch (e) {
-      logger.warn(`Could not read ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
-    }
+  for (const mod of service.all()) {
+    if (mod.path === exceptUri || mod.version === undefined || !parseVersion(mod.version)) continue;
+    if (out.some((m) => m.name === mod.name)) continue;
+    out.push({ name: mod.name, version: mod.version, dependencies: mod.dependencies ?? ['base'] });
   }
   return out;
 }
@@ -171,7 +166,7 @@ async function rootFromInfoJson(): Promise<Root | InstallOutcome> {
     ...(model.modVersion ? { version: model.modVersion } : {}),
     factorioVersion: model.factorioVersion,
     dependencies,
-    ...(document.uri.scheme === 'file' ? { infoJsonPath: document.uri.fsPath } : {}),
+    infoJsonUri: document.uri.toString(),
   };
 }
 
@@ -242,7 +237,7 @@ function progressMessage(p: InstallProgress): string {
 }
 
 async function solve(services: InstallServices, root: Root, chosenOptional: readonly string[], installed: Array<{ name: string; version: string }>): Promise<SolveResult<Release>> {
-  const workspace = await workspaceMods(root.infoJsonPath, services.logger);
+  const workspace = await workspaceMods(services.workspace, root.infoJsonUri);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Resolving the dependencies of {0}…', root.label) },
     () =>
