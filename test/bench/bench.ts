@@ -18,6 +18,7 @@ import { infoJsonStress } from './infoJsonStress';
 import { portalText } from './portalText';
 import { seededRandom } from './prng';
 import { solverBench } from './solver';
+import { median, now, percentile } from './stats';
 
 export interface Figure {
   label: string;
@@ -44,18 +45,6 @@ const MODS = 50_000;
 const SEED = 11;
 const SEARCH_LIMIT = 50;
 const QUERY_COUNT = 1000;
-
-const now = (): number => performance.now();
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 function gc(): boolean {
   const collect = (globalThis as { gc?: () => void }).gc;

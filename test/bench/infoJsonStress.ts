@@ -9,12 +9,9 @@ import { completionContextAt } from '../../src/model/completionContext';
 import { parseInfoJson } from '../../src/model/document';
 import { deepInfoJson, hugeInfoJson } from '../fixtures/stressInfoJson';
 import type { BenchSection, Figure } from './bench';
+import { median } from './stats';
 
 const RUNS = 7;
-
-function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
 
 /** Median time of one keystroke's re-analysis, each run on a text one character longer. */
 function keystroke(text: string, at: number): { parse: number; analyse: number; complete: number; cpu: number } {

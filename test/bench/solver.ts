@@ -12,16 +12,10 @@ import { makeRelease, type DatasetMod } from '../portal-server/records';
 import { startPortalServer } from '../portal-server/server';
 import type { BenchSection, Figure } from './bench';
 import { seededRandom } from './prng';
+import { median, now } from './stats';
 
 const LATENCY_MS = 20;
 const RUNS = 20;
-const now = (): number => performance.now();
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 /** Releases by version: [factorio_version, dependencies]. */
 type Graph = Map<string, Array<{ version: string; fv: string; deps: string[] }>>;
 

@@ -18,6 +18,7 @@ import {
   setFaults,
   waitFor,
 } from './helpers';
+import { percentile } from '../bench/stats';
 
 const OUT = process.env.FACTORIO_PORTAL_BENCH_OUT;
 const QUERIES = 300;
@@ -55,11 +56,6 @@ function queries(names: readonly string[]): string[] {
     }
   }
   return out;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /**
