@@ -11,7 +11,7 @@ import { decodeIndexSnapshot, encodeIndexSnapshot } from './indexFile';
 import { decodeModListCompact, encodeModList } from './listFile';
 import { ModIndex } from './search';
 import type { CacheStorage } from './storage';
-import type { PortalClient, Validators } from './client';
+import { namelistBatches, type PortalClient, type Validators } from './client';
 import type { FullModEntry, ModEntry } from './types';
 
 export interface Clock {
@@ -70,7 +70,7 @@ export interface ListState {
  * a few hundred bytes instead of the whole answer.
  */
 export type PortalSource = Pick<PortalClient, 'getAllMods' | 'getModsByName' | 'getFullMod'> &
-  Partial<Pick<PortalClient, 'getAllModsIfChanged' | 'getFullModIfChanged'>>;
+  Partial<Pick<PortalClient, 'getAllModsIfChanged' | 'getFullModIfChanged' | 'getModBatchIfChanged'>>;
 
 export interface PortalCacheOptions {
   client: PortalSource;
@@ -174,6 +174,9 @@ function shortEntry(full: FullModEntry): ModEntry {
  * decoded from the portal's answer are let go once encoded for the disk, and the arrays
  * already computed for them are reused, the order being the same.
  */
+/** Namelist batches whose validators are kept at most (this session only). */
+const MAX_BATCH_VALIDATORS = 500;
+
 function compactIndex(built: ModIndex, fetchedAt: number): { index: ModIndex; text: string } {
   const text = encodeModList(built.all(), fetchedAt);
   return { index: new ModIndex(decodeModListCompact(text).mods, built.snapshot()), text };
@@ -204,6 +207,8 @@ export class PortalCache {
   /** ETag / Last-Modified of the list and full records held, for conditional refreshes (this session only). */
   private listValidators: Validators | undefined;
   private readonly fullValidators = new Map<string, Validators>();
+  /** Per namelist batch (its names, in order), for conditional refreshes of the dependencies' records. */
+  private readonly batchValidators = new Map<string, Validators>();
   /** `fetchedAt` of the list last written to or read from disk. */
   private listWritten: number | undefined;
   private state: ListState = { status: 'empty', refreshing: false };
@@ -365,6 +370,36 @@ export class PortalCache {
     return answer.value;
   }
 
+  /**
+   * Mods by name, batch by batch. A batch whose every name is held (found or missing) is
+   * asked conditionally; when the portal says it is unchanged, what is held answers.
+   */
+  private async requestMods(names: readonly string[]): Promise<Map<string, ModEntry>> {
+    const signal = this.lifetime.signal;
+    const ask = this.client.getModBatchIfChanged?.bind(this.client);
+    if (ask === undefined) return this.client.getModsByName(names, { signal });
+    const found = new Map<string, ModEntry>();
+    await Promise.all(
+      namelistBatches(names).map(async (batch) => {
+        const key = batch.join(',');
+        const validators = batch.every((n) => this.mods.has(n)) ? this.batchValidators.get(key) : undefined;
+        const answer = await ask(batch, { signal, ...(validators ? { validators } : {}) });
+        if (answer.notModified) {
+          for (const name of batch) {
+            const mod = this.mods.get(name)?.mod;
+            if (mod !== undefined) found.set(name, mod);
+          }
+          return;
+        }
+        // Bounded: batches are per file and per edit; an old key is only a missed 304.
+        if (this.batchValidators.size >= MAX_BATCH_VALIDATORS) this.batchValidators.clear();
+        this.batchValidators.set(key, answer.validators);
+        for (const mod of answer.value) found.set(mod.name, mod);
+      }),
+    );
+    return found;
+  }
+
   /** The full record, or undefined when the portal says the one held is still current. */
   private async requestFullMod(name: string): Promise<FullModEntry | undefined> {
     if (this.client.getFullModIfChanged === undefined) return this.client.getFullMod(name, this.lifetime.signal);
@@ -485,7 +520,7 @@ export class PortalCache {
     const epoch = this.epoch;
     const changed = new Set(names);
     try {
-      const found = await this.client.getModsByName(names, { signal: this.lifetime.signal });
+      const found = await this.requestMods(names);
       if (epoch !== this.epoch) return;
       const now = this.clock.now();
       let kept = 0;

@@ -158,18 +158,30 @@ export class PortalClient {
    */
   async getModsByName(names: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, ModEntry>> {
     const result = new Map<string, ModEntry>();
-    const batches = namelistBatches(names);
-    const answers = await Promise.all(
-      batches.map(async (batch) => {
-        const mods: ModEntry[] = [];
-        for await (const page of this.pages({ namelist: batch, page_size: 'max' }, this.timeoutMs, options.signal)) {
-          for (const mod of page.results) mods.push(mod);
-        }
-        return mods;
-      }),
-    );
-    for (const mods of answers) for (const mod of mods) result.set(mod.name, mod);
+    const answers = await Promise.all(namelistBatches(names).map((batch) => this.getModBatchIfChanged(batch, options)));
+    for (const answer of answers) if (!answer.notModified) for (const mod of answer.value) result.set(mod.name, mod);
     return result;
+  }
+
+  /**
+   * One `namelist` batch (see namelistBatches), unless the portal's answer for it has not
+   * changed since `validators`: then one small 304 instead of every release of every mod.
+   */
+  async getModBatchIfChanged(
+    batch: readonly string[],
+    options: { signal?: AbortSignal; validators?: Validators } = {},
+  ): Promise<Conditional<ModEntry[]>> {
+    const query: ListQuery = { namelist: [...batch], page_size: 'max' };
+    const first = await this.getJsonIfChanged(
+      { url: this.listUrl(query), timeoutMs: this.timeoutMs, decode: decodeModListResponse, ...(options.validators ? { validators: options.validators } : {}) },
+      options.signal,
+    );
+    if (first.notModified) return first;
+    const all = first.value.results;
+    for await (const page of this.pages(query, this.timeoutMs, options.signal, first.value)) {
+      for (const mod of page.results) all.push(mod);
+    }
+    return { notModified: false, value: all, validators: first.validators };
   }
 
   getMod(name: string, signal?: AbortSignal): Promise<ModEntry> {

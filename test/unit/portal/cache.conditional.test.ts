@@ -69,3 +69,39 @@ test('a full record: unchanged gives 304 and keeps it; changed gives the new one
     c.dispose();
   }
 });
+
+test("a dependency batch (namelist): unchanged gives 304 and keeps found and missing names; changed gives the new answer", async () => {
+  const c = cache();
+  const names = [CASES.library, 'no-such-mod-anywhere'];
+  const first = await c.fetchMods(names);
+  assert.equal(first.get(CASES.library)?.state, 'found');
+  assert.equal(first.get('no-such-mod-anywhere')?.state, 'missing');
+  const kept = await c.fetchMods(names, { force: true });
+  assert.deepEqual(answers.map((a) => a.status), [200, 304]);
+  assert.equal(answers[1]!.bytes, 0);
+  assert.equal(kept.get(CASES.library)?.state, 'found');
+  assert.equal(kept.get('no-such-mod-anywhere')?.state, 'missing', 'a 304 keeps a missing name missing');
+
+  const mod = server.dataset.mods.find((m) => m.name === CASES.library)!;
+  const summary = mod.summary;
+  mod.summary = 'Another summary';
+  server.invalidate();
+  try {
+    const changed = await c.fetchMods(names, { force: true });
+    const record = changed.get(CASES.library);
+    assert.equal(record?.state === 'found' && record.mod.summary, 'Another summary');
+    assert.deepEqual(answers.map((a) => a.status), [200, 304, 200]);
+  } finally {
+    mod.summary = summary;
+    server.invalidate();
+    c.dispose();
+  }
+});
+
+test('a batch with a name not held yet is asked in full, never conditionally', async () => {
+  const c = cache();
+  await c.fetchMods([CASES.library]);
+  await c.fetchMods([CASES.library, 'another-unheld-name'], { force: true });
+  assert.deepEqual(answers.map((a) => a.status), [200, 200]);
+  c.dispose();
+});
