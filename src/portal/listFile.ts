@@ -186,16 +186,7 @@ export function decodeModList(text: string): { fetchedAt: number; mods: ModEntry
   for (const key of required) if (!Array.isArray(c[key])) throw new Error(`column ${key} missing`);
   const mods = new Array<ModEntry>(count);
   for (let i = 0; i < count; i++) mods[i] = entryAt(c, categories as string[], i);
-  if (extra !== undefined && extra !== null) {
-    for (const [position, mod] of Object.entries(extra)) {
-      const i = Number(position);
-      const valid = typeof mod === 'object' && mod !== null && typeof mod.name === 'string' && typeof mod.title === 'string';
-      if (!Number.isInteger(i) || i < 0 || i >= count || !valid || typeof mod.downloads_count !== 'number') {
-        throw new Error(`extra entry ${position} has the wrong shape`);
-      }
-      mods[i] = mod;
-    }
-  }
+  placeExtras(mods, extra, count);
   return { fetchedAt, mods };
 }
 
@@ -433,15 +424,19 @@ export function decodeModListCompact(text: string): { fetchedAt: number; mods: M
     const s = score?.[i];
     mods[i] = new ListEntry(name, titles[i]!, downloads[i]!, c >= 0 ? (categories[c] as string) : undefined, s ?? undefined, cold, i);
   }
-  if (extra !== undefined && extra !== null) {
-    for (const [position, mod] of Object.entries(extra)) {
-      const i = Number(position);
-      const valid = typeof mod === 'object' && mod !== null && typeof mod.name === 'string' && typeof mod.title === 'string';
-      if (!Number.isInteger(i) || i < 0 || i >= count || !valid || typeof mod.downloads_count !== 'number') {
-        throw new Error(`extra entry ${position} has the wrong shape`);
-      }
-      mods[i] = mod;
-    }
-  }
+  placeExtras(mods, extra, count);
   return { fetchedAt, mods };
+}
+
+/** Entries kept whole (their fields do not fit the columns) go back to their positions. */
+function placeExtras(mods: ModEntry[], extra: Record<string, ModEntry> | null | undefined, count: number): void {
+  if (extra === undefined || extra === null) return;
+  for (const [position, mod] of Object.entries(extra)) {
+    const i = Number(position);
+    const valid = typeof mod === 'object' && mod !== null && typeof mod.name === 'string' && typeof mod.title === 'string';
+    if (!Number.isInteger(i) || i < 0 || i >= count || !valid || typeof mod.downloads_count !== 'number') {
+      throw new Error(`extra entry ${position} has the wrong shape`);
+    }
+    mods[i] = mod;
+  }
 }
