@@ -75,6 +75,20 @@ export class WorkspaceModsService implements vscode.Disposable {
     this.emitter.fire([...names]);
   }
 
+  /**
+   * The workspace's mods as the files are now: an action the user asked for (installing)
+   * reads them afresh rather than trusting that the watcher has caught up.
+   */
+  async current(): Promise<WorkspaceMod[]> {
+    await this.start();
+    const uris = await vscode.workspace.findFiles(INFO_JSON_GLOB, EXCLUDE_GLOB);
+    const seen = new Set(uris.map((u) => u.toString()));
+    const stale = this.mods.all().filter((m) => !seen.has(m.path));
+    for (const mod of stale) this.apply(this.mods.delete(mod.path).names);
+    await Promise.all(uris.map((uri) => this.readFromDisk(uri)));
+    return this.mods.all();
+  }
+
   private async scanFolder(folder: vscode.WorkspaceFolder): Promise<void> {
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, INFO_JSON_GLOB), EXCLUDE_GLOB);
     await Promise.all(uris.map((uri) => this.readFromDisk(uri)));

@@ -142,9 +142,8 @@ async function chooseFolder(config: Config): Promise<string | undefined> {
 
 /** The other info.json files of the workspace: mods used as they are, never downloaded. */
 async function workspaceMods(service: WorkspaceModsService, exceptUri: string | undefined): Promise<SolverWorkspaceMod[]> {
-  await service.start();
   const out: SolverWorkspaceMod[] = [];
-  for (const mod of service.all()) {
+  for (const mod of await service.current()) {
     if (mod.path === exceptUri || mod.version === undefined || !parseVersion(mod.version)) continue;
     if (out.some((m) => m.name === mod.name)) continue;
     out.push({ name: mod.name, version: mod.version, dependencies: mod.dependencies ?? ['base'] });
