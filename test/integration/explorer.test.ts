@@ -228,11 +228,18 @@ suite('mod explorer: Mod Portal tree', () => {
       const fulls = (await getRequests()).filter((r) => /^\/api\/mods\/[^/?]+\/full/.test(String(r.url)));
       assert.ok(fulls.length <= 6, `${fulls.length} full requests for 6 mods`);
       const times = fulls.map((r) => Number(r.at)).sort((a, b) => a - b);
-      for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 450, `full requests ${times[i]! - times[i - 1]!} ms apart`);
+      // At most two a second: every gap is far from a burst, and on average they are 500 ms
+      // apart (one arrival delayed by the network makes the next gap a little shorter).
+      for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 250, `full requests ${times[i]! - times[i - 1]!} ms apart`);
+      if (times.length > 1) {
+        const mean = (times.at(-1)! - times[0]!) / (times.length - 1);
+        assert.ok(mean >= 450, `full requests ${Math.round(mean)} ms apart on average`);
+      }
     } finally {
       await config.update('explorer.tagChecks', undefined, vscode.ConfigurationTarget.Global);
     }
-  });
+    // Its own waits (a quiet portal, six checks at two a second) can outlast the default on a busy machine.
+  }, { timeoutMs: 60_000 });
   test('Tags: a background check re-lints only the open info.json files that name the mod checked', async () => {
     const explorer = await explorerApi();
     const config = vscode.workspace.getConfiguration('factorioPortal');
