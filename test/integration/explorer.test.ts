@@ -212,7 +212,7 @@ suite('mod explorer: Mod Portal tree', () => {
         await clearRequests();
         await new Promise((resolve) => setTimeout(resolve, 1000));
         return (await getRequests()).length === 0;
-      }, { timeoutMs: 15_000, message: 'the portal quiet before the tag checks start' });
+      }, { timeoutMs: 45_000, message: 'the portal quiet before the tag checks start' });
       await explorer.portal();
       const tags = await waitFor(
         async () => {
@@ -239,7 +239,7 @@ suite('mod explorer: Mod Portal tree', () => {
       await config.update('explorer.tagChecks', undefined, vscode.ConfigurationTarget.Global);
     }
     // Its own waits (a quiet portal, six checks at two a second) can outlast the default on a busy machine.
-  }, { timeoutMs: 60_000 });
+  }, { timeoutMs: 90_000 });
   test('Tags: a background check re-lints only the open info.json files that name the mod checked', async () => {
     const explorer = await explorerApi();
     const config = vscode.workspace.getConfiguration('factorioPortal');

@@ -7,12 +7,23 @@ export const QUICK_ROWS = '.quick-input-widget .quick-input-list .monaco-list-ro
 
 /** Runs a command by its palette title (e.g. "Factorio Portal: Search Mods…"). */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
-  await focusEditor(page);
-  await page.keyboard.press('F1');
-  const input = page.locator(`${QUICK_INPUT} input`);
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator(QUICK_ROWS, { hasText: title }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  // A notification or a busy workbench can swallow the first F1 or the typed filter:
+  // open the palette again until the command shows, within a deadline.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await focusEditor(page);
+    await page.keyboard.press('F1');
+    const input = page.locator(`${QUICK_INPUT} input`);
+    try {
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`);
+      await page.locator(QUICK_ROWS, { hasText: title }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.keyboard.press('Enter');
 }
 
