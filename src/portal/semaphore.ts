@@ -9,14 +9,6 @@ export class Semaphore {
     if (!(limit >= 1)) throw new RangeError(`Semaphore limit must be at least 1, got ${limit}`);
   }
 
-  get inFlight(): number {
-    return this.active;
-  }
-
-  get queued(): number {
-    return this.waiting.length;
-  }
-
   /**
    * Resolves with a release function once a slot is free. Rejects with the signal's
    * reason if it aborts while waiting; the slot is then never taken.
