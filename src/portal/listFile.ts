@@ -169,13 +169,7 @@ export function encodeModList(mods: readonly ModEntry[], fetchedAt: number): str
 
 /** Reads what encodeModList wrote; throws an Error saying what is wrong with anything else. */
 export function decodeModList(text: string): { fetchedAt: number; mods: ModEntry[] } {
-  const data = JSON.parse(text) as Partial<ListFile> | null;
-  if (typeof data !== 'object' || data === null) throw new Error('not an object');
-  if (data.version !== LIST_FORMAT_VERSION) throw new Error(`format version ${String(data.version)}`);
-  const { fetchedAt, count, categories, columns: stored, extra } = data;
-  if (typeof fetchedAt !== 'number' || typeof count !== 'number' || !Array.isArray(categories) || typeof stored !== 'object' || stored === null) {
-    throw new Error('missing fields');
-  }
+  const { fetchedAt, count, categories, columns: stored, extra } = readListFile(text);
   const unpacked: Record<string, unknown> = { ...stored };
   for (const [key, nullable] of STRING_COLUMNS) unpacked[key] = unpack(stored[key], nullable, count);
   const c = unpacked as unknown as Columns;
@@ -373,13 +367,7 @@ class ListEntry implements ModEntry {
  * stored them (one string per column), read when shown.
  */
 export function decodeModListCompact(text: string): { fetchedAt: number; mods: ModEntry[] } {
-  const data = JSON.parse(text) as Partial<ListFile> | null;
-  if (typeof data !== 'object' || data === null) throw new Error('not an object');
-  if (data.version !== LIST_FORMAT_VERSION) throw new Error(`format version ${String(data.version)}`);
-  const { fetchedAt, count, categories, columns: stored, extra } = data;
-  if (typeof fetchedAt !== 'number' || typeof count !== 'number' || !Array.isArray(categories) || typeof stored !== 'object' || stored === null) {
-    throw new Error('missing fields');
-  }
+  const { fetchedAt, count, categories, columns: stored, extra } = readListFile(text);
   const column = (key: keyof Columns, nullable: boolean): Column => {
     const value = stored[key];
     if (typeof value === 'string') return new PackedColumn(value, count, nullable);
@@ -439,4 +427,16 @@ function placeExtras(mods: ModEntry[], extra: Record<string, ModEntry> | null | 
     }
     mods[i] = mod;
   }
+}
+
+/** The parsed file with its required fields checked; both decoders start here. */
+function readListFile(text: string): ListFile {
+  const data = JSON.parse(text) as Partial<ListFile> | null;
+  if (typeof data !== 'object' || data === null) throw new Error('not an object');
+  if (data.version !== LIST_FORMAT_VERSION) throw new Error(`format version ${String(data.version)}`);
+  const { fetchedAt, count, categories, columns } = data;
+  if (typeof fetchedAt !== 'number' || typeof count !== 'number' || !Array.isArray(categories) || typeof columns !== 'object' || columns === null) {
+    throw new Error('missing fields');
+  }
+  return data as ListFile;
 }

@@ -10,10 +10,10 @@ import {
   clearRequests,
   extension,
   getRequests,
-  portalJson,
   setFaults,
   waitFor,
   workspaceRoot,
+  releaseOf,
 } from './helpers';
 
 // The local portal's accounts (test/portal-server: DEFAULT_CREDENTIALS, FORBIDDEN_CREDENTIALS).
@@ -27,19 +27,6 @@ type Outcome =
   | { status: 'saved'; path: string; sha1: string; bytes: number }
   | { status: 'failed'; code: string; message: string }
   | { status: 'cancelled' };
-
-interface FullRelease {
-  version: string;
-  sha1: string;
-  file_name: string;
-}
-
-async function releaseOf(name: string, version: string): Promise<FullRelease> {
-  const full = await portalJson<{ releases: FullRelease[] }>(`/api/mods/${encodeURIComponent(name)}/full`);
-  const release = full.releases.find((r) => r.version === version);
-  if (!release) throw new Error(`${name} has no release ${version}`);
-  return release;
-}
 
 function download(args: object): Thenable<Outcome> {
   return vscode.commands.executeCommand<Outcome>('factorioPortal.downloadRelease', args);

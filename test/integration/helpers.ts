@@ -301,3 +301,18 @@ export async function findInList(
   }
   return undefined;
 }
+
+/** A release as the local portal's /full record lists it. */
+export interface FullRelease {
+  version: string;
+  sha1: string;
+  file_name: string;
+}
+
+/** The local portal's own record of one release of `name` (to compare downloads against). */
+export async function releaseOf(name: string, version: string): Promise<FullRelease> {
+  const full = await portalJson<{ releases: FullRelease[] }>(`/api/mods/${encodeURIComponent(name)}/full`);
+  const release = full.releases.find((r) => r.version === version);
+  if (!release) throw new Error(`${name} has no release ${version}`);
+  return release;
+}

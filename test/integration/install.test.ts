@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { after, afterEach, before, beforeEach, suite, test } from './framework';
-import { answeringQuickPicks, clearRequests, closeAllEditors, extension, getRequests, infoJson, openInfoJson, portalJson, setFaults, waitFor, writeInfoJson } from './helpers';
+import { answeringQuickPicks, clearRequests, closeAllEditors, extension, getRequests, infoJson, openInfoJson, releaseOf, setFaults, waitFor, writeInfoJson } from './helpers';
 
 // The local portal's account; `trustPortal` answers the question asked before the token
 // first goes to a portal other than the official one.
@@ -18,19 +18,6 @@ interface Outcome {
   kept: Array<{ name: string; version: string; origin: string }>;
   enabled: string[];
   failure?: { code: string; message: string; explanation?: string };
-}
-
-interface FullRelease {
-  version: string;
-  sha1: string;
-  file_name: string;
-}
-
-async function releaseOf(name: string, version: string): Promise<FullRelease> {
-  const full = await portalJson<{ releases: FullRelease[] }>(`/api/mods/${encodeURIComponent(name)}/full`);
-  const release = full.releases.find((r) => r.version === version);
-  if (!release) throw new Error(`${name} has no release ${version}`);
-  return release;
 }
 
 function installMod(args: object): Thenable<Outcome> {
