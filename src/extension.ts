@@ -99,14 +99,14 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     ]),
   );
 
-  // The mod list is what completion and "did you mean" search; load it as soon
-  // as an info.json is in sight, not on every activation.
+  // Nothing is read at activation. Once an info.json is in sight: local mods (then they
+  // keep themselves current), and, after the file's own findings are in, the mod list that
+  // completion and "did you mean" search (reading 50,000 mods would hold the findings up).
   const warmUp = (document: vscode.TextDocument) => {
     if (!isInfoJson(document)) return;
-    void data.index();
-    // Local mods are read only once a mod is in sight; then they keep themselves current.
     void workspaceMods.start();
     void modsFolder.scan();
+    void diagnostics.settled(document).then(() => data.index());
   };
   vscode.workspace.textDocuments.forEach(warmUp);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(warmUp));
@@ -131,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     },
     status: () => status.snapshot(),
     listState: () => {
-      const state = portal.cache.listState;
+      const state = portal.listState;
       return { status: state.status, modCount: state.modCount, fetchedAt: state.fetchedAt };
     },
     explorer: { ...explorer.api, ...lookups.api },

@@ -20,7 +20,7 @@ export class ListDownloadProgress implements vscode.Disposable {
   }
 
   private get downloading(): boolean {
-    return this.portal.cache.listState.status === 'loading';
+    return this.portal.listState.status === 'loading';
   }
 
   private update(): void {

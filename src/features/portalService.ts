@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { PortalCache, type CacheChange } from '../portal/cache';
+import { PortalCache, type CacheChange, type ListState } from '../portal/cache';
 import { PortalClient } from '../portal/client';
 import type { ModIndex } from '../portal/search';
 import { FileCacheStorage, portalFolderNames, tidyPortalFolders } from '../portal/storage';
@@ -36,14 +36,20 @@ interface PortalSet {
   readonly subscription: { dispose(): void };
 }
 
+/** The list's state before anything asked for the portal. */
+const NOTHING_YET: ListState = Object.freeze({ status: 'empty', refreshing: false });
+
 /**
  * The one owner of per-portal state: the client, cache, tag index and filter sets of the
  * configured portal URL. A new URL (or timeout) builds a new set; the old one is disposed
  * (its requests stop) and flushed (its pending writes land). Each portal URL has its own
  * folders, so a local test portal never mixes its data with the real one.
+ *
+ * The set is built when a feature first needs it, not at activation: a window that only
+ * ever shows other JSON files never builds it.
  */
 export class PortalService implements vscode.Disposable {
-  private current: PortalSet;
+  private built: PortalSet | undefined;
   private readonly changeEmitter = new vscode.EventEmitter<CacheChange>();
   private readonly tagsEmitter = new vscode.EventEmitter<void>();
   private readonly replaceEmitter = new vscode.EventEmitter<void>();
@@ -65,28 +71,41 @@ export class PortalService implements vscode.Disposable {
   private tagChecksPaused = true;
 
   constructor(private readonly options: PortalServiceOptions) {
-    this.current = this.build();
     this.configListener = options.config.onDidChange((e) => {
+      const set = this.built;
+      // Nothing built yet: the next use builds from the new settings.
+      if (set === undefined) return;
       if (e.affectsConfiguration('factorioPortal.portalUrl') || e.affectsConfiguration('factorioPortal.requestTimeoutSeconds')) {
         const { config } = this.options;
-        if (config.portalUrl === this.current.url && config.requestTimeoutMs === this.current.timeoutMs) return;
-        this.retire(this.current);
-        this.current = this.build();
+        if (config.portalUrl === set.url && config.requestTimeoutMs === set.timeoutMs) return;
+        this.retire(set);
+        this.built = this.build();
         this.replaceEmitter.fire();
         this.changeEmitter.fire({ all: true });
       }
       if (e.affectsConfiguration('factorioPortal.explorer.tagChecks')) {
         // A new limit stops the checks; they start again when the Tags node is next listed.
-        this.current.tags.setCap(this.options.config.tagCheckLimit);
-        this.current.tags.stop();
-        this.current.tagTargetsFor = undefined;
+        const current = this.current;
+        current.tags.setCap(this.options.config.tagCheckLimit);
+        current.tags.stop();
+        current.tagTargetsFor = undefined;
         this.tagsEmitter.fire();
       }
     });
   }
 
+  private get current(): PortalSet {
+    this.built ??= this.build();
+    return this.built;
+  }
+
   get url(): string {
-    return this.current.url;
+    return this.built?.url ?? this.options.config.portalUrl;
+  }
+
+  /** The mod list's state, without building anything when nothing asked for the portal yet. */
+  get listState(): ListState {
+    return this.built?.cache.listState ?? NOTHING_YET;
   }
 
   get client(): PortalClient {
@@ -107,7 +126,7 @@ export class PortalService implements vscode.Disposable {
 
   /** The portal page of a mod, for links. */
   modPageUrl(name: string): string {
-    return `${this.current.url}/mod/${encodeURIComponent(name)}`;
+    return `${this.url}/mod/${encodeURIComponent(name)}`;
   }
 
   /** Aims the background tag checks at the most downloaded mods of `index` (once per list). */
@@ -121,7 +140,8 @@ export class PortalService implements vscode.Disposable {
 
   /** Drops the mod list from memory when it is on disk and nothing is under way (see ListKeeper). */
   releaseList(): 'released' | 'busy' | 'none' {
-    const set = this.current;
+    const set = this.built;
+    if (set === undefined) return 'none';
     const result = set.cache.release();
     if (result === 'released') {
       set.tagTargetsFor = undefined;
@@ -142,7 +162,7 @@ export class PortalService implements vscode.Disposable {
     // After the old index's last write, or that write would bring the file back.
     await old.flush();
     await new FileCacheStorage(set.tagsFolder).delete(TAGS_FILE);
-    if (set !== this.current || this.closed) return;
+    if (this.closed || set !== this.built) return;
     set.tags = this.createTags(set.cache, set.tagsFolder);
     set.filterSets = new PortalFilterSets(() => set.client);
     set.tagTargetsFor = undefined;
@@ -153,8 +173,8 @@ export class PortalService implements vscode.Disposable {
   /** Pauses the background tag checks while the Mod Portal view is hidden; they resume where they stopped. */
   setTagChecksPaused(paused: boolean): void {
     this.tagChecksPaused = paused;
-    if (paused) this.current.tags.pause();
-    else this.current.tags.resume();
+    if (paused) this.built?.tags.pause();
+    else this.built?.tags.resume();
   }
 
   private build(): PortalSet {
@@ -203,7 +223,7 @@ export class PortalService implements vscode.Disposable {
       log: (message) => this.options.logger.info(message),
     });
     tags.onDidChange(() => {
-      if (this.current?.tags === tags) this.tagsEmitter.fire();
+      if (this.built?.tags === tags) this.tagsEmitter.fire();
     });
     return tags;
   }
@@ -227,7 +247,7 @@ export class PortalService implements vscode.Disposable {
       this.closed = true;
       clearTimeout(this.tidyTimer);
       this.configListener.dispose();
-      this.retire(this.current);
+      if (this.built !== undefined) this.retire(this.built);
     }
     await Promise.all([...this.retiring]);
   }

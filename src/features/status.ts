@@ -104,7 +104,7 @@ export class PortalStatus implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const state = this.portal.cache.listState;
+    const state = this.portal.listState;
     const item = this.item;
     const failure = this.reachability.lastFailure;
     if (failure) {

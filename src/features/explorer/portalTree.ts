@@ -184,7 +184,7 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
   private async roots(): Promise<PortalNode[]> {
     const index = await this.services.data.index();
     if (!index || index.size === 0) {
-      const state = this.services.portal.cache.listState;
+      const state = this.services.portal.listState;
       const failed = state.status === 'error' || this.services.status.lastFailure !== undefined || !index;
       this.setUnavailable(failed);
       if (!failed) return [this.message('root', vscode.l10n.t('The Mod Portal lists no mods.'), 'info')];
