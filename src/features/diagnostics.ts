@@ -67,7 +67,10 @@ export class DependencyDiagnostics implements vscode.Disposable {
   ) {
     this.disposables.push(
       local.workspace.onDidChange((names) => {
-        // The first scan ends the wait on every file (facts were held back until then).
+        // An info.json opened during the first scan is heard before the scan ends: until
+        // then facts are held back, and the scan's end lints every file anyway.
+        if (!local.workspace.ready) return;
+        // The first scan ends the wait on every file.
         if (this.workspaceSeen) this.scheduleNaming(names);
         else this.scheduleAll();
         this.workspaceSeen = true;
@@ -114,8 +117,27 @@ export class DependencyDiagnostics implements vscode.Disposable {
     }
   }
 
+  /** Not typing (a scan, a sign-in, a setting): no need to wait for a pause. */
   private scheduleAll(): void {
-    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, DEBOUNCE_MS);
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, DATA_DEBOUNCE_MS);
+  }
+
+  /**
+   * Resolves once the document's findings stand on the workspace's mods and on fresh
+   * portal records for its names (as far as the portal answers): what should come first
+   * when an info.json opens, before slower work such as reading the whole mod list.
+   */
+  async settled(document: vscode.TextDocument): Promise<void> {
+    await this.local.workspace.start();
+    if (document.isClosed) return;
+    await this.data.ensure(concernedNames(infoJsonModel(document)), { full: false });
+    // The records' arrival scheduled a lint; run it now rather than after the wait.
+    const key = document.uri.toString();
+    const timer = this.timers.get(key);
+    if (timer === undefined || document.isClosed) return;
+    clearTimeout(timer);
+    this.timers.delete(key);
+    this.analyze(document, true);
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
