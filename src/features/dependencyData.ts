@@ -9,6 +9,8 @@ import type { PortalService } from './portalService';
 import type { PortalStatus } from './status';
 
 const FULL_INFO_CONCURRENCY = 2;
+/** "Did you mean" answers kept (the oldest go first). */
+const MAX_KEPT_SUGGESTIONS = 256;
 
 /**
  * What the editor features know about dependencies, and the fetching behind it.
@@ -19,6 +21,8 @@ export class DependencyData implements vscode.Disposable {
   private readonly fullQueue: { name: string; resolve: () => void }[] = [];
   private readonly queued = new Map<string, Promise<void>>();
   private fullRunning = 0;
+  /** By list: they go with it when it is released from memory. */
+  private readonly suggestions = new WeakMap<ModIndex, Map<string, string[]>>();
 
   constructor(
     private readonly portal: PortalService,
@@ -89,11 +93,23 @@ export class DependencyData implements vscode.Disposable {
     this.portal.cache.cancelListDownload();
   }
 
-  /** "Did you mean" names, when the full list is at hand. */
+  /**
+   * "Did you mean" names, when the full list is at hand. Every lint asks again for each
+   * unknown name (while a name is typed, on every keystroke), and each answer is a pass
+   * over the whole list: answers are kept for the list they came from.
+   */
   suggest(name: string): string[] {
     const index = this.portal.cache.peekIndex();
     if (!index) return [];
-    return index.closest(name, 3).map((mod: ModEntry) => mod.name).filter((n: string) => n !== name);
+    let byName = this.suggestions.get(index);
+    if (byName === undefined) this.suggestions.set(index, (byName = new Map()));
+    let found = byName.get(name);
+    if (found === undefined) {
+      found = index.closest(name, 3).map((mod: ModEntry) => mod.name).filter((n: string) => n !== name);
+      if (byName.size >= MAX_KEPT_SUGGESTIONS) byName.delete(byName.keys().next().value!);
+      byName.set(name, found);
+    }
+    return found;
   }
 
   /**
