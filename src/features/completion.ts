@@ -96,9 +96,11 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
     }
   }
 
+  /** What only the focused item shows: the list itself carries names and titles alone. */
   resolveCompletionItem(item: vscode.CompletionItem): vscode.CompletionItem {
     if (item instanceof ModCompletionItem && item.mod && !item.documentation) {
       const mod = item.mod;
+      item.detail = formatDownloads(mod.downloads_count);
       const md = new vscode.MarkdownString();
       md.appendText(clip(mod.summary || '', PORTAL_TEXT_LIMITS.summary));
       md.appendMarkdown('\n\n');
@@ -157,7 +159,6 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
         const mod = hit.mod;
         if (isBuiltinMod(mod.name) || local.has(mod.name)) continue;
         const item = new ModCompletionItem({ label: mod.name, description: clip(mod.title, PORTAL_TEXT_LIMITS.line) }, mod);
-        item.detail = formatDownloads(mod.downloads_count);
         item.insertText = wrap(mod.name);
         item.range = range;
         // Our ranking decides the order (title matches included), not VS Code's word filter.

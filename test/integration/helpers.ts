@@ -150,11 +150,14 @@ export function positionOf(document: vscode.TextDocument, marker: string, option
   return document.positionAt(options.before ? offset : offset + marker.length);
 }
 
-export async function completionsAt(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
+/** Completion as the suggest widget asks for it; `resolve` items are resolved, as the widget does for the focused one. */
+export async function completionsAt(document: vscode.TextDocument, position: vscode.Position, options: { resolve?: number } = {}): Promise<vscode.CompletionItem[]> {
   const list = await vscode.commands.executeCommand<vscode.CompletionList>(
     'vscode.executeCompletionItemProvider',
     document.uri,
     position,
+    undefined,
+    options.resolve,
   );
   return list.items;
 }

@@ -47,7 +47,12 @@ suite('info.json completion', () => {
     assert.equal(labelOf(ranked[0]), LIB, `first item: ${ranked.map(labelOf).slice(0, 5).join(', ')}`);
     const lib = ranked[0];
     assert.equal((lib.label as vscode.CompletionItemLabel).description, 'Factorio Library');
-    assert.match(String(lib.detail), /downloads/);
+    // The list carries names and titles; the rest comes when an item is focused (resolved).
+    assert.equal(lib.detail, undefined);
+    assert.equal(lib.documentation, undefined);
+    const resolved = (await completionsAt(doc, position, { resolve: 100 })).find((i) => labelOf(i) === LIB);
+    assert.match(String(resolved!.detail), /downloads/);
+    assert.match((resolved!.documentation as vscode.MarkdownString).value, /commonly.*used.*utilities/);
     const range = lib.range as vscode.Range;
     assert.equal(doc.getText(range), 'factorio-l', 'the range is exactly the typed name');
 
