@@ -8,7 +8,7 @@ import { decodeFullModEntry, decodeModEntry } from './decode';
 import { Emitter, type Subscription } from './emitter';
 import { PortalError, toPortalError } from './errors';
 import { decodeIndexSnapshot, encodeIndexSnapshot } from './indexFile';
-import { decodeModListCompact, encodeModList } from './listFile';
+import { decodeModListCompact, encodeModList, memoryReader, type DetailsReader, type EncodedList, type ListDetails } from './listFile';
 import { ModIndex } from './search';
 import type { CacheStorage } from './storage';
 import { namelistBatches, type PortalClient, type Validators } from './client';
@@ -107,6 +107,8 @@ export interface FetchOptions {
 export const LIST_FILE = 'mod-list.json';
 /** The search index's arrays for the list in LIST_FILE (optional: rebuilt when absent or stale). */
 export const INDEX_FILE = 'mod-index.bin';
+/** What LIST_FILE leaves out of each mod (summary, owner, release file), read one mod at a time. */
+export const DETAILS_FILE = 'mod-details.jsonl';
 export const MODS_FILE = 'mods.json';
 export const FULL_FILE = 'full-mods.json';
 const FORMAT_VERSION = 1;
@@ -177,9 +179,10 @@ function shortEntry(full: FullModEntry): ModEntry {
 /** Namelist batches whose validators are kept at most (this session only). */
 const MAX_BATCH_VALIDATORS = 500;
 
-function compactIndex(built: ModIndex, fetchedAt: number): { index: ModIndex; text: string } {
-  const text = encodeModList(built.all(), fetchedAt);
-  return { index: new ModIndex(decodeModListCompact(text).mods, built.snapshot()), text };
+function compactIndex(built: ModIndex, fetchedAt: number): { index: ModIndex; encoded: EncodedList; details: ListDetails } {
+  const encoded = encodeModList(built.all(), fetchedAt);
+  const { mods, details } = decodeModListCompact(encoded.list, memoryReader(encoded.details!));
+  return { index: new ModIndex(mods, built.snapshot()), encoded, details };
 }
 
 export class PortalCache {
@@ -315,7 +318,7 @@ export class PortalCache {
           this.list = { ...held, fetchedAt };
           this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: held.index.size };
           this.log('Mod list: unchanged since the last download');
-          this.persistList(held.index, encodeModList(held.index.all(), fetchedAt), fetchedAt);
+          this.persistList(held.index, encodeModList(held.index.all(), fetchedAt), undefined, fetchedAt);
           return held.index;
         }
         onProgress?.('Indexing the mod list');
@@ -326,7 +329,7 @@ export class PortalCache {
         this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: index.index.size };
         change = ALL;
         this.log(`Mod list: ${index.index.size} mods fetched`);
-        this.persistList(index.index, index.text, fetchedAt);
+        this.persistList(index.index, index.encoded, index.details, fetchedAt);
         return index.index;
       } catch (e) {
         const error = toPortalError(e);
@@ -432,7 +435,7 @@ export class PortalCache {
     let mods: ModEntry[];
     let fetchedAt: number;
     try {
-      ({ mods, fetchedAt } = decodeModListCompact(text));
+      ({ mods, fetchedAt } = decodeModListCompact(text, this.detailsOnDisk()));
     } catch (e) {
       this.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
       await this.storage.delete(LIST_FILE).catch(() => undefined);
@@ -454,10 +457,28 @@ export class PortalCache {
     this.emitter.fire(ALL);
   }
 
-  /** `text`: the list in the index's order, so the saved index arrays fit it when read back. */
-  private persistList(index: ModIndex, text: string, fetchedAt: number): void {
+  /** Reads the details file where it is stored. */
+  private detailsOnDisk(): DetailsReader {
+    const storage = this.storage;
+    return (position, length) => storage.readRangeSync?.(DETAILS_FILE, position, length);
+  }
+
+  /**
+   * `encoded`: the list in the index's order, so the saved index arrays fit it when read
+   * back. The details file goes first (the list file names it); once it is written,
+   * `details` reads it from the disk and lets the bytes in memory go.
+   */
+  private persistList(index: ModIndex, encoded: EncodedList, details: ListDetails | undefined, fetchedAt: number): void {
+    const bytes = encoded.details;
+    const writeDetails = this.storage.writeBytes?.bind(this.storage);
+    if (bytes !== undefined && writeDetails) {
+      this.enqueueRaw(async () => {
+        await writeDetails(DETAILS_FILE, bytes);
+        if (this.storage.readRangeSync) details?.moveTo(this.detailsOnDisk());
+      }, `write ${DETAILS_FILE}`);
+    }
     this.enqueueRaw(async () => {
-      await this.storage.write(LIST_FILE, text);
+      await this.storage.write(LIST_FILE, encoded.list);
       this.listWritten = fetchedAt;
     }, `write ${LIST_FILE}`);
     const writeBytes = this.storage.writeBytes?.bind(this.storage);
@@ -704,7 +725,7 @@ export class PortalCache {
     this.persistTimer = undefined;
     this.dirty.mods = false;
     this.dirty.full = false;
-    for (const key of [LIST_FILE, INDEX_FILE, MODS_FILE, FULL_FILE]) this.enqueueRaw(() => this.storage.delete(key), `delete ${key}`);
+    for (const key of [LIST_FILE, DETAILS_FILE, INDEX_FILE, MODS_FILE, FULL_FILE]) this.enqueueRaw(() => this.storage.delete(key), `delete ${key}`);
     this.emitter.fire(ALL);
     await this.writes;
   }

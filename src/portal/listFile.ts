@@ -1,53 +1,63 @@
-// The on-disk form of the full mod list. At 50,000 mods an array of entry objects is a
-// 26 MB file whose parsing alone takes most of the time budget of a cold start, so the
-// list is stored by column: no repeated keys, small category numbers, and release URLs
-// and file names left out where they follow from the mod's name and version. A column of
-// strings without line breaks is stored as one string joined by "\n": one long string
-// parses far faster than 50,000 short ones, and splitting it is cheap. Reading the file
-// back gives entries equal to the ones written.
+// The on-disk form of the full mod list, in two files.
+//
+// The list file holds what search, diagnostics and the explorer's sorts read for every
+// mod (name, title, downloads, category, score, latest version, its Factorio version and
+// date), by column: no repeated keys, small category numbers. A column of strings without
+// line breaks is stored as one string joined by "\n": one long string parses far faster
+// than 50,000 short ones.
+//
+// The details file holds the rest (owner, summary, thumbnail, release file and hash,
+// dependencies), one JSON line per mod, read one line at a time when a mod is shown: at
+// 50,000 mods that is most of the list's size, and none of it stays in memory. The list
+// file names the details file it belongs to and the length of each line.
+//
+// Reading both back gives entries equal to the ones written.
 
+import { randomBytes } from 'node:crypto';
 import type { ModEntry, Release } from './types';
 
-export const LIST_FORMAT_VERSION = 2;
+export const LIST_FORMAT_VERSION = 3;
+export const DETAILS_FORMAT_VERSION = 1;
 
+/** The columns of the list file. */
 interface Columns {
   name: string[];
   title: string[];
-  owner: string[];
-  summary: string[];
   downloads: number[];
   /** Index into `categories`, -1 for none. */
   category: number[];
   score: Array<number | null>;
-  thumbnail: Array<string | null>;
-  highlighted: Array<string | null>;
-  /** Latest release; `version` null when the entry has none. */
+  /** Latest release; null when the entry has none. */
   version: Array<string | null>;
-  /** The id after `/download/{name}/`, or the whole URL when it has another form. */
-  download: string[];
-  /** null when it is `{name}_{version}.zip`. */
-  file: Array<string | null>;
-  released: string[];
-  sha1: string[];
   factorio: string[];
-  dependencies: Array<string[] | null>;
-  flags: Array<string[] | null>;
+  released: string[];
+  /** Byte length of each mod's line in the details file, its line break included. */
+  detailBytes: number[];
 }
 
 /** Columns of strings (nullable ones marked) that may be stored joined. */
 const STRING_COLUMNS: ReadonlyArray<[keyof Columns, boolean]> = [
   ['name', false],
   ['title', false],
-  ['owner', false],
-  ['summary', false],
-  ['download', false],
-  ['released', false],
-  ['sha1', false],
   ['factorio', false],
-  ['thumbnail', true],
-  ['highlighted', true],
+  ['released', false],
   ['version', true],
-  ['file', true],
+];
+
+/** One mod's line in the details file. */
+type DetailsLine = [
+  name: string,
+  owner: string,
+  summary: string,
+  thumbnail: string | null,
+  highlighted: string | null,
+  /** The id after `/download/{name}/`, or `=` and the whole URL when it has another form. */
+  download: string,
+  /** null when it is `{name}_{version}.zip`. */
+  file: string | null,
+  sha1: string,
+  dependencies: string[] | null,
+  flags: string[] | null,
 ];
 
 /** One string joined by "\n" (null as ""), when the values allow it; else the array. */
@@ -69,6 +79,8 @@ interface ListFile {
   fetchedAt: number;
   count: number;
   categories: string[];
+  /** The first line of the details file written with this list. */
+  detailsHeader: string;
   /** Columns as stored: string columns possibly packed. */
   columns: Record<string, unknown>;
   /** Entries that do not fit the columns (unexpected keys, all releases), whole, by position. */
@@ -97,7 +109,7 @@ function hasOnly(object: object, keys: ReadonlySet<string>): boolean {
 
 /** Whether the columns can hold this entry exactly. */
 function fitsColumns(mod: ModEntry): boolean {
-  // Read from the columns, so it fits them (its getters are not own keys).
+  // Read from the files, so it fits them (its getters are not own keys).
   if (mod instanceof ListEntry) return true;
   if (!hasOnly(mod, ENTRY_KEYS)) return false;
   const r = mod.latest_release;
@@ -108,35 +120,48 @@ function downloadPrefix(name: string): string {
   return `/download/${name}/`;
 }
 
-export function encodeModList(mods: readonly ModEntry[], fetchedAt: number): string {
-  const c: Columns = {
-    name: [],
-    title: [],
-    owner: [],
-    summary: [],
-    downloads: [],
-    category: [],
-    score: [],
-    thumbnail: [],
-    highlighted: [],
-    version: [],
-    download: [],
-    file: [],
-    released: [],
-    sha1: [],
-    factorio: [],
-    dependencies: [],
-    flags: [],
-  };
+function detailsLineOf(mod: ModEntry): DetailsLine {
+  const r = mod.latest_release;
+  const prefix = downloadPrefix(mod.name);
+  const download = r ? (r.download_url.startsWith(prefix) && r.download_url.length > prefix.length ? r.download_url.slice(prefix.length) : `=${r.download_url}`) : '';
+  return [
+    mod.name,
+    mod.owner,
+    mod.summary,
+    mod.thumbnail ?? null,
+    mod.last_highlighted_at ?? null,
+    download,
+    r && r.file_name !== `${mod.name}_${r.version}.zip` ? r.file_name : null,
+    r ? r.sha1 : '',
+    r?.info_json.dependencies ?? null,
+    r?.feature_flags ?? null,
+  ];
+}
+
+/** The two files of a list: the list file's text and the details file's bytes. */
+export interface EncodedList {
+  list: string;
+  /** Undefined when the entries were read from a details file that stays valid (see encodeModList). */
+  details: Uint8Array | undefined;
+}
+
+/**
+ * Encodes a list for the disk. When `mods` are the entries of one decodeModListCompact, in
+ * their order, only the list file is new (a refresh that found nothing changed): the
+ * details file they read from stays as it is, and nothing is read from it.
+ */
+export function encodeModList(mods: readonly ModEntry[], fetchedAt: number): EncodedList {
+  const c: Columns = { name: [], title: [], downloads: [], category: [], score: [], version: [], factorio: [], released: [], detailBytes: [] };
   const categories: string[] = [];
   const categoryIndex = new Map<string, number>();
   const extra: Record<string, ModEntry> = {};
+  const reused = sameDetails(mods);
+  const lines: string[] = [];
+  const header = reused?.header ?? detailsHeader();
   mods.forEach((mod, i) => {
     if (!fitsColumns(mod)) extra[i] = mod;
     c.name.push(mod.name);
     c.title.push(mod.title);
-    c.owner.push(mod.owner);
-    c.summary.push(mod.summary);
     c.downloads.push(mod.downloads_count);
     let category = -1;
     if (mod.category !== undefined) {
@@ -148,76 +173,141 @@ export function encodeModList(mods: readonly ModEntry[], fetchedAt: number): str
     }
     c.category.push(category);
     c.score.push(mod.score ?? null);
-    c.thumbnail.push(mod.thumbnail ?? null);
-    c.highlighted.push(mod.last_highlighted_at ?? null);
-    const r = mod.latest_release;
-    c.version.push(r ? r.version : null);
-    const prefix = downloadPrefix(mod.name);
-    c.download.push(r ? (r.download_url.startsWith(prefix) && r.download_url.length > prefix.length ? r.download_url.slice(prefix.length) : `=${r.download_url}`) : '');
-    c.file.push(r && r.file_name !== `${mod.name}_${r.version}.zip` ? r.file_name : null);
-    c.released.push(r ? r.released_at : '');
-    c.sha1.push(r ? r.sha1 : '');
-    c.factorio.push(r ? r.info_json.factorio_version : '');
-    c.dependencies.push(r?.info_json.dependencies ?? null);
-    c.flags.push(r?.feature_flags ?? null);
+    // A ListEntry holds these without reading its details.
+    const hot = mod instanceof ListEntry ? mod.hotRelease() : releaseColumns(mod.latest_release);
+    c.version.push(hot ? hot.version : null);
+    c.factorio.push(hot ? hot.factorio : '');
+    c.released.push(hot ? hot.released : '');
+    if (reused) {
+      c.detailBytes.push(reused.lineBytes(i));
+    } else {
+      const line = `${JSON.stringify(detailsLineOf(mod))}\n`;
+      lines.push(line);
+      c.detailBytes.push(Buffer.byteLength(line));
+    }
   });
   const columns: Record<string, unknown> = { ...c };
   for (const [key, nullable] of STRING_COLUMNS) columns[key] = pack(c[key] as Array<string | null>, nullable);
-  const file: ListFile = { version: LIST_FORMAT_VERSION, fetchedAt, count: mods.length, categories, columns, extra };
-  return JSON.stringify(file);
+  const file: ListFile = { version: LIST_FORMAT_VERSION, fetchedAt, count: mods.length, categories, detailsHeader: header, columns, extra };
+  return { list: JSON.stringify(file), details: reused ? undefined : Buffer.from(`${header}\n${lines.join('')}`) };
 }
 
-/** Reads what encodeModList wrote; throws an Error saying what is wrong with anything else. */
-export function decodeModList(text: string): { fetchedAt: number; mods: ModEntry[] } {
-  const { fetchedAt, count, categories, columns: stored, extra } = readListFile(text);
-  const unpacked: Record<string, unknown> = { ...stored };
-  for (const [key, nullable] of STRING_COLUMNS) unpacked[key] = unpack(stored[key], nullable, count);
-  const c = unpacked as unknown as Columns;
-  for (const key of Object.keys(c) as Array<keyof Columns>) {
-    if (!Array.isArray(c[key]) || c[key].length !== count) throw new Error(`column ${key} does not hold ${count} values`);
-  }
-  const required: Array<keyof Columns> = ['name', 'title', 'owner', 'summary', 'downloads', 'version', 'download', 'released', 'sha1', 'factorio'];
-  for (const key of required) if (!Array.isArray(c[key])) throw new Error(`column ${key} missing`);
-  const mods = new Array<ModEntry>(count);
-  for (let i = 0; i < count; i++) mods[i] = entryAt(c, categories as string[], i);
-  placeExtras(mods, extra, count);
-  return { fetchedAt, mods };
+/** What the list file holds of a latest release. */
+interface HotRelease {
+  version: string;
+  factorio: string;
+  released: string;
 }
 
-/** One entry from the columns. Its own function so the engine optimises it within the first few thousand. */
-function entryAt(c: Columns, categories: readonly string[], i: number): ModEntry {
-  const name = c.name[i]!;
-  if (typeof name !== 'string' || typeof c.title[i] !== 'string' || typeof c.downloads[i] !== 'number') {
-    throw new Error(`entry ${i} has the wrong shape`);
+function releaseColumns(release: Release | undefined): HotRelease | undefined {
+  return release && { version: release.version, factorio: release.info_json.factorio_version, released: release.released_at };
+}
+
+/** A new details file's first line: its format and an id the list file repeats. */
+function detailsHeader(): string {
+  return JSON.stringify({ version: DETAILS_FORMAT_VERSION, id: randomBytes(8).toString('hex') });
+}
+
+/** The details all of `mods` read from, in order, if they are one compact decode's entries. */
+function sameDetails(mods: readonly ModEntry[]): ListDetails | undefined {
+  const first = mods[0];
+  if (!(first instanceof ListEntry)) return undefined;
+  const details = first.details();
+  for (let i = 0; i < mods.length; i++) {
+    const mod = mods[i];
+    if (!(mod instanceof ListEntry) || !mod.isLine(details, i)) return undefined;
   }
-  const mod: ModEntry = { name, title: c.title[i]!, owner: c.owner[i]!, summary: c.summary[i]!, downloads_count: c.downloads[i]! };
-  const category = c.category?.[i] ?? -1;
-  if (category >= 0) mod.category = categories[category] as string;
-  const score = c.score?.[i];
-  if (score !== null && score !== undefined) mod.score = score;
-  const version = c.version[i];
-  if (version !== null && version !== undefined) {
-    const download = c.download[i]!;
-    const info: Release['info_json'] = { factorio_version: c.factorio[i]! };
-    const dependencies = c.dependencies?.[i];
-    if (dependencies) info.dependencies = dependencies;
-    const release: Release = {
-      download_url: download.startsWith('=') ? download.slice(1) : downloadPrefix(name) + download,
-      file_name: c.file?.[i] ?? `${name}_${version}.zip`,
-      info_json: info,
-      released_at: c.released[i]!,
-      version,
-      sha1: c.sha1[i]!,
-    };
-    const flags = c.flags?.[i];
-    if (flags) release.feature_flags = flags;
-    mod.latest_release = release;
+  return details.count === mods.length ? details : undefined;
+}
+
+/** Reads what encodeModList wrote, as plain entries; throws an Error saying what is wrong with anything else. */
+export function decodeModList(list: string, details: Uint8Array): { fetchedAt: number; mods: ModEntry[] } {
+  const compact = decodeModListCompact(list, memoryReader(details));
+  return { fetchedAt: compact.fetchedAt, mods: compact.mods.map((mod) => (mod instanceof ListEntry ? mod.toJSON() : mod)) };
+}
+
+/** Where a details file's bytes are: in memory until written, then read from the disk. */
+export type DetailsReader = (position: number, length: number) => Uint8Array | undefined;
+
+/** A details file's bytes at hand (a new list before it is written, or tests). */
+export function memoryReader(bytes: Uint8Array): DetailsReader {
+  return (position, length) => (position + length <= bytes.length ? bytes.subarray(position, position + length) : undefined);
+}
+
+const KEPT_LINES = 64;
+
+/**
+ * A details file as the entries of one list read it: a line at a time, checked against
+ * the list (the file's header, the mod's name), the last few kept. A file that is gone or
+ * belongs to another list reads as nothing: the entries then show less, never wrong data.
+ */
+export class ListDetails {
+  private readonly starts: Float64Array;
+  private headerChecked = false;
+  private readonly kept = new Map<number, DetailsLine>();
+
+  constructor(
+    private read: DetailsReader,
+    readonly header: string,
+    lengths: readonly number[],
+  ) {
+    const starts = new Float64Array(lengths.length + 1);
+    let at = Buffer.byteLength(header) + 1;
+    for (let i = 0; i < lengths.length; i++) {
+      starts[i] = at;
+      const length = lengths[i];
+      if (typeof length !== 'number' || !Number.isInteger(length) || length < 3) throw new Error(`entry ${i} has the wrong shape`);
+      at += length;
+    }
+    starts[lengths.length] = at;
+    this.starts = starts;
   }
-  const thumbnail = c.thumbnail?.[i];
-  if (thumbnail !== null && thumbnail !== undefined) mod.thumbnail = thumbnail;
-  const highlighted = c.highlighted?.[i];
-  if (highlighted !== null && highlighted !== undefined) mod.last_highlighted_at = highlighted;
-  return mod;
+
+  get count(): number {
+    return this.starts.length - 1;
+  }
+
+  lineBytes(i: number): number {
+    return this.starts[i + 1]! - this.starts[i]!;
+  }
+
+  /** The bytes are on the disk now: memory lets them go. */
+  moveTo(read: DetailsReader): void {
+    this.read = read;
+    this.headerChecked = false;
+    this.kept.clear();
+  }
+
+  line(i: number, name: string): DetailsLine | undefined {
+    const kept = this.kept.get(i);
+    if (kept !== undefined) return kept;
+    const line = this.readLine(i, name);
+    // A failed read is not kept: the file may be back (or written) by the next one.
+    if (line === undefined) return undefined;
+    if (this.kept.size >= KEPT_LINES) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(i, line);
+    return line;
+  }
+
+  private readLine(i: number, name: string): DetailsLine | undefined {
+    try {
+      if (!this.headerChecked) {
+        const length = Buffer.byteLength(this.header) + 1;
+        const bytes = this.read(0, length);
+        if (bytes === undefined || Buffer.from(bytes).toString('utf8') !== `${this.header}\n`) return undefined;
+        this.headerChecked = true;
+      }
+      const start = this.starts[i]!;
+      const bytes = this.read(start, this.starts[i + 1]! - start);
+      if (bytes === undefined) return undefined;
+      const line = JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+      return Array.isArray(line) && line.length === 10 && line[0] === name ? (line as DetailsLine) : undefined;
+    } catch {
+      // A file cut short, changed or removed meanwhile: nothing to show, the next read tries again.
+      this.headerChecked = false;
+      return undefined;
+    }
+  }
 }
 
 /**
@@ -265,27 +355,19 @@ function columnValue(column: Column, i: number): string | null {
   return column instanceof PackedColumn ? column.get(i) : (column[i] ?? null);
 }
 
-/** The columns an entry reads only when shown (summary, release details), shared by all entries. */
-interface ColdColumns {
-  owner: Column;
-  summary: Column;
-  thumbnail: Column;
-  highlighted: Column;
+/** What entries share: the columns read when shown, and the details file. */
+interface Shared {
   version: Column;
-  download: Column;
-  file: Column;
-  released: Column;
-  sha1: Column;
   factorio: Column;
-  dependencies: ReadonlyArray<string[] | null> | undefined;
-  flags: ReadonlyArray<string[] | null> | undefined;
+  released: Column;
+  details: ListDetails;
 }
 
 /**
  * An entry of the list held in memory. Search and diagnostics read its name, title,
- * downloads and category, which it holds; the rest (summary, owner, latest release) is read
- * from the shared columns when asked for, so 50,000 entries hold no object or string each
- * for them.
+ * downloads and category, which it holds; its latest version and date come from shared
+ * columns, and the rest (summary, owner, release file) from the details file, one line
+ * read when asked for. 50,000 entries hold no object or string each for them.
  */
 class ListEntry implements ModEntry {
   readonly name: string;
@@ -294,54 +376,73 @@ class ListEntry implements ModEntry {
   readonly category: string | undefined;
   readonly score: number | undefined;
   // Private fields: not enumerable, so an entry reads as plain data to `for...in` and spreads.
-  readonly #cold: ColdColumns;
+  readonly #shared: Shared;
   readonly #i: number;
 
   // Every field set here, in one order: all entries share one shape.
-  constructor(name: string, title: string, downloads: number, category: string | undefined, score: number | undefined, cold: ColdColumns, i: number) {
+  constructor(name: string, title: string, downloads: number, category: string | undefined, score: number | undefined, shared: Shared, i: number) {
     this.name = name;
     this.title = title;
     this.downloads_count = downloads;
     this.category = category;
     this.score = score;
-    this.#cold = cold;
+    this.#shared = shared;
     this.#i = i;
   }
 
+  details(): ListDetails {
+    return this.#shared.details;
+  }
+
+  isLine(details: ListDetails, i: number): boolean {
+    return this.#shared.details === details && this.#i === i;
+  }
+
+  /** The latest release's version, Factorio version and date: held, no details read. */
+  hotRelease(): HotRelease | undefined {
+    const s = this.#shared;
+    const version = columnValue(s.version, this.#i);
+    if (version === null) return undefined;
+    return { version, factorio: columnValue(s.factorio, this.#i) ?? '', released: columnValue(s.released, this.#i) ?? '' };
+  }
+
+  private line(): DetailsLine | undefined {
+    return this.#shared.details.line(this.#i, this.name);
+  }
+
   get owner(): string {
-    return columnValue(this.#cold.owner, this.#i) ?? '';
+    return this.line()?.[1] ?? '';
   }
 
   get summary(): string {
-    return columnValue(this.#cold.summary, this.#i) ?? '';
+    return this.line()?.[2] ?? '';
   }
 
   get thumbnail(): string | undefined {
-    return columnValue(this.#cold.thumbnail, this.#i) ?? undefined;
+    return this.line()?.[3] ?? undefined;
   }
 
   get last_highlighted_at(): string | undefined {
-    return columnValue(this.#cold.highlighted, this.#i) ?? undefined;
+    return this.line()?.[4] ?? undefined;
   }
 
   get latest_release(): Release | undefined {
-    const c = this.#cold;
-    const i = this.#i;
-    const version = columnValue(c.version, i);
-    if (version === null) return undefined;
-    const download = columnValue(c.download, i) ?? '';
-    const info: Release['info_json'] = { factorio_version: columnValue(c.factorio, i) ?? '' };
-    const dependencies = c.dependencies?.[i];
+    const hot = this.hotRelease();
+    if (hot === undefined) return undefined;
+    const line = this.line();
+    const download = line?.[5] ?? '';
+    const info: Release['info_json'] = { factorio_version: hot.factorio };
+    const dependencies = line?.[8];
     if (dependencies) info.dependencies = dependencies;
     const release: Release = {
       download_url: download.startsWith('=') ? download.slice(1) : downloadPrefix(this.name) + download,
-      file_name: columnValue(c.file, i) ?? `${this.name}_${version}.zip`,
+      file_name: line?.[6] ?? `${this.name}_${hot.version}.zip`,
       info_json: info,
-      released_at: columnValue(c.released, i) ?? '',
-      version,
-      sha1: columnValue(c.sha1, i) ?? '',
+      released_at: hot.released,
+      version: hot.version,
+      sha1: line?.[7] ?? '',
     };
-    const flags = c.flags?.[i];
+    const flags = line?.[9];
     if (flags) release.feature_flags = flags;
     return release;
   }
@@ -361,59 +462,50 @@ class ListEntry implements ModEntry {
   }
 }
 
+/** The date of a mod's latest release, without reading the details of a held list entry (for sorting thousands). */
+export function latestReleaseDate(mod: ModEntry): string | undefined {
+  return mod instanceof ListEntry ? mod.hotRelease()?.released : mod.latest_release?.released_at;
+}
+
 /**
- * What decodeModList reads, as the entries the cache holds: equal field by field, but
- * each keeps only what a search reads and finds the rest in columns kept as the file
- * stored them (one string per column), read when shown.
+ * What encodeModList wrote, as the entries the cache holds: equal field by field to the
+ * entries written, each holding only what a search reads; the rest is read from `details`
+ * (the details file, or its bytes while it is not written yet) when shown.
  */
-export function decodeModListCompact(text: string): { fetchedAt: number; mods: ModEntry[] } {
-  const { fetchedAt, count, categories, columns: stored, extra } = readListFile(text);
+export function decodeModListCompact(text: string, details: DetailsReader): { fetchedAt: number; mods: ModEntry[]; details: ListDetails } {
+  const { fetchedAt, count, categories, detailsHeader, columns: stored, extra } = readListFile(text);
   const column = (key: keyof Columns, nullable: boolean): Column => {
     const value = stored[key];
     if (typeof value === 'string') return new PackedColumn(value, count, nullable);
     if (!Array.isArray(value) || value.length !== count) throw new Error(`column ${key} does not hold ${count} values`);
     return value as Array<string | null>;
   };
-  const optionalArray = <T>(key: keyof Columns): T[] | undefined => {
+  const array = <T>(key: keyof Columns): T[] => {
     const value = stored[key];
-    if (value === undefined) return undefined;
     if (!Array.isArray(value) || value.length !== count) throw new Error(`column ${key} does not hold ${count} values`);
     return value as T[];
   };
   const names = unpack(stored.name, false, count) as string[];
   const titles = unpack(stored.title, false, count) as string[];
-  const downloads = optionalArray<number>('downloads');
   if (!Array.isArray(names) || names.length !== count) throw new Error(`column name does not hold ${count} values`);
   if (!Array.isArray(titles) || titles.length !== count) throw new Error(`column title does not hold ${count} values`);
-  if (downloads === undefined) throw new Error('column downloads missing');
-  const cold: ColdColumns = {
-    owner: column('owner', false),
-    summary: column('summary', false),
-    thumbnail: stored.thumbnail === undefined ? [] : column('thumbnail', true),
-    highlighted: stored.highlighted === undefined ? [] : column('highlighted', true),
-    version: column('version', true),
-    download: column('download', false),
-    file: stored.file === undefined ? [] : column('file', true),
-    released: column('released', false),
-    sha1: column('sha1', false),
-    factorio: column('factorio', false),
-    dependencies: optionalArray<string[] | null>('dependencies'),
-    flags: optionalArray<string[] | null>('flags'),
-  };
-  const category = optionalArray<number>('category');
-  const score = optionalArray<number | null>('score');
+  const downloads = array<number>('downloads');
+  const category = array<number>('category');
+  const score = array<number | null>('score');
+  const own = new ListDetails(details, detailsHeader, array<number>('detailBytes'));
+  const shared: Shared = { version: column('version', true), factorio: column('factorio', false), released: column('released', false), details: own };
   const mods = new Array<ModEntry>(count);
   for (let i = 0; i < count; i++) {
     const name = names[i];
     if (typeof name !== 'string' || typeof titles[i] !== 'string' || typeof downloads[i] !== 'number') {
       throw new Error(`entry ${i} has the wrong shape`);
     }
-    const c = category?.[i] ?? -1;
-    const s = score?.[i];
-    mods[i] = new ListEntry(name, titles[i]!, downloads[i]!, c >= 0 ? (categories[c] as string) : undefined, s ?? undefined, cold, i);
+    const c = category[i] ?? -1;
+    const s = score[i];
+    mods[i] = new ListEntry(name, titles[i]!, downloads[i]!, c >= 0 ? (categories[c] as string) : undefined, s ?? undefined, shared, i);
   }
   placeExtras(mods, extra, count);
-  return { fetchedAt, mods };
+  return { fetchedAt, mods, details: own };
 }
 
 /** Entries kept whole (their fields do not fit the columns) go back to their positions. */
@@ -429,13 +521,13 @@ function placeExtras(mods: ModEntry[], extra: Record<string, ModEntry> | null | 
   }
 }
 
-/** The parsed file with its required fields checked; both decoders start here. */
+/** The parsed list file with its required fields checked. */
 function readListFile(text: string): ListFile {
   const data = JSON.parse(text) as Partial<ListFile> | null;
   if (typeof data !== 'object' || data === null) throw new Error('not an object');
   if (data.version !== LIST_FORMAT_VERSION) throw new Error(`format version ${String(data.version)}`);
-  const { fetchedAt, count, categories, columns } = data;
-  if (typeof fetchedAt !== 'number' || typeof count !== 'number' || !Array.isArray(categories) || typeof columns !== 'object' || columns === null) {
+  const { fetchedAt, count, categories, columns, detailsHeader } = data;
+  if (typeof fetchedAt !== 'number' || typeof count !== 'number' || !Array.isArray(categories) || typeof columns !== 'object' || columns === null || typeof detailsHeader !== 'string') {
     throw new Error('missing fields');
   }
   return data as ListFile;

@@ -3,7 +3,7 @@
 // written file under the real name.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, promises as fs } from 'node:fs';
+import { closeSync, mkdirSync, openSync, promises as fs, readSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface CacheStorage {
@@ -13,6 +13,12 @@ export interface CacheStorage {
   /** Binary files, for what is faster to save than to recompute; optional. */
   readBytes?(key: string): Promise<Uint8Array | undefined>;
   writeBytes?(key: string, data: Uint8Array): Promise<void>;
+  /**
+   * `length` bytes at `position` of a binary file, or undefined when the file is gone or
+   * shorter. Synchronous: for a few hundred bytes of a file written before (a mod's
+   * details, read while it is shown), where a promise would cost more than the read.
+   */
+  readRangeSync?(key: string, position: number, length: number): Uint8Array | undefined;
 }
 
 function checkKey(key: string): void {
@@ -42,6 +48,30 @@ export class FileCacheStorage implements CacheStorage {
 
   writeBytes(key: string, data: Uint8Array): Promise<void> {
     return this.writeFile(key, data);
+  }
+
+  readRangeSync(key: string, position: number, length: number): Uint8Array | undefined {
+    checkKey(key);
+    let fd: number;
+    try {
+      fd = openSync(path.join(this.dir, key), 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const buffer = Buffer.alloc(length);
+      let read = 0;
+      while (read < length) {
+        const n = readSync(fd, buffer, read, length - read, position + read);
+        if (n === 0) return undefined;
+        read += n;
+      }
+      return buffer;
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private async readFile(key: string, encoding: 'utf8'): Promise<string | undefined>;
@@ -97,6 +127,11 @@ export class MemoryCacheStorage implements CacheStorage {
 
   async writeBytes(key: string, data: Uint8Array): Promise<void> {
     this.files.set(key, data.slice());
+  }
+
+  readRangeSync(key: string, position: number, length: number): Uint8Array | undefined {
+    const data = this.files.get(key);
+    return data instanceof Uint8Array && position + length <= data.length ? data.subarray(position, position + length) : undefined;
   }
 
   async delete(key: string): Promise<void> {

@@ -2,6 +2,7 @@
 // in which order, grouped by category. Category values are kept as the portal sends them
 // (an old `big-mods` is its own group), never mapped or dropped.
 
+import { latestReleaseDate } from '../../portal/listFile';
 import type { ModEntry } from '../../portal/types';
 import { CURRENT_CATEGORIES } from '../../portal/types';
 
@@ -57,7 +58,7 @@ export function compareCategories(a: string, b: string): number {
 }
 
 function updatedAt(mod: ModEntry): string {
-  let latest = mod.latest_release?.released_at ?? '';
+  let latest = latestReleaseDate(mod) ?? '';
   for (const r of mod.releases ?? []) if (r.released_at > latest) latest = r.released_at;
   return latest;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { FULL_FILE, INDEX_FILE, LIST_FILE, MODS_FILE, PortalCache, changeConcerns, type CacheChange, type PortalSource } from '../../../src/portal/cache';
+import { DETAILS_FILE, FULL_FILE, INDEX_FILE, LIST_FILE, MODS_FILE, PortalCache, changeConcerns, type CacheChange, type PortalSource } from '../../../src/portal/cache';
 import { PortalError } from '../../../src/portal/errors';
 import { decodeModList, encodeModList } from '../../../src/portal/listFile';
 import { FileCacheStorage, MemoryCacheStorage, type CacheStorage } from '../../../src/portal/storage';
@@ -185,8 +185,8 @@ test('a cold cache loads the list from disk without a request; atomic writes lea
   const first = setup(new FileCacheStorage(dir), clock);
   await first.cache.getIndex();
   await first.cache.flush();
-  assert.deepEqual(readdirSync(dir).sort(), [INDEX_FILE, LIST_FILE].sort());
-  const stored = decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8'));
+  assert.deepEqual(readdirSync(dir).sort(), [DETAILS_FILE, INDEX_FILE, LIST_FILE].sort());
+  const stored = decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8'), readFileSync(path.join(dir, DETAILS_FILE)));
   assert.equal(stored.fetchedAt, clock.now());
   assert.deepEqual(stored.mods, first.portal.list);
 
@@ -199,8 +199,39 @@ test('a cold cache loads the list from disk without a request; atomic writes lea
   assert.equal(second.cache.listState.fetchedAt, clock.now() - 5 * MINUTE);
 });
 
+/** A list entry as the portal's list gives it: the latest release only. */
+function listed(name: string, downloads: number): ModEntry {
+  const { releases, ...rest } = mod(name, downloads);
+  return { ...rest, summary: `About ${name}`, latest_release: releases![0]! };
+}
+
+test('the list held in memory reads summaries from the details file once it is written', async (t) => {
+  const dir = tempDir(t);
+  const clock = new FakeClock();
+  const { cache, portal } = setup(new FileCacheStorage(dir), clock);
+  portal.list = [listed('alpha', 10), listed('beta', 5)];
+  const index = await cache.getIndex();
+  // Before the write the bytes are in memory; after it, on the disk alone.
+  assert.equal(index.get('alpha')?.summary, 'About alpha');
+  await cache.flush();
+  const details = readFileSync(path.join(dir, DETAILS_FILE));
+  rmSync(path.join(dir, DETAILS_FILE));
+  assert.equal(index.get('beta')?.summary, '', 'read from the disk, where it is gone: nothing, not stale bytes');
+  assert.equal(index.get('beta')?.title, 'BETA');
+  assert.equal(index.get('beta')?.latest_release?.version, '1.0.0');
+  writeFileSync(path.join(dir, DETAILS_FILE), details);
+  assert.equal(index.get('beta')?.summary, 'About beta');
+
+  // A fresh cache reads the list file and no details until one is shown.
+  const second = setup(new FileCacheStorage(dir), clock);
+  const again = await second.cache.getIndex();
+  assert.equal(second.portal.calls.all, 0);
+  assert.equal(again.get('alpha')?.owner, 'o');
+  assert.equal(again.get('alpha')?.latest_release?.sha1, 'abc');
+});
+
 test('a corrupt, truncated or wrong-version list file is discarded with a log line and fetched again', async (t) => {
-  const good = encodeModList([mod('alpha')], 5);
+  const good = encodeModList([mod('alpha')], 5).list;
   const damaged = [
     good.slice(0, good.length / 2),
     'not json',
@@ -219,7 +250,7 @@ test('a corrupt, truncated or wrong-version list file is discarded with a log li
     assert.equal(portal.calls.all, 1);
     assert.ok(logs.some((l) => /Discarding the cached mod list/.test(l)), content);
     await cache.flush();
-    assert.equal(decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8')).mods.length, 2);
+    assert.equal(decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8'), readFileSync(path.join(dir, DETAILS_FILE))).mods.length, 2);
   }
 });
 
@@ -387,7 +418,7 @@ test('clear forgets everything, on disk too', async (t) => {
   await cache.getIndex();
   await cache.fetchMods(['alpha']);
   await cache.flush();
-  assert.deepEqual(readdirSync(dir).sort(), [INDEX_FILE, LIST_FILE, MODS_FILE].sort());
+  assert.deepEqual(readdirSync(dir).sort(), [DETAILS_FILE, INDEX_FILE, LIST_FILE, MODS_FILE].sort());
   await cache.clear();
   assert.deepEqual(readdirSync(dir), []);
   assert.equal(cache.peekIndex(), undefined);

@@ -1,18 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeModListResponse } from '../../../src/portal/decode';
-import { decodeModList, decodeModListCompact, encodeModList } from '../../../src/portal/listFile';
+import { decodeModList, decodeModListCompact, encodeModList, latestReleaseDate, memoryReader, type DetailsReader } from '../../../src/portal/listFile';
 import type { ModEntry } from '../../../src/portal/types';
 import { fixtureJson } from '../builders';
 
 const fixture = (name: string): unknown => fixtureJson('portal', name);
 
 function roundTrip(mods: ModEntry[]): ModEntry[] {
-  const text = encodeModList(mods, 1234);
-  const back = decodeModList(text);
+  const encoded = encodeModList(mods, 1234);
+  const back = decodeModList(encoded.list, encoded.details!);
   assert.equal(back.fetchedAt, 1234);
-  // The entries the cache holds read the same, field by field, and encode to the same file.
-  const compact = decodeModListCompact(text);
+  // The entries the cache holds read the same, field by field.
+  const compact = decodeModListCompact(encoded.list, memoryReader(encoded.details!));
   assert.equal(compact.fetchedAt, 1234);
   const plain = (list: readonly ModEntry[]): unknown => JSON.parse(JSON.stringify(list));
   assert.deepEqual(plain(compact.mods), plain(back.mods));
@@ -23,7 +23,11 @@ function roundTrip(mods: ModEntry[]): ModEntry[] {
     }
     assert.deepEqual(mod.latest_release, expected.latest_release);
   });
-  assert.equal(encodeModList(compact.mods, 1234), text);
+  // Encoding the held entries again gives the same list; the details file stays valid
+  // unless some entry is held whole (it did not fit the columns).
+  const again = encodeModList(compact.mods, 1234);
+  if (again.details === undefined) assert.equal(again.list, encoded.list);
+  else assert.deepEqual(decodeModList(again.list, again.details).mods, back.mods);
   return back.mods;
 }
 
@@ -100,25 +104,94 @@ test('line breaks and empty strings are kept apart from the joins', () => {
   assert.deepEqual(roundTrip(one), one);
 });
 
-test('the columns are far smaller than entry objects', () => {
+test('the list file is small: what is not searched is in the details file', () => {
   const mods = decodeModListResponse(fixture('api_mods_2022.json')).results;
-  assert.ok(encodeModList(mods, 1).length < JSON.stringify({ version: 1, fetchedAt: 1, mods }).length * 0.75);
+  const { list, details } = encodeModList(mods, 1);
+  assert.ok(list.length < JSON.stringify({ version: 1, fetchedAt: 1, mods }).length * 0.5);
+  assert.ok(details!.length > list.length);
+  // Entries held as they were read: writing them again leaves the details file alone.
+  const compact = decodeModListCompact(list, memoryReader(details!));
+  const again = encodeModList(compact.mods, 2);
+  assert.equal(again.details, undefined);
+  assert.deepEqual(decodeModList(again.list, details!).mods, decodeModList(list, details!).mods);
+});
+
+/** A reader over `bytes` that counts its reads. */
+function counting(bytes: Uint8Array): { reader: DetailsReader; reads: () => number } {
+  let reads = 0;
+  const inner = memoryReader(bytes);
+  return { reader: (position, length) => (reads++, inner(position, length)), reads: () => reads };
+}
+
+const TWO: ModEntry[] = [
+  { name: 'a', title: 'A', owner: 'ann', summary: 'first', downloads_count: 2 },
+  {
+    name: 'b',
+    title: 'B',
+    owner: 'bob',
+    summary: 'second',
+    downloads_count: 1,
+    latest_release: { download_url: '/download/b/x1', file_name: 'b_1.0.0.zip', info_json: { factorio_version: '2.0' }, released_at: '2024-05-01', version: '1.0.0', sha1: 'ff' },
+  },
+];
+
+test('details are read one mod at a time, when asked for, and the last few are kept', () => {
+  const { list, details } = encodeModList(TWO, 1);
+  const { reader, reads } = counting(details!);
+  const [a, b] = decodeModListCompact(list, reader).mods;
+  assert.equal(reads(), 0, 'decoding reads no details');
+  // What search, diagnostics and the sorts read is held.
+  assert.equal(b!.name, 'b');
+  assert.equal(b!.downloads_count, 1);
+  assert.equal(reads(), 0);
+  assert.equal(b!.summary, 'second');
+  assert.equal(reads(), 2, 'the header, checked once, and the line');
+  assert.equal(b!.owner, 'bob');
+  assert.equal(b!.latest_release?.sha1, 'ff');
+  assert.equal(reads(), 2, 'the line is kept');
+  assert.equal(a!.summary, 'first');
+  assert.equal(reads(), 3);
+});
+
+test('the latest release date of a held entry is read without its details', () => {
+  const { list, details } = encodeModList(TWO, 1);
+  const { reader, reads } = counting(details!);
+  const mods = decodeModListCompact(list, reader).mods;
+  assert.deepEqual(mods.map(latestReleaseDate), [undefined, '2024-05-01']);
+  assert.equal(reads(), 0);
+  assert.equal(latestReleaseDate(TWO[1]!), '2024-05-01');
+});
+
+test('details of another list, or none, read as nothing: names, titles and versions stay', () => {
+  const { list, details } = encodeModList(TWO, 1);
+  const other = encodeModList(TWO, 1).details!;
+  const gone: DetailsReader = () => undefined;
+  const cut: DetailsReader = memoryReader(details!.subarray(0, details!.length - 10));
+  for (const reader of [memoryReader(other), gone, cut]) {
+    const b = decodeModListCompact(list, reader).mods[1]!;
+    assert.equal(b.title, 'B');
+    assert.equal(b.summary, '');
+    assert.equal(b.owner, '');
+    assert.equal(b.latest_release?.version, '1.0.0');
+    assert.equal(b.latest_release?.released_at, '2024-05-01');
+    assert.equal(b.latest_release?.sha1, '');
+  }
+  // A line of another mod (the files swapped under the same header) is not taken either.
+  const swapped = Buffer.from(Buffer.from(details!).toString('utf8').replace('["b","bob"', '["c","bob"'));
+  assert.equal(decodeModListCompact(list, memoryReader(swapped)).mods[1]!.summary, '');
 });
 
 test('damaged files are rejected with a reason, by both decoders', () => {
-  const good = encodeModList(
-    [
-      { name: 'a', title: 'A', owner: '', summary: '', downloads_count: 2 },
-      { name: 'b', title: 'B', owner: 'o', summary: 's', downloads_count: 1 },
-    ],
-    1,
-  );
-  for (const decode of [decodeModList, decodeModListCompact]) {
+  const { list: good, details } = encodeModList(TWO, 1);
+  const decoders = [(text: string) => decodeModList(text, details!), (text: string) => decodeModListCompact(text, memoryReader(details!))];
+  for (const decode of decoders) {
     assert.throws(() => decode('[]'), /format version/);
-    assert.throws(() => decode(good.replace('"version":2', '"version":1')), /format version 1/);
+    assert.throws(() => decode(good.replace('"version":3', '"version":2')), /format version 2/);
     assert.throws(() => decode(good.replace('"count":2', '"count":3')), /(does not hold 3 values|count of values)/);
     assert.throws(() => decode(good.replace('"downloads":[2,1]', '"downloads":["x",1]')), /entry 0 has the wrong shape/);
-    assert.throws(() => decode(good.replace('"sha1":"\\n"', '"sha1":"\\n\\n"')), /(does not hold 2 values|count of values)/);
+    assert.throws(() => decode(good.replace('"released":"\\n2024-05-01"', '"released":"\\n\\n2024-05-01"')), /(does not hold 2 values|count of values)/);
+    assert.throws(() => decode(good.replace(/"detailBytes":\[\d+,/, '"detailBytes":[0,')), /entry 0 has the wrong shape/);
+    assert.throws(() => decode(good.replace(/,"detailsHeader":"(?:[^"\\]|\\.)*"/, '')), /missing fields/);
     assert.throws(() => decode(good.slice(0, 40)), SyntaxError);
     assert.throws(() => decode(good.replace('"extra":{}', '"extra":{"0":{"name":"a"}}')), /extra entry 0 has the wrong shape/);
     assert.throws(() => decode(good.replace('"extra":{}', '"extra":{"5":{"name":"a","title":"A","downloads_count":1}}')), /extra entry 5/);
