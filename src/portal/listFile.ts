@@ -235,6 +235,8 @@ export function memoryReader(bytes: Uint8Array): DetailsReader {
 }
 
 const KEPT_LINES = 64;
+/** No mod's details come near this; a list file claiming more is damaged. */
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 /**
  * A details file as the entries of one list read it: a line at a time, checked against
@@ -242,7 +244,7 @@ const KEPT_LINES = 64;
  * belongs to another list reads as nothing: the entries then show less, never wrong data.
  */
 export class ListDetails {
-  private readonly starts: Float64Array;
+  private readonly starts: Uint32Array;
   private headerChecked = false;
   private readonly kept = new Map<number, DetailsLine>();
 
@@ -251,14 +253,15 @@ export class ListDetails {
     readonly header: string,
     lengths: readonly number[],
   ) {
-    const starts = new Float64Array(lengths.length + 1);
+    const starts = new Uint32Array(lengths.length + 1);
     let at = Buffer.byteLength(header) + 1;
     for (let i = 0; i < lengths.length; i++) {
       starts[i] = at;
       const length = lengths[i];
-      if (typeof length !== 'number' || !Number.isInteger(length) || length < 3) throw new Error(`entry ${i} has the wrong shape`);
+      if (typeof length !== 'number' || !Number.isInteger(length) || length < 3 || length > MAX_LINE_BYTES) throw new Error(`entry ${i} has the wrong shape`);
       at += length;
     }
+    if (at > 0xffffffff) throw new Error('the details file would be over 4 GB');
     starts[lengths.length] = at;
     this.starts = starts;
   }

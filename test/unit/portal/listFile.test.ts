@@ -191,6 +191,7 @@ test('damaged files are rejected with a reason, by both decoders', () => {
     assert.throws(() => decode(good.replace('"downloads":[2,1]', '"downloads":["x",1]')), /entry 0 has the wrong shape/);
     assert.throws(() => decode(good.replace('"released":"\\n2024-05-01"', '"released":"\\n\\n2024-05-01"')), /(does not hold 2 values|count of values)/);
     assert.throws(() => decode(good.replace(/"detailBytes":\[\d+,/, '"detailBytes":[0,')), /entry 0 has the wrong shape/);
+    assert.throws(() => decode(good.replace(/"detailBytes":\[\d+,/, '"detailBytes":[90000000,')), /entry 0 has the wrong shape/);
     assert.throws(() => decode(good.replace(/,"detailsHeader":"(?:[^"\\]|\\.)*"/, '')), /missing fields/);
     assert.throws(() => decode(good.slice(0, 40)), SyntaxError);
     assert.throws(() => decode(good.replace('"extra":{}', '"extra":{"0":{"name":"a"}}')), /extra entry 0 has the wrong shape/);
