@@ -8,7 +8,7 @@ import { decodeFullModEntry, decodeModEntry } from './decode';
 import { Emitter, type Subscription } from './emitter';
 import { PortalError, toPortalError } from './errors';
 import { decodeIndexSnapshot, encodeIndexSnapshot } from './indexFile';
-import { decodeModListCompact, encodeModList, memoryReader, type DetailsReader, type EncodedList, type ListDetails } from './listFile';
+import { decodeModListCompact, encodeModList, memoryReader, type DetailsReader, type EncodedList, type ListDetails, type ListTable } from './listFile';
 import { ModIndex } from './search';
 import type { CacheStorage } from './storage';
 import { namelistBatches, type PortalClient, type Validators } from './client';
@@ -181,8 +181,8 @@ const MAX_BATCH_VALIDATORS = 500;
 
 function compactIndex(built: ModIndex, fetchedAt: number): { index: ModIndex; encoded: EncodedList; details: ListDetails } {
   const encoded = encodeModList(built.all(), fetchedAt);
-  const { mods, details } = decodeModListCompact(encoded.list, memoryReader(encoded.details!));
-  return { index: new ModIndex(mods, built.snapshot()), encoded, details };
+  const { table } = decodeModListCompact(encoded.list, memoryReader(encoded.details!));
+  return { index: new ModIndex(table, built.snapshot()), encoded, details: table.details };
 }
 
 export class PortalCache {
@@ -432,10 +432,10 @@ export class PortalCache {
       return;
     }
     if (text === undefined) return;
-    let mods: ModEntry[];
+    let table: ListTable;
     let fetchedAt: number;
     try {
-      ({ mods, fetchedAt } = decodeModListCompact(text, this.detailsOnDisk()));
+      ({ table, fetchedAt } = decodeModListCompact(text, this.detailsOnDisk()));
     } catch (e) {
       this.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
       await this.storage.delete(LIST_FILE).catch(() => undefined);
@@ -445,8 +445,8 @@ export class PortalCache {
     if (epoch !== this.epoch || (this.list !== undefined && this.list.fetchedAt >= fetchedAt)) return;
     let index: ModIndex;
     try {
-      const snapshot = indexBytes && decodeIndexSnapshot(indexBytes, fetchedAt, mods.length);
-      index = new ModIndex(mods, snapshot);
+      const snapshot = indexBytes && decodeIndexSnapshot(indexBytes, fetchedAt, table.size);
+      index = new ModIndex(table, snapshot);
     } catch (e) {
       this.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
       return;

@@ -14,6 +14,7 @@
 // Reading both back gives entries equal to the ones written.
 
 import { randomBytes } from 'node:crypto';
+import type { ModTable } from './search';
 import type { ModEntry, Release } from './types';
 
 export const LIST_FORMAT_VERSION = 3;
@@ -222,8 +223,8 @@ function sameDetails(mods: readonly ModEntry[]): ListDetails | undefined {
 
 /** Reads what encodeModList wrote, as plain entries; throws an Error saying what is wrong with anything else. */
 export function decodeModList(list: string, details: Uint8Array): { fetchedAt: number; mods: ModEntry[] } {
-  const compact = decodeModListCompact(list, memoryReader(details));
-  return { fetchedAt: compact.fetchedAt, mods: compact.mods.map((mod) => (mod instanceof ListEntry ? mod.toJSON() : mod)) };
+  const { fetchedAt, table } = decodeModListCompact(list, memoryReader(details));
+  return { fetchedAt, mods: table.all().map((mod) => (mod instanceof ListEntry ? mod.toJSON() : mod)) };
 }
 
 /** Where a details file's bytes are: in memory until written, then read from the disk. */
@@ -471,11 +472,54 @@ export function latestReleaseDate(mod: ModEntry): string | undefined {
 }
 
 /**
- * What encodeModList wrote, as the entries the cache holds: equal field by field to the
- * entries written, each holding only what a search reads; the rest is read from `details`
- * (the details file, or its bytes while it is not written yet) when shown.
+ * The list as the cache holds it: columns, by position in the list file (most downloaded
+ * first, as the index ranks them). Search reads names, titles and downloads; an entry
+ * object is made only when one is handed out, and reads its summary and release file from
+ * the details file then. 50,000 mods hold no object each.
  */
-export function decodeModListCompact(text: string, details: DetailsReader): { fetchedAt: number; mods: ModEntry[]; details: ListDetails } {
+export class ListTable implements ModTable {
+  readonly size: number;
+
+  constructor(
+    readonly names: readonly string[],
+    readonly titles: readonly string[],
+    readonly downloads: readonly number[],
+    private readonly categoryOf: Int16Array,
+    private readonly categories: readonly string[],
+    /** NaN for none. */
+    private readonly scores: Float64Array,
+    private readonly shared: Shared,
+    /** Entries that did not fit the columns, held whole. */
+    private readonly extra: ReadonlyMap<number, ModEntry>,
+  ) {
+    this.size = names.length;
+  }
+
+  get details(): ListDetails {
+    return this.shared.details;
+  }
+
+  entry(i: number): ModEntry {
+    const whole = this.extra.get(i);
+    if (whole !== undefined) return whole;
+    const c = this.categoryOf[i]!;
+    const score = this.scores[i]!;
+    return new ListEntry(this.names[i]!, this.titles[i]!, this.downloads[i]!, c >= 0 ? this.categories[c] : undefined, Number.isNaN(score) ? undefined : score, this.shared, i);
+  }
+
+  all(): ModEntry[] {
+    const out: ModEntry[] = [];
+    for (let i = 0; i < this.size; i++) out.push(this.entry(i));
+    return out;
+  }
+}
+
+/**
+ * What encodeModList wrote, as the cache holds it (see ListTable): entries equal field by
+ * field to the ones written, their details read from `details` (the details file, or its
+ * bytes while it is not written yet) when shown.
+ */
+export function decodeModListCompact(text: string, details: DetailsReader): { fetchedAt: number; table: ListTable } {
   const { fetchedAt, count, categories, detailsHeader, columns: stored, extra } = readListFile(text);
   const column = (key: keyof Columns, nullable: boolean): Column => {
     const value = stored[key];
@@ -497,22 +541,28 @@ export function decodeModListCompact(text: string, details: DetailsReader): { fe
   const score = array<number | null>('score');
   const own = new ListDetails(details, detailsHeader, array<number>('detailBytes'));
   const shared: Shared = { version: column('version', true), factorio: column('factorio', false), released: column('released', false), details: own };
-  const mods = new Array<ModEntry>(count);
+  const categoryOf = new Int16Array(count);
+  const scores = new Float64Array(count);
   for (let i = 0; i < count; i++) {
-    const name = names[i];
-    if (typeof name !== 'string' || typeof titles[i] !== 'string' || typeof downloads[i] !== 'number') {
+    if (typeof names[i] !== 'string' || typeof titles[i] !== 'string' || typeof downloads[i] !== 'number') {
       throw new Error(`entry ${i} has the wrong shape`);
     }
-    const c = category[i] ?? -1;
+    const c = category[i];
+    categoryOf[i] = typeof c === 'number' && Number.isInteger(c) && c >= 0 && c < categories.length && c < 0x8000 ? c : -1;
     const s = score[i];
-    mods[i] = new ListEntry(name, titles[i]!, downloads[i]!, c >= 0 ? (categories[c] as string) : undefined, s ?? undefined, shared, i);
+    scores[i] = typeof s === 'number' ? s : NaN;
   }
-  placeExtras(mods, extra, count);
-  return { fetchedAt, mods, details: own };
+  const held = new Map<number, ModEntry>();
+  placeExtras(held, extra, count);
+  for (const [i, mod] of held) {
+    // The columns must name the entry held whole, or search would find it under another name.
+    if (mod.name !== names[i] || mod.title !== titles[i] || mod.downloads_count !== downloads[i]) throw new Error(`extra entry ${i} has the wrong shape`);
+  }
+  return { fetchedAt, table: new ListTable(names, titles, downloads, categoryOf, categories as string[], scores, shared, held) };
 }
 
-/** Entries kept whole (their fields do not fit the columns) go back to their positions. */
-function placeExtras(mods: ModEntry[], extra: Record<string, ModEntry> | null | undefined, count: number): void {
+/** Entries kept whole (their fields do not fit the columns), by position. */
+function placeExtras(held: Map<number, ModEntry>, extra: Record<string, ModEntry> | null | undefined, count: number): void {
   if (extra === undefined || extra === null) return;
   for (const [position, mod] of Object.entries(extra)) {
     const i = Number(position);
@@ -520,7 +570,7 @@ function placeExtras(mods: ModEntry[], extra: Record<string, ModEntry> | null | 
     if (!Number.isInteger(i) || i < 0 || i >= count || !valid || typeof mod.downloads_count !== 'number') {
       throw new Error(`extra entry ${position} has the wrong shape`);
     }
-    mods[i] = mod;
+    held.set(i, mod);
   }
 }
 

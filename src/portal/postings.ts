@@ -82,8 +82,8 @@ export interface CharIndex {
  * buffer (each slot once per rank) while the lists are counted, then a second pass over
  * that buffer alone places the ranks.
  */
-export function buildCharIndex(mods: readonly ModEntry[], lowerNames: readonly string[], lowerTitles: readonly string[]): CharIndex {
-  const n = mods.length;
+export function buildCharIndex(names: readonly string[], titles: readonly string[], lowerNames: readonly string[], lowerTitles: readonly string[]): CharIndex {
+  const n = names.length;
   const nameMasks = new Int32Array(n);
   const textMasks = new Int32Array(n);
   const rankEnd = new Int32Array(n);
@@ -98,7 +98,6 @@ export function buildCharIndex(mods: readonly ModEntry[], lowerNames: readonly s
   const titleStart = PostingKind.titleStart * KEYS_PER_KIND;
   const titleWord = PostingKind.titleWord * KEYS_PER_KIND;
   for (let r = 0; r < n; r++) {
-    const mod = mods[r]!;
     const name = lowerNames[r]!;
     const title = lowerTitles[r]!;
     // Room for the most a rank can add: three slots per character.
@@ -108,9 +107,9 @@ export function buildCharIndex(mods: readonly ModEntry[], lowerNames: readonly s
       grown.set(state.buffer.subarray(0, state.used));
       state.buffer = grown;
     }
-    const nameMask = scanField(name, mod.name, nameStart, nameWord, r, state);
+    const nameMask = scanField(name, names[r]!, nameStart, nameWord, r, state);
     nameMasks[r] = nameMask;
-    textMasks[r] = nameMask | scanField(title, mod.title, titleStart, titleWord, r, state);
+    textMasks[r] = nameMask | scanField(title, titles[r]!, titleStart, titleWord, r, state);
     rankEnd[r] = state.used;
   }
   const { start, buffer } = state;
@@ -187,10 +186,10 @@ function scanField(lower: string, original: string, startBase: number, wordBase:
   return mask;
 }
 
-/** Whether entries are already most downloaded first (as `sortByDownloads` leaves them). */
-export function isSortedByDownloads(entries: readonly ModEntry[]): boolean {
-  for (let i = 1; i < entries.length; i++) {
-    if (entries[i]!.downloads_count > entries[i - 1]!.downloads_count) return false;
+/** Whether downloads are already most first (as `sortByDownloads` leaves entries). */
+export function isSortedByDownloads(downloads: ArrayLike<number>): boolean {
+  for (let i = 1; i < downloads.length; i++) {
+    if (downloads[i]! > downloads[i - 1]!) return false;
   }
   return true;
 }

@@ -93,9 +93,42 @@ export interface IndexSnapshot {
   textMasks: Int32Array;
 }
 
+/**
+ * The mods an index is built over, by position: what search reads of each, and the whole
+ * entry when a result is handed out. The mod list held in memory is one (see listFile.ts):
+ * it keeps these columns and makes an entry only when one is asked for.
+ */
+export interface ModTable {
+  readonly size: number;
+  readonly names: readonly string[];
+  readonly titles: readonly string[];
+  readonly downloads: ArrayLike<number>;
+  entry(position: number): ModEntry;
+}
+
+/** A table over entries at hand. */
+function tableOf(entries: readonly ModEntry[]): ModTable & { entries: readonly ModEntry[] } {
+  return {
+    size: entries.length,
+    names: entries.map((m) => m.name),
+    titles: entries.map((m) => m.title),
+    downloads: entries.map((m) => m.downloads_count),
+    entry: (position) => entries[position]!,
+    entries,
+  };
+}
+
+function entriesOf(table: ModTable): ModEntry[] {
+  const out: ModEntry[] = [];
+  for (let i = 0; i < table.size; i++) out.push(table.entry(i));
+  return out;
+}
+
 export class ModIndex {
   /** Sorted by downloads, most first. A mod's position is its rank. */
-  private readonly mods: readonly ModEntry[];
+  private readonly table: ModTable;
+  private readonly names: readonly string[];
+  private readonly titles: readonly string[];
   private readonly lowerNames: string[];
   private readonly lowerTitles: string[];
   /** Lower-cased names and titles, hashed: exact and case-insensitive lookups. */
@@ -107,25 +140,30 @@ export class ModIndex {
   private readonly postings: Postings;
 
   /**
-   * `snapshot`, from `snapshot()` of an index over the same entries given in its `all()`
-   * order, spares the slowest part of the build; it is ignored when it cannot fit.
+   * `source`: entries, or a table of them. `snapshot`, from `snapshot()` of an index over
+   * the same mods given in its `all()` order, spares the slowest part of the build; it is
+   * ignored when it cannot fit.
    */
-  constructor(entries: readonly ModEntry[], snapshot?: IndexSnapshot) {
+  constructor(source: readonly ModEntry[] | ModTable, snapshot?: IndexSnapshot) {
+    let table: ModTable = Array.isArray(source) ? tableOf(source) : (source as ModTable);
+    const sorted = isSortedByDownloads(table.downloads);
+    // Most downloaded first; equal downloads keep their order.
+    if (!sorted) table = tableOf(sortByDownloads(Array.isArray(source) ? source : entriesOf(table)));
     const usable =
       snapshot !== undefined &&
-      snapshot.nameMasks.length === entries.length &&
-      snapshot.textMasks.length === entries.length &&
-      Postings.fits(snapshot.postingStart, snapshot.postingRanks) &&
-      isSortedByDownloads(entries);
-    const mods = usable ? entries.slice() : sortByDownloads(entries);
-    this.mods = mods;
-    const n = mods.length;
+      sorted &&
+      snapshot.nameMasks.length === table.size &&
+      snapshot.textMasks.length === table.size &&
+      Postings.fits(snapshot.postingStart, snapshot.postingRanks);
+    this.table = table;
+    this.names = table.names;
+    this.titles = table.titles;
+    const n = table.size;
     this.lowerNames = new Array<string>(n);
     this.lowerTitles = new Array<string>(n);
     for (let r = 0; r < n; r++) {
-      const mod = mods[r]!;
-      this.lowerNames[r] = lowerKeepingLength(mod.name);
-      this.lowerTitles[r] = lowerKeepingLength(mod.title);
+      this.lowerNames[r] = lowerKeepingLength(this.names[r]!);
+      this.lowerTitles[r] = lowerKeepingLength(this.titles[r]!);
     }
     this.nameTable = new TextTable(this.lowerNames);
     this.titleTable = new TextTable(this.lowerTitles);
@@ -135,7 +173,8 @@ export class ModIndex {
       this.textMasks = snapshot.textMasks;
     } else {
       ({ postings: this.postings, nameMasks: this.nameMasks, textMasks: this.textMasks } = buildCharIndex(
-        mods,
+        this.names,
+        this.titles,
         this.lowerNames,
         this.lowerTitles,
       ));
@@ -152,13 +191,13 @@ export class ModIndex {
   }
 
   get size(): number {
-    return this.mods.length;
+    return this.table.size;
   }
 
   /** Exact (case-sensitive) lookup, as the game and the portal compare names. */
   get(name: string): ModEntry | undefined {
     for (const r of this.nameTable.find(lowerKeepingLength(name))) {
-      if (this.mods[r]!.name === name) return this.mods[r];
+      if (this.names[r] === name) return this.table.entry(r);
     }
     return undefined;
   }
@@ -166,12 +205,13 @@ export class ModIndex {
   /** For "did you mean": the mod whose name differs only in case (the most downloaded if several). */
   findByNameInsensitive(name: string): ModEntry | undefined {
     const [r] = this.nameTable.find(lowerKeepingLength(name));
-    return r === undefined ? undefined : this.mods[r];
+    return r === undefined ? undefined : this.table.entry(r);
   }
 
   /** Every mod, most downloaded first. */
   all(): readonly ModEntry[] {
-    return this.mods;
+    const table = this.table as ModTable & { entries?: readonly ModEntry[] };
+    return table.entries ?? entriesOf(table);
   }
 
   /**
@@ -180,10 +220,12 @@ export class ModIndex {
    * of the list the index was built from. An empty query gives the most downloaded mods.
    */
   search(query: string, limit: number): SearchHit[] {
-    if (limit <= 0 || this.mods.length === 0) return [];
+    if (limit <= 0 || this.size === 0) return [];
     const q = lowerKeepingLength(query.trim());
     if (q === '') {
-      return this.mods.slice(0, limit).map((mod) => ({ mod, score: 0, nameMatches: [], titleMatches: [] }));
+      const top: SearchHit[] = [];
+      for (let r = 0; r < Math.min(limit, this.size); r++) top.push({ mod: this.table.entry(r), score: 0, nameMatches: [], titleMatches: [] });
+      return top;
     }
     const hits = new Collected(limit);
     this.collectExact(q, hits);
@@ -196,12 +238,11 @@ export class ModIndex {
     for (let t = TIER_COUNT - 1; t >= 1 && out.length < limit; t--) {
       for (const r of hits.tiers[t]!) {
         if (out.length >= limit) break;
-        const mod = this.mods[r]!;
         out.push({
-          mod,
+          mod: this.table.entry(r),
           score: t,
-          nameMatches: matchRanges(this.lowerNames[r]!, mod.name, q),
-          titleMatches: matchRanges(this.lowerTitles[r]!, mod.title, q),
+          nameMatches: matchRanges(this.lowerNames[r]!, this.names[r]!, q),
+          titleMatches: matchRanges(this.lowerTitles[r]!, this.titles[r]!, q),
         });
       }
     }
@@ -224,7 +265,7 @@ export class ModIndex {
     // One edit removes at most three of the target's distinct character pairs (a swap of
     // neighbours touches three), so a close name shares all but 3 * max of them.
     const needShared = shared === undefined ? 0 : shared.pairs - 3 * max;
-    for (let r = 0; r < this.mods.length; r++) {
+    for (let r = 0; r < this.size; r++) {
       if (needShared > 0 && shared!.counts[r]! < needShared) continue;
       const candidate = this.lowerNames[r]!;
       if (Math.abs(candidate.length - target.length) > max) continue;
@@ -236,7 +277,7 @@ export class ModIndex {
       if (distance <= max) found.push({ rank: r, distance });
     }
     found.sort((a, b) => a.distance - b.distance || a.rank - b.rank);
-    return found.slice(0, limit).map((f) => this.mods[f.rank]!);
+    return found.slice(0, limit).map((f) => this.table.entry(f.rank));
   }
 
   // ---- the stages of a search, best matches first ----
@@ -268,14 +309,14 @@ export class ModIndex {
       key,
       MatchTier.wordStartName,
       hits,
-      (r) => inName(r) && hasInnerWordStart(names[r]!, this.mods[r]!.name, q),
+      (r) => inName(r) && hasInnerWordStart(names[r]!, this.names[r]!, q),
     );
     this.collectFrom(
       PostingKind.titleWord,
       key,
       MatchTier.wordStartTitle,
       hits,
-      (r) => inText(r) && hasInnerWordStart(titles[r]!, this.mods[r]!.title, q),
+      (r) => inText(r) && hasInnerWordStart(titles[r]!, this.titles[r]!, q),
     );
   }
 
@@ -308,7 +349,7 @@ export class ModIndex {
     if (q.length === 1) {
       const bit = maskBit(q.charCodeAt(0));
       const masks = this.textMasks;
-      for (let r = 0; r < this.mods.length; r++) {
+      for (let r = 0; r < this.size; r++) {
         if ((masks[r]! & bit) !== 0 && consider(r)) break;
       }
     } else {
@@ -324,7 +365,7 @@ export class ModIndex {
     const qMask = maskOf(q);
     const inNames: number[] = [];
     const inTitles: number[] = [];
-    for (let r = 0; r < this.mods.length; r++) {
+    for (let r = 0; r < this.size; r++) {
       if ((this.textMasks[r]! & qMask) !== qMask || hits.taken.has(r)) continue;
       if ((this.nameMasks[r]! & qMask) === qMask && isSubsequence(this.lowerNames[r]!, q)) {
         inNames.push(r);
@@ -371,7 +412,7 @@ export class ModIndex {
       prev = cur;
     }
     if (seen.size > 255) return undefined;
-    const counts = new Uint8Array(this.mods.length);
+    const counts = new Uint8Array(this.size);
     const ranks = this.postings.ranks;
     for (const key of seen) {
       const to = this.postings.to(PostingKind.anyPair, key);

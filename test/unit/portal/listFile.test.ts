@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeModListResponse } from '../../../src/portal/decode';
 import { decodeModList, decodeModListCompact, encodeModList, latestReleaseDate, memoryReader, type DetailsReader } from '../../../src/portal/listFile';
+import { ModIndex } from '../../../src/portal/search';
 import type { ModEntry } from '../../../src/portal/types';
 import { fixtureJson } from '../builders';
 
@@ -14,9 +15,10 @@ function roundTrip(mods: ModEntry[]): ModEntry[] {
   // The entries the cache holds read the same, field by field.
   const compact = decodeModListCompact(encoded.list, memoryReader(encoded.details!));
   assert.equal(compact.fetchedAt, 1234);
+  const held = compact.table.all();
   const plain = (list: readonly ModEntry[]): unknown => JSON.parse(JSON.stringify(list));
-  assert.deepEqual(plain(compact.mods), plain(back.mods));
-  compact.mods.forEach((mod, i) => {
+  assert.deepEqual(plain(held), plain(back.mods));
+  held.forEach((mod, i) => {
     const expected = back.mods[i]!;
     for (const key of ['name', 'title', 'owner', 'summary', 'downloads_count', 'category', 'score', 'thumbnail', 'last_highlighted_at'] as const) {
       assert.deepEqual(mod[key], expected[key], `${expected.name}.${key}`);
@@ -25,7 +27,7 @@ function roundTrip(mods: ModEntry[]): ModEntry[] {
   });
   // Encoding the held entries again gives the same list; the details file stays valid
   // unless some entry is held whole (it did not fit the columns).
-  const again = encodeModList(compact.mods, 1234);
+  const again = encodeModList(held, 1234);
   if (again.details === undefined) assert.equal(again.list, encoded.list);
   else assert.deepEqual(decodeModList(again.list, again.details).mods, back.mods);
   return back.mods;
@@ -111,7 +113,7 @@ test('the list file is small: what is not searched is in the details file', () =
   assert.ok(details!.length > list.length);
   // Entries held as they were read: writing them again leaves the details file alone.
   const compact = decodeModListCompact(list, memoryReader(details!));
-  const again = encodeModList(compact.mods, 2);
+  const again = encodeModList(compact.table.all(), 2);
   assert.equal(again.details, undefined);
   assert.deepEqual(decodeModList(again.list, details!).mods, decodeModList(list, details!).mods);
 });
@@ -138,7 +140,7 @@ const TWO: ModEntry[] = [
 test('details are read one mod at a time, when asked for, and the last few are kept', () => {
   const { list, details } = encodeModList(TWO, 1);
   const { reader, reads } = counting(details!);
-  const [a, b] = decodeModListCompact(list, reader).mods;
+  const [a, b] = decodeModListCompact(list, reader).table.all();
   assert.equal(reads(), 0, 'decoding reads no details');
   // What search, diagnostics and the sorts read is held.
   assert.equal(b!.name, 'b');
@@ -156,7 +158,7 @@ test('details are read one mod at a time, when asked for, and the last few are k
 test('the latest release date of a held entry is read without its details', () => {
   const { list, details } = encodeModList(TWO, 1);
   const { reader, reads } = counting(details!);
-  const mods = decodeModListCompact(list, reader).mods;
+  const mods = decodeModListCompact(list, reader).table.all();
   assert.deepEqual(mods.map(latestReleaseDate), [undefined, '2024-05-01']);
   assert.equal(reads(), 0);
   assert.equal(latestReleaseDate(TWO[1]!), '2024-05-01');
@@ -168,7 +170,7 @@ test('details of another list, or none, read as nothing: names, titles and versi
   const gone: DetailsReader = () => undefined;
   const cut: DetailsReader = memoryReader(details!.subarray(0, details!.length - 10));
   for (const reader of [memoryReader(other), gone, cut]) {
-    const b = decodeModListCompact(list, reader).mods[1]!;
+    const b = decodeModListCompact(list, reader).table.entry(1);
     assert.equal(b.title, 'B');
     assert.equal(b.summary, '');
     assert.equal(b.owner, '');
@@ -178,7 +180,7 @@ test('details of another list, or none, read as nothing: names, titles and versi
   }
   // A line of another mod (the files swapped under the same header) is not taken either.
   const swapped = Buffer.from(Buffer.from(details!).toString('utf8').replace('["b","bob"', '["c","bob"'));
-  assert.equal(decodeModListCompact(list, memoryReader(swapped)).mods[1]!.summary, '');
+  assert.equal(decodeModListCompact(list, memoryReader(swapped)).table.entry(1).summary, '');
 });
 
 test('damaged files are rejected with a reason, by both decoders', () => {
@@ -197,4 +199,21 @@ test('damaged files are rejected with a reason, by both decoders', () => {
     assert.throws(() => decode(good.replace('"extra":{}', '"extra":{"0":{"name":"a"}}')), /extra entry 0 has the wrong shape/);
     assert.throws(() => decode(good.replace('"extra":{}', '"extra":{"5":{"name":"a","title":"A","downloads_count":1}}')), /extra entry 5/);
   }
+});
+
+test('an index over the held table finds what an index over the entries finds, and makes entries only for results', () => {
+  const entries = decodeModListResponse(fixture('api_mods_2022.json')).results;
+  const direct = new ModIndex(entries);
+  const { list, details } = encodeModList(direct.all(), 1);
+  const { table } = decodeModListCompact(list, memoryReader(details!));
+  let made = 0;
+  const counted = Object.assign(Object.create(table) as typeof table, { entry: (i: number) => (made++, table.entry(i)) });
+  const held = new ModIndex(counted);
+  assert.equal(made, 0, 'building the index makes no entry');
+  const names = (index: ModIndex, q: string): string[] => index.search(q, 10).map((h) => h.mod.name);
+  for (const q of ['', 'a', 'lib', 'Ore', 'zz']) assert.deepEqual(names(held, q), names(direct, q), q);
+  assert.ok(made <= 50);
+  const name = entries[3]!.name;
+  assert.deepEqual(JSON.parse(JSON.stringify(held.get(name))), JSON.parse(JSON.stringify(direct.get(name))));
+  assert.equal(held.size, direct.size);
 });
