@@ -88,7 +88,8 @@ class Collected {
 /** The computed part of an index, to save with the list and skip rebuilding it. */
 export interface IndexSnapshot {
   postingStart: Int32Array;
-  postingRanks: Int32Array;
+  postingCounts: Int32Array;
+  postingBytes: Uint8Array;
   nameMasks: Int32Array;
   textMasks: Int32Array;
 }
@@ -154,7 +155,7 @@ export class ModIndex {
       sorted &&
       snapshot.nameMasks.length === table.size &&
       snapshot.textMasks.length === table.size &&
-      Postings.fits(snapshot.postingStart, snapshot.postingRanks);
+      Postings.fits(snapshot.postingStart, snapshot.postingCounts, snapshot.postingBytes, table.size);
     this.table = table;
     this.names = table.names;
     this.titles = table.titles;
@@ -168,7 +169,7 @@ export class ModIndex {
     this.nameTable = new TextTable(this.lowerNames);
     this.titleTable = new TextTable(this.lowerTitles);
     if (usable) {
-      this.postings = new Postings(snapshot.postingStart, snapshot.postingRanks);
+      this.postings = new Postings(snapshot.postingStart, snapshot.postingCounts, snapshot.postingBytes);
       this.nameMasks = snapshot.nameMasks;
       this.textMasks = snapshot.textMasks;
     } else {
@@ -184,7 +185,8 @@ export class ModIndex {
   snapshot(): IndexSnapshot {
     return {
       postingStart: this.postings.start,
-      postingRanks: this.postings.ranks,
+      postingCounts: this.postings.counts,
+      postingBytes: this.postings.bytes,
       nameMasks: this.nameMasks,
       textMasks: this.textMasks,
     };
@@ -321,12 +323,11 @@ export class ModIndex {
   }
 
   private collectFrom(kind: PostingKind, key: number, tier: number, hits: Collected, matches: (rank: number) => boolean): void {
-    const ranks = this.postings.ranks;
-    const to = this.postings.to(kind, key);
-    for (let i = this.postings.from(kind, key); i < to && !hits.full; i++) {
-      const r = ranks[i]!;
+    if (hits.full) return;
+    this.postings.each(kind, key, (r) => {
       if (!hits.taken.has(r) && matches(r)) hits.take(r, tier);
-    }
+      return hits.full;
+    });
   }
 
   /**
@@ -390,13 +391,11 @@ export class ModIndex {
       keys.add(pairKey(prev, cur));
       prev = cur;
     }
-    const lists = [...keys]
-      .map((key) => this.postings.ranks.subarray(this.postings.from(PostingKind.anyPair, key), this.postings.to(PostingKind.anyPair, key)))
-      .sort((a, b) => a.length - b.length);
-    let result = lists[0]!;
-    for (const list of lists.slice(1, 3)) {
+    const lists = [...keys].sort((a, b) => this.postings.size(PostingKind.anyPair, a) - this.postings.size(PostingKind.anyPair, b));
+    let result = this.postings.ranks(PostingKind.anyPair, lists[0]!);
+    for (const key of lists.slice(1, 3)) {
       if (result.length === 0) break;
-      result = intersectSorted(result, list);
+      result = this.intersect(result, key);
     }
     return result;
   }
@@ -413,39 +412,25 @@ export class ModIndex {
     }
     if (seen.size > 255) return undefined;
     const counts = new Uint8Array(this.size);
-    const ranks = this.postings.ranks;
     for (const key of seen) {
-      const to = this.postings.to(PostingKind.anyPair, key);
-      for (let i = this.postings.from(PostingKind.anyPair, key); i < to; i++) counts[ranks[i]!]!++;
+      this.postings.each(PostingKind.anyPair, key, (r) => {
+        counts[r]!++;
+      });
     }
     return { counts, pairs: seen.size };
   }
-}
 
-/** The ranks in both ascending lists; galloping through the longer one. */
-function intersectSorted(small: Int32Array, large: Int32Array): Int32Array {
-  const out = new Int32Array(small.length);
-  let count = 0;
-  let at = 0;
-  for (let i = 0; i < small.length && at < large.length; i++) {
-    const wanted = small[i]!;
-    // Gallop to a bound, then binary search within it.
-    let step = 1;
-    let hi = at;
-    while (hi < large.length && large[hi]! < wanted) {
-      at = hi;
-      hi += step;
-      step *= 2;
-    }
-    let lo = at;
-    hi = Math.min(hi, large.length);
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (large[mid]! < wanted) lo = mid + 1;
-      else hi = mid;
-    }
-    at = lo;
-    if (at < large.length && large[at] === wanted) out[count++] = wanted;
+  /** The ranks of `small` (ascending) that the pair list `key` holds too: one pass through the list. */
+  private intersect(small: Int32Array, key: number): Int32Array {
+    const out = new Int32Array(small.length);
+    let count = 0;
+    let i = 0;
+    this.postings.each(PostingKind.anyPair, key, (r) => {
+      while (i < small.length && small[i]! < r) i++;
+      if (i >= small.length) return true;
+      if (small[i] === r) out[count++] = r;
+      return false;
+    });
+    return out.subarray(0, count);
   }
-  return out.subarray(0, count);
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeIndexSnapshot, encodeIndexSnapshot } from '../../../src/portal/indexFile';
+import { Postings } from '../../../src/portal/postings';
 import { ModIndex } from '../../../src/portal/search';
 import type { ModEntry } from '../../../src/portal/types';
 
@@ -38,9 +39,20 @@ test('a snapshot is refused for another fetch, another size, or damaged bytes', 
   assert.equal(decodeIndexSnapshot(bytes, 42, 51), undefined);
   assert.equal(decodeIndexSnapshot(bytes.subarray(0, bytes.length - 4), 42, 50), undefined);
   assert.equal(decodeIndexSnapshot(new Uint8Array(7), 42, 50), undefined);
-  const wrongRank = bytes.slice();
-  new Int32Array(wrongRank.buffer)[wrongRank.length / 4 - 2 * 50 - 1] = 9999;
-  assert.equal(decodeIndexSnapshot(wrongRank, 42, 50), undefined);
+  // Lists that run past their end, or hold a rank beyond the list, do not fit: the index is rebuilt.
+  const fits = (b: Uint8Array): boolean => {
+    const s = decodeIndexSnapshot(b, 42, 50);
+    return s !== undefined && Postings.fits(s.postingStart, s.postingCounts, s.postingBytes, 50);
+  };
+  assert.ok(fits(bytes));
+  const runsOver = bytes.slice();
+  runsOver[runsOver.length - 1] = 0xff;
+  assert.equal(fits(runsOver), false);
+  const beyond = bytes.slice();
+  beyond[beyond.length - 1] = 0x7f;
+  assert.equal(fits(beyond), false);
+  const restored = new ModIndex(built.all(), decodeIndexSnapshot(beyond, 42, 50));
+  assert.deepEqual(summary(restored, 'rail'), summary(built, 'rail'));
   // Misaligned bytes (as from a pooled buffer) are still read.
   const shifted = new Uint8Array(bytes.length + 1);
   shifted.set(bytes, 1);
