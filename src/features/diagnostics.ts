@@ -109,10 +109,15 @@ export class DependencyDiagnostics implements vscode.Disposable {
     }
   }
 
-  /** The files that name one of these local mods. */
+  /**
+   * The files that name one of these local mods. A local mod changes keystroke by
+   * keystroke while its info.json is typed in, and that file names itself: a file whose
+   * check already waits for a pause in typing keeps waiting.
+   */
   private scheduleNaming(names: readonly string[]): void {
     const changed = new Set(names);
     for (const doc of vscode.workspace.textDocuments) {
+      if (this.timers.has(doc.uri.toString())) continue;
       if (isInfoJson(doc) && concernedNames(infoJsonModel(doc)).some((n) => changed.has(n))) this.schedule(doc, DATA_DEBOUNCE_MS);
     }
   }
