@@ -2,7 +2,7 @@
 //
 // The list file holds what search, diagnostics and the explorer's sorts read for every
 // mod (name, title, downloads, category, score, latest version, its Factorio version and
-// date), by column: no repeated keys, small category numbers. A column of strings without
+// time), by column: no repeated keys, small category numbers. A column of strings without
 // line breaks is stored as one string joined by "\n": one long string parses far faster
 // than 50,000 short ones.
 //
@@ -31,7 +31,8 @@ interface Columns {
   /** Latest release; null when the entry has none. */
   version: Array<string | null>;
   factorio: string[];
-  released: string[];
+  /** The latest release's date, in milliseconds (for sorting; the text is in the details). */
+  released: Array<number | null>;
   /** Byte length of each mod's line in the details file, its line break included. */
   detailBytes: number[];
 }
@@ -41,7 +42,6 @@ const STRING_COLUMNS: ReadonlyArray<[keyof Columns, boolean]> = [
   ['name', false],
   ['title', false],
   ['factorio', false],
-  ['released', false],
   ['version', true],
 ];
 
@@ -59,6 +59,7 @@ type DetailsLine = [
   sha1: string,
   dependencies: string[] | null,
   flags: string[] | null,
+  released: string,
 ];
 
 /** One string joined by "\n" (null as ""), when the values allow it; else the array. */
@@ -136,6 +137,7 @@ function detailsLineOf(mod: ModEntry): DetailsLine {
     r ? r.sha1 : '',
     r?.info_json.dependencies ?? null,
     r?.feature_flags ?? null,
+    r ? r.released_at : '',
   ];
 }
 
@@ -178,7 +180,7 @@ export function encodeModList(mods: readonly ModEntry[], fetchedAt: number): Enc
     const hot = mod instanceof ListEntry ? mod.hotRelease() : releaseColumns(mod.latest_release);
     c.version.push(hot ? hot.version : null);
     c.factorio.push(hot ? hot.factorio : '');
-    c.released.push(hot ? hot.released : '');
+    c.released.push(hot && Number.isFinite(hot.releasedAt) ? hot.releasedAt : null);
     if (reused) {
       c.detailBytes.push(reused.lineBytes(i));
     } else {
@@ -197,11 +199,12 @@ export function encodeModList(mods: readonly ModEntry[], fetchedAt: number): Enc
 interface HotRelease {
   version: string;
   factorio: string;
-  released: string;
+  /** NaN when unknown. */
+  releasedAt: number;
 }
 
 function releaseColumns(release: Release | undefined): HotRelease | undefined {
-  return release && { version: release.version, factorio: release.info_json.factorio_version, released: release.released_at };
+  return release && { version: release.version, factorio: release.info_json.factorio_version, releasedAt: Date.parse(release.released_at) };
 }
 
 /** A new details file's first line: its format and an id the list file repeats. */
@@ -305,7 +308,7 @@ export class ListDetails {
       const bytes = this.read(start, this.starts[i + 1]! - start);
       if (bytes === undefined) return undefined;
       const line = JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
-      return Array.isArray(line) && line.length === 10 && line[0] === name ? (line as DetailsLine) : undefined;
+      return Array.isArray(line) && line.length === 11 && line[0] === name ? (line as DetailsLine) : undefined;
     } catch {
       // A file cut short, changed or removed meanwhile: nothing to show, the next read tries again.
       this.headerChecked = false;
@@ -363,7 +366,8 @@ function columnValue(column: Column, i: number): string | null {
 interface Shared {
   version: Column;
   factorio: Column;
-  released: Column;
+  /** NaN for none. */
+  releasedAt: Float64Array;
   details: ListDetails;
 }
 
@@ -407,7 +411,7 @@ class ListEntry implements ModEntry {
     const s = this.#shared;
     const version = columnValue(s.version, this.#i);
     if (version === null) return undefined;
-    return { version, factorio: columnValue(s.factorio, this.#i) ?? '', released: columnValue(s.released, this.#i) ?? '' };
+    return { version, factorio: columnValue(s.factorio, this.#i) ?? '', releasedAt: s.releasedAt[this.#i]! };
   }
 
   private line(): DetailsLine | undefined {
@@ -442,7 +446,7 @@ class ListEntry implements ModEntry {
       download_url: download.startsWith('=') ? download.slice(1) : downloadPrefix(this.name) + download,
       file_name: line?.[6] ?? `${this.name}_${hot.version}.zip`,
       info_json: info,
-      released_at: hot.released,
+      released_at: line?.[10] ?? '',
       version: hot.version,
       sha1: line?.[7] ?? '',
     };
@@ -466,9 +470,9 @@ class ListEntry implements ModEntry {
   }
 }
 
-/** The date of a mod's latest release, without reading the details of a held list entry (for sorting thousands). */
-export function latestReleaseDate(mod: ModEntry): string | undefined {
-  return mod instanceof ListEntry ? mod.hotRelease()?.released : mod.latest_release?.released_at;
+/** When a mod's latest release came out (ms, NaN if unknown), without reading a held entry's details: for sorting thousands. */
+export function latestReleaseTime(mod: ModEntry): number {
+  return mod instanceof ListEntry ? (mod.hotRelease()?.releasedAt ?? NaN) : Date.parse(mod.latest_release?.released_at ?? '');
 }
 
 /**
@@ -540,7 +544,13 @@ export function decodeModListCompact(text: string, details: DetailsReader): { fe
   const category = array<number>('category');
   const score = array<number | null>('score');
   const own = new ListDetails(details, detailsHeader, array<number>('detailBytes'));
-  const shared: Shared = { version: column('version', true), factorio: column('factorio', false), released: column('released', false), details: own };
+  const released = array<number | null>('released');
+  const releasedAt = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const ms = released[i];
+    releasedAt[i] = typeof ms === 'number' ? ms : NaN;
+  }
+  const shared: Shared = { version: column('version', true), factorio: column('factorio', false), releasedAt, details: own };
   const categoryOf = new Int16Array(count);
   const scores = new Float64Array(count);
   for (let i = 0; i < count; i++) {

@@ -298,6 +298,7 @@ if (OUT) {
       await closeAllEditors();
       await release();
       const heapReleased = heap();
+      snapshot('released');
       report({ label: 'heap held after the idle release', value: mb(heapReleased - heapWithout), unit: 'MB' });
       const again = await openInfoJson(infoJson({ dependencies: ['base >= 2.0.0', 'a'] }));
       const position = again.document.positionAt(again.document.getText().indexOf('"a"') + 2);

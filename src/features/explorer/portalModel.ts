@@ -2,7 +2,7 @@
 // in which order, grouped by category. Category values are kept as the portal sends them
 // (an old `big-mods` is its own group), never mapped or dropped.
 
-import { latestReleaseDate } from '../../portal/listFile';
+import { latestReleaseTime } from '../../portal/listFile';
 import type { ModEntry } from '../../portal/types';
 import { CURRENT_CATEGORIES } from '../../portal/types';
 
@@ -57,9 +57,14 @@ export function compareCategories(a: string, b: string): number {
   return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-function updatedAt(mod: ModEntry): string {
-  let latest = latestReleaseDate(mod) ?? '';
-  for (const r of mod.releases ?? []) if (r.released_at > latest) latest = r.released_at;
+/** When the mod last had a release (ms), or -Infinity when that is not known. */
+function updatedAt(mod: ModEntry): number {
+  const known = latestReleaseTime(mod);
+  let latest = Number.isNaN(known) ? -Infinity : known;
+  for (const r of mod.releases ?? []) {
+    const at = Date.parse(r.released_at);
+    if (at > latest) latest = at;
+  }
   return latest;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeModListResponse } from '../../../src/portal/decode';
-import { decodeModList, decodeModListCompact, encodeModList, latestReleaseDate, memoryReader, type DetailsReader } from '../../../src/portal/listFile';
+import { decodeModList, decodeModListCompact, encodeModList, latestReleaseTime, memoryReader, type DetailsReader } from '../../../src/portal/listFile';
 import { ModIndex } from '../../../src/portal/search';
 import type { ModEntry } from '../../../src/portal/types';
 import { fixtureJson } from '../builders';
@@ -155,13 +155,13 @@ test('details are read one mod at a time, when asked for, and the last few are k
   assert.equal(reads(), 3);
 });
 
-test('the latest release date of a held entry is read without its details', () => {
+test('the latest release time of a held entry is read without its details', () => {
   const { list, details } = encodeModList(TWO, 1);
   const { reader, reads } = counting(details!);
   const mods = decodeModListCompact(list, reader).table.all();
-  assert.deepEqual(mods.map(latestReleaseDate), [undefined, '2024-05-01']);
+  assert.deepEqual(mods.map(latestReleaseTime), [NaN, Date.parse('2024-05-01')]);
   assert.equal(reads(), 0);
-  assert.equal(latestReleaseDate(TWO[1]!), '2024-05-01');
+  assert.equal(latestReleaseTime(TWO[1]!), Date.parse('2024-05-01'));
 });
 
 test('details of another list, or none, read as nothing: names, titles and versions stay', () => {
@@ -175,8 +175,8 @@ test('details of another list, or none, read as nothing: names, titles and versi
     assert.equal(b.summary, '');
     assert.equal(b.owner, '');
     assert.equal(b.latest_release?.version, '1.0.0');
-    assert.equal(b.latest_release?.released_at, '2024-05-01');
     assert.equal(b.latest_release?.sha1, '');
+    assert.equal(latestReleaseTime(b), Date.parse('2024-05-01'));
   }
   // A line of another mod (the files swapped under the same header) is not taken either.
   const swapped = Buffer.from(Buffer.from(details!).toString('utf8').replace('["b","bob"', '["c","bob"'));
@@ -191,7 +191,8 @@ test('damaged files are rejected with a reason, by both decoders', () => {
     assert.throws(() => decode(good.replace('"version":3', '"version":2')), /format version 2/);
     assert.throws(() => decode(good.replace('"count":2', '"count":3')), /(does not hold 3 values|count of values)/);
     assert.throws(() => decode(good.replace('"downloads":[2,1]', '"downloads":["x",1]')), /entry 0 has the wrong shape/);
-    assert.throws(() => decode(good.replace('"released":"\\n2024-05-01"', '"released":"\\n\\n2024-05-01"')), /(does not hold 2 values|count of values)/);
+    assert.throws(() => decode(good.replace('"factorio":"\\n2.0"', '"factorio":"\\n\\n2.0"')), /(does not hold 2 values|count of values)/);
+    assert.throws(() => decode(good.replace(/"released":\[null,\d+\]/, '"released":[null]')), /column released does not hold 2 values/);
     assert.throws(() => decode(good.replace(/"detailBytes":\[\d+,/, '"detailBytes":[0,')), /entry 0 has the wrong shape/);
     assert.throws(() => decode(good.replace(/"detailBytes":\[\d+,/, '"detailBytes":[90000000,')), /entry 0 has the wrong shape/);
     assert.throws(() => decode(good.replace(/,"detailsHeader":"(?:[^"\\]|\\.)*"/, '')), /missing fields/);
