@@ -247,6 +247,12 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
     return item;
   }
 
+  /** A mod's tooltip (owner, summary, latest release) is made when it is hovered: its details are read from disk then. */
+  resolveTreeItem(item: vscode.TreeItem, node: PortalNode): vscode.TreeItem {
+    if (node.type === 'mod' && item.tooltip === undefined) item.tooltip = this.modTooltip(node);
+    return item;
+  }
+
   private buildItem(node: PortalNode): vscode.TreeItem {
     const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
     switch (node.type) {
@@ -338,6 +344,17 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
     const item = new vscode.TreeItem(portalLine(mod?.title || node.name), vscode.TreeItemCollapsibleState.Collapsed);
     const downloads = mod ? `${formatDownloads(mod.downloads_count)} ↓` : '';
     item.description = deprecated ? `${downloads} · ${vscode.l10n.t('deprecated')}` : downloads;
+    item.iconPath = deprecated
+      ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
+      : new vscode.ThemeIcon('package');
+    item.contextValue = deprecated ? 'factorioPortal.mod.deprecated' : 'factorioPortal.mod';
+    item.command = { command: 'factorioPortal.showModDetails', title: vscode.l10n.t('Show Mod Details'), arguments: [{ name: node.name }] };
+    return item;
+  }
+
+  private modTooltip(node: { name: string }): vscode.MarkdownString {
+    const mod = this.services.portal.cache.peekIndex()?.get(node.name);
+    const deprecated = this.isDeprecated(node.name);
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
@@ -357,13 +374,7 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
           (latest ? ` · ${vscode.l10n.t('latest {0} for Factorio {1}', portalLine(latest.version), portalLine(latest.info_json.factorio_version))}` : ''),
       );
     }
-    item.tooltip = tooltip;
-    item.iconPath = deprecated
-      ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
-      : new vscode.ThemeIcon('package');
-    item.contextValue = deprecated ? 'factorioPortal.mod.deprecated' : 'factorioPortal.mod';
-    item.command = { command: 'factorioPortal.showModDetails', title: vscode.l10n.t('Show Mod Details'), arguments: [{ name: node.name }] };
-    return item;
+    return tooltip;
   }
 
   // ---- for the exported API ----
@@ -375,7 +386,7 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
       if (!parent) throw new Error(`No Mod Portal tree node "${parentId}" has been listed`);
     }
     const children = await this.getChildren(parent);
-    return children.map((child) => snapshotOf(child.id, this.getTreeItem(child)));
+    return children.map((child) => snapshotOf(child.id, this.resolveTreeItem(this.getTreeItem(child), child)));
   }
 
   dispose(): void {
