@@ -206,7 +206,8 @@ export class PortalCache {
   /** Bumped by clear(): answers to requests sent before it are dropped. */
   private epoch = 0;
 
-  private list: { index: ModIndex; fetchedAt: number; generation: number } | undefined;
+  /** `details`: where the entries read what the list file leaves out (absent for entries held whole). */
+  private list: { index: ModIndex; fetchedAt: number; generation: number; details?: ListDetails } | undefined;
   /** ETag / Last-Modified of the list and full records held, for conditional refreshes (this session only). */
   private listValidators: Validators | undefined;
   private readonly fullValidators = new Map<string, Validators>();
@@ -318,14 +319,18 @@ export class PortalCache {
           this.list = { ...held, fetchedAt };
           this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: held.index.size };
           this.log('Mod list: unchanged since the last download');
-          this.persistList(held.index, encodeModList(held.index.all(), fetchedAt), undefined, fetchedAt);
+          // Another window may have written a newer list since: then the disk keeps its pair of files.
+          if (held.details === undefined || held.details.verify()) {
+            this.persistList(held.index, encodeModList(held.index.all(), fetchedAt), undefined, fetchedAt);
+          }
           return held.index;
         }
         onProgress?.('Indexing the mod list');
         const fetchedAt = this.clock.now();
         const index = compactIndex(new ModIndex(mods ?? []), fetchedAt);
         if (epoch !== this.epoch) return index.index;
-        this.list = { index: index.index, fetchedAt, generation: this.generation };
+        this.list = { index: index.index, fetchedAt, generation: this.generation, details: index.details };
+        this.watchDetails(index.index, index.details);
         this.state = { status: 'ready', fetchedAt, refreshing: false, modCount: index.index.size };
         change = ALL;
         this.log(`Mod list: ${index.index.size} mods fetched`);
@@ -441,6 +446,12 @@ export class PortalCache {
       await this.storage.delete(LIST_FILE).catch(() => undefined);
       return;
     }
+    // Its details file was replaced by another window (which writes its list file next) or
+    // removed: the list is fetched again rather than shown without its details.
+    if (this.storage.readRangeSync && !table.details.verify()) {
+      this.log('The cached mod list does not match its details file; it will be fetched again');
+      return;
+    }
     // A refresh may have landed while the file was read.
     if (epoch !== this.epoch || (this.list !== undefined && this.list.fetchedAt >= fetchedAt)) return;
     let index: ModIndex;
@@ -451,10 +462,25 @@ export class PortalCache {
       this.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
       return;
     }
-    this.list = { index, fetchedAt, generation: this.generation };
+    this.list = { index, fetchedAt, generation: this.generation, details: table.details };
+    this.watchDetails(index, table.details);
     this.listWritten = fetchedAt;
     this.state = { ...this.state, status: 'ready', fetchedAt, modCount: index.size };
     this.emitter.fire(ALL);
+  }
+
+  /**
+   * When another window replaces the details file, this window's entries can no longer
+   * read theirs: the list is let go, and read again (the other window's, whole) when next needed.
+   */
+  private watchDetails(index: ModIndex, details: ListDetails): void {
+    details.onMismatch = () => {
+      if (this.list?.index !== index) return;
+      this.log('The cached mod list was replaced on disk (another window?); it is read again when needed');
+      this.list = undefined;
+      this.listLoad = undefined;
+      this.emitter.fire(ALL);
+    };
   }
 
   /** Reads the details file where it is stored. */

@@ -249,8 +249,13 @@ const MAX_LINE_BYTES = 8 * 1024 * 1024;
  */
 export class ListDetails {
   private readonly starts: Uint32Array;
-  private headerChecked = false;
   private readonly kept = new Map<number, DetailsLine>();
+  /**
+   * Called once when the file read is not this list's any more: gone, or rewritten by
+   * another window that downloaded a newer list. The holder then reads the list again.
+   */
+  onMismatch: (() => void) | undefined;
+  private mismatchReported = false;
 
   constructor(
     private read: DetailsReader,
@@ -278,10 +283,15 @@ export class ListDetails {
     return this.starts[i + 1]! - this.starts[i]!;
   }
 
+  /** Whether the bytes read are this list's details (the file's first line is its header). */
+  verify(): boolean {
+    const bytes = this.read(0, Buffer.byteLength(this.header) + 1);
+    return bytes !== undefined && Buffer.from(bytes).toString('utf8') === `${this.header}\n`;
+  }
+
   /** The bytes are on the disk now: memory lets them go. */
   moveTo(read: DetailsReader): void {
     this.read = read;
-    this.headerChecked = false;
     this.kept.clear();
   }
 
@@ -298,11 +308,13 @@ export class ListDetails {
 
   private readLine(i: number, name: string): DetailsLine | undefined {
     try {
-      if (!this.headerChecked) {
-        const length = Buffer.byteLength(this.header) + 1;
-        const bytes = this.read(0, length);
-        if (bytes === undefined || Buffer.from(bytes).toString('utf8') !== `${this.header}\n`) return undefined;
-        this.headerChecked = true;
+      // Every read: another window may have replaced the file since the last one.
+      if (!this.verify()) {
+        if (!this.mismatchReported) {
+          this.mismatchReported = true;
+          this.onMismatch?.();
+        }
+        return undefined;
       }
       const start = this.starts[i]!;
       const bytes = this.read(start, this.starts[i + 1]! - start);
@@ -311,7 +323,6 @@ export class ListDetails {
       return Array.isArray(line) && line.length === 11 && line[0] === name ? (line as DetailsLine) : undefined;
     } catch {
       // A file cut short, changed or removed meanwhile: nothing to show, the next read tries again.
-      this.headerChecked = false;
       return undefined;
     }
   }

@@ -230,6 +230,48 @@ test('the list held in memory reads summaries from the details file once it is w
   assert.equal(again.get('alpha')?.latest_release?.sha1, 'abc');
 });
 
+test('two windows on one cache folder: a newer list written by one is read whole by the other, never shown without its details', async (t) => {
+  const dir = tempDir(t);
+  const clock = new FakeClock();
+  const a = setup(new FileCacheStorage(dir), clock);
+  const b = setup(new FileCacheStorage(dir), clock);
+  for (const w of [a, b]) w.portal.list = [listed('alpha', 10), listed('beta', 5)];
+  await a.cache.getIndex();
+  await a.cache.flush();
+  const held = await b.cache.getIndex();
+  assert.equal(b.portal.calls.all, 0, 'read from the disk');
+  assert.equal(held.get('beta')?.summary, 'About beta');
+  // Window A downloads a newer list: its files replace the ones window B reads from.
+  a.portal.list = [{ ...listed('alpha', 10), summary: 'Alpha, newer' }, listed('beta', 5), listed('gamma', 1)];
+  await a.cache.getIndex({ forceRefresh: true });
+  await a.cache.flush();
+  const changes: CacheChange[] = [];
+  b.cache.onDidChange((c) => changes.push(c));
+  assert.equal(held.get('alpha')?.summary, '', 'the old entries read nothing, not the other list');
+  assert.equal(held.get('beta')?.summary, 'About beta', 'a line read before is kept: it is this list\'s');
+  assert.equal(b.cache.peekIndex(), undefined, 'and their list is let go');
+  assert.ok(changes.some((c) => c.all));
+  const again = await b.cache.getIndex();
+  assert.equal(b.portal.calls.all, 0, 'read again from the disk, no request');
+  assert.equal(again.size, 3);
+  assert.equal(again.get('alpha')?.summary, 'Alpha, newer');
+});
+
+test('a list file whose details file is gone is fetched again, not shown without details', async (t) => {
+  const dir = tempDir(t);
+  const first = setup(new FileCacheStorage(dir));
+  first.portal.list = [listed('alpha', 10)];
+  await first.cache.getIndex();
+  await first.cache.flush();
+  rmSync(path.join(dir, DETAILS_FILE));
+  const second = setup(new FileCacheStorage(dir));
+  second.portal.list = [listed('alpha', 10)];
+  const index = await second.cache.getIndex();
+  assert.equal(second.portal.calls.all, 1);
+  assert.ok(second.logs.some((l) => /does not match its details file/.test(l)));
+  assert.equal(index.get('alpha')?.summary, 'About alpha');
+});
+
 test('a corrupt, truncated or wrong-version list file is discarded with a log line and fetched again', async (t) => {
   const good = encodeModList([mod('alpha')], 5).list;
   const damaged = [
