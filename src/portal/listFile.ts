@@ -214,12 +214,13 @@ function detailsHeader(): string {
 
 /** The details all of `mods` read from, in order, if they are one compact decode's entries. */
 function sameDetails(mods: readonly ModEntry[]): ListDetails | undefined {
-  const first = mods[0];
+  const first = mods.find((mod) => mod instanceof ListEntry);
   if (!(first instanceof ListEntry)) return undefined;
   const details = first.details();
   for (let i = 0; i < mods.length; i++) {
-    const mod = mods[i];
-    if (!(mod instanceof ListEntry) || !mod.isLine(details, i)) return undefined;
+    // An entry held whole has its line in the same file: it was written from it.
+    const mod = mods[i]!;
+    if (mod instanceof ListEntry ? !mod.isLine(details, i) : !first.holdsWhole(i, mod)) return undefined;
   }
   return details.count === mods.length ? details : undefined;
 }
@@ -380,6 +381,8 @@ interface Shared {
   /** NaN for none. */
   releasedAt: Float64Array;
   details: ListDetails;
+  /** Entries that did not fit the columns, held whole, by position. */
+  extra: ReadonlyMap<number, ModEntry>;
 }
 
 /**
@@ -415,6 +418,11 @@ class ListEntry implements ModEntry {
 
   isLine(details: ListDetails, i: number): boolean {
     return this.#shared.details === details && this.#i === i;
+  }
+
+  /** Whether `mod` is the entry this entry's list holds whole at `i`. */
+  holdsWhole(i: number, mod: ModEntry): boolean {
+    return this.#shared.extra.get(i) === mod;
   }
 
   /** The latest release's version, Factorio version and date: held, no details read. */
@@ -561,7 +569,8 @@ export function decodeModListCompact(text: string, details: DetailsReader): { fe
     const ms = released[i];
     releasedAt[i] = typeof ms === 'number' ? ms : NaN;
   }
-  const shared: Shared = { version: column('version', true), factorio: column('factorio', false), releasedAt, details: own };
+  const held = new Map<number, ModEntry>();
+  const shared: Shared = { version: column('version', true), factorio: column('factorio', false), releasedAt, details: own, extra: held };
   const categoryOf = new Int16Array(count);
   const scores = new Float64Array(count);
   for (let i = 0; i < count; i++) {
@@ -573,7 +582,6 @@ export function decodeModListCompact(text: string, details: DetailsReader): { fe
     const s = score[i];
     scores[i] = typeof s === 'number' ? s : NaN;
   }
-  const held = new Map<number, ModEntry>();
   placeExtras(held, extra, count);
   for (const [i, mod] of held) {
     // The columns must name the entry held whole, or search would find it under another name.

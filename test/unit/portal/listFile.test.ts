@@ -218,3 +218,18 @@ test('an index over the held table finds what an index over the entries finds, a
   assert.deepEqual(JSON.parse(JSON.stringify(held.get(name))), JSON.parse(JSON.stringify(direct.get(name))));
   assert.equal(held.size, direct.size);
 });
+
+test('an unchanged list with entries held whole is written again without reading any details', () => {
+  const whole: ModEntry = { name: 'c', title: 'C', owner: 'cy', summary: 'third', downloads_count: 0, releases: [] };
+  const { list, details } = encodeModList([...TWO, whole], 1);
+  const { reader, reads } = counting(details!);
+  const { table } = decodeModListCompact(list, reader);
+  const again = encodeModList(table.all(), 2);
+  assert.equal(again.details, undefined, 'the details file stays');
+  assert.equal(reads(), 0);
+  assert.deepEqual(decodeModList(again.list, details!).mods, decodeModList(list, details!).mods);
+  // Another entry in place of the one held whole: everything is written afresh.
+  const changed = table.all();
+  changed[2] = { ...whole };
+  assert.notEqual(encodeModList(changed, 2).details, undefined);
+});
