@@ -137,25 +137,22 @@ export class DependencyDiagnostics implements vscode.Disposable {
     if (document.isClosed) return;
     await this.data.ensure(concernedNames(infoJsonModel(document)), { full: false });
     // The records' arrival scheduled a lint; run it now rather than after the wait.
-    const key = document.uri.toString();
-    const timer = this.timers.get(key);
-    if (timer === undefined || document.isClosed) return;
-    clearTimeout(timer);
-    this.timers.delete(key);
-    this.analyze(document, true);
+    if (this.timers.has(document.uri.toString())) this.lintNow(document);
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
     if (!isInfoJson(document)) return;
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (!document.isClosed) this.analyze(document, true);
-      }, delay),
-    );
+    this.timers.set(key, setTimeout(() => this.lintNow(document), delay));
+  }
+
+  /** Runs the document's lint now, in place of any that waits. */
+  private lintNow(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    if (!document.isClosed) this.analyze(document, true);
   }
 
   private analyze(document: vscode.TextDocument, publish: boolean): FindingDiagnostic[] {

@@ -3,7 +3,7 @@
 // does not match (another list, another layout, another byte order) is refused and the
 // index is simply rebuilt.
 
-import { SLOTS } from './postings';
+import { Postings, SLOTS } from './postings';
 import type { IndexSnapshot } from './search';
 
 const MAGIC = 0x46_4d_50_49; // "FMPI"
@@ -40,8 +40,8 @@ export function encodeIndexSnapshot(snapshot: IndexSnapshot, fetchedAt: number):
 
 /**
  * The snapshot saved for the list fetched at `fetchedAt` holding `count` mods, if that is
- * what `bytes` hold. The posting lists themselves are checked by the index that uses them
- * (`Postings.fits`).
+ * what `bytes` hold. The posting lists are checked whole (in bounds, ranks below `count`),
+ * or a search could read past them.
  */
 export function decodeIndexSnapshot(bytes: Uint8Array, fetchedAt: number, count: number): IndexSnapshot | undefined {
   if (bytes.byteLength < HEADER_INTS * 4) return undefined;
@@ -63,5 +63,7 @@ export function decodeIndexSnapshot(bytes: Uint8Array, fetchedAt: number, count:
   }
   const [postingStart, postingCounts, nameMasks, textMasks] = parts as [Int32Array, Int32Array, Int32Array, Int32Array];
   const postingBytes = aligned.subarray(intCount * 4);
+  if (nameMasks.length !== count || textMasks.length !== count) return undefined;
+  if (!Postings.fits(postingStart, postingCounts, postingBytes, count)) return undefined;
   return { postingStart, postingCounts, postingBytes, nameMasks, textMasks };
 }

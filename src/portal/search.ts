@@ -105,24 +105,20 @@ export interface ModTable {
   readonly titles: readonly string[];
   readonly downloads: ArrayLike<number>;
   entry(position: number): ModEntry;
+  /** Every entry, in order. */
+  all(): readonly ModEntry[];
 }
 
 /** A table over entries at hand. */
-function tableOf(entries: readonly ModEntry[]): ModTable & { entries: readonly ModEntry[] } {
+function tableOf(entries: readonly ModEntry[]): ModTable {
   return {
     size: entries.length,
     names: entries.map((m) => m.name),
     titles: entries.map((m) => m.title),
     downloads: entries.map((m) => m.downloads_count),
     entry: (position) => entries[position]!,
-    entries,
+    all: () => entries,
   };
-}
-
-function entriesOf(table: ModTable): ModEntry[] {
-  const out: ModEntry[] = [];
-  for (let i = 0; i < table.size; i++) out.push(table.entry(i));
-  return out;
 }
 
 export class ModIndex {
@@ -142,20 +138,16 @@ export class ModIndex {
 
   /**
    * `source`: entries, or a table of them. `snapshot`, from `snapshot()` of an index over
-   * the same mods given in its `all()` order, spares the slowest part of the build; it is
-   * ignored when it cannot fit.
+   * the same mods given in its `all()` order (or read back by decodeIndexSnapshot), spares
+   * the slowest part of the build; it is ignored when its size or the order cannot fit.
    */
   constructor(source: readonly ModEntry[] | ModTable, snapshot?: IndexSnapshot) {
     let table: ModTable = Array.isArray(source) ? tableOf(source) : (source as ModTable);
     const sorted = isSortedByDownloads(table.downloads);
     // Most downloaded first; equal downloads keep their order.
-    if (!sorted) table = tableOf(sortByDownloads(Array.isArray(source) ? source : entriesOf(table)));
-    const usable =
-      snapshot !== undefined &&
-      sorted &&
-      snapshot.nameMasks.length === table.size &&
-      snapshot.textMasks.length === table.size &&
-      Postings.fits(snapshot.postingStart, snapshot.postingCounts, snapshot.postingBytes, table.size);
+    if (!sorted) table = tableOf(sortByDownloads(table.all()));
+    // A snapshot read from disk was checked whole there (decodeIndexSnapshot).
+    const usable = snapshot !== undefined && sorted && snapshot.nameMasks.length === table.size && snapshot.textMasks.length === table.size;
     this.table = table;
     this.names = table.names;
     this.titles = table.titles;
@@ -212,8 +204,7 @@ export class ModIndex {
 
   /** Every mod, most downloaded first. */
   all(): readonly ModEntry[] {
-    const table = this.table as ModTable & { entries?: readonly ModEntry[] };
-    return table.entries ?? entriesOf(table);
+    return this.table.all();
   }
 
   /**

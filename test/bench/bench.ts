@@ -82,6 +82,32 @@ export function sampleQueries(mods: readonly ModEntry[], count: number, seed: nu
   return queries;
 }
 
+/**
+ * Each query's time (after a warm-up), and its best of three runs: on a busy machine one
+ * run may be preempted, the best of three is what the query costs.
+ */
+function searchTimes(index: ModIndex, queries: readonly string[]): { each: number[]; bestOf3: number[]; hits: number } {
+  for (const q of queries.slice(0, 200)) index.search(q, SEARCH_LIMIT);
+  const each: number[] = [];
+  let hits = 0;
+  for (const q of queries) {
+    const t0 = now();
+    hits += index.search(q, SEARCH_LIMIT).length;
+    each.push(now() - t0);
+  }
+  const bestOf3: number[] = [];
+  for (const q of queries) {
+    let best = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const t0 = now();
+      index.search(q, SEARCH_LIMIT);
+      best = Math.min(best, now() - t0);
+    }
+    bestOf3.push(best);
+  }
+  return { each, bestOf3, hits };
+}
+
 /** What a first attempt looks like: lower-case and `includes` over every mod, then a full sort. */
 export function naiveSearch(mods: readonly ModEntry[], query: string, limit: number): ModEntry[] {
   const q = query.toLowerCase();
@@ -184,25 +210,7 @@ const search: BenchSection = {
     const mods = await context.client().getAllMods();
     const index = new ModIndex(mods);
     const queries = sampleQueries(mods, QUERY_COUNT, SEED);
-    for (const q of queries.slice(0, 200)) index.search(q, SEARCH_LIMIT);
-    const fast: number[] = [];
-    let hits = 0;
-    for (const q of queries) {
-      const t0 = now();
-      hits += index.search(q, SEARCH_LIMIT).length;
-      fast.push(now() - t0);
-    }
-    // On a busy machine one run of a query may be preempted; the best of three is its cost.
-    const bestOf3: number[] = [];
-    for (const q of queries) {
-      let best = Infinity;
-      for (let k = 0; k < 3; k++) {
-        const t0 = now();
-        index.search(q, SEARCH_LIMIT);
-        best = Math.min(best, now() - t0);
-      }
-      bestOf3.push(best);
-    }
+    const { each: fast, bestOf3, hits } = searchTimes(index, queries);
     for (const q of queries.slice(0, 20)) naiveSearch(mods, q, SEARCH_LIMIT);
     const naive: number[] = [];
     for (const q of queries) {
@@ -313,24 +321,7 @@ async function scaledFigures(url: string, dir: string): Promise<Scaled> {
     new ModIndex(entries);
     builds.push(now() - t0);
   }
-  const queries = sampleQueries(entries, QUERY_COUNT, SEED);
-  for (const q of queries.slice(0, 200)) index!.search(q, SEARCH_LIMIT);
-  const times: number[] = [];
-  for (const q of queries) {
-    const t0 = now();
-    index!.search(q, SEARCH_LIMIT);
-    times.push(now() - t0);
-  }
-  const best: number[] = [];
-  for (const q of queries) {
-    let fastest = Infinity;
-    for (let k = 0; k < 3; k++) {
-      const t0 = now();
-      index!.search(q, SEARCH_LIMIT);
-      fastest = Math.min(fastest, now() - t0);
-    }
-    best.push(fastest);
-  }
+  const { each: times, bestOf3: best } = searchTimes(index!, sampleQueries(entries, QUERY_COUNT, SEED));
   return {
     mods: index!.size,
     load: median(loads),

@@ -3,22 +3,14 @@
 // notification (downloads slowed by the local portal so it stays on screen), then look at
 // the Dependencies tree.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { DEFAULT_CREDENTIALS } from '../../portal-server/server';
 import { openWorkbenchWithFile } from '../workbench';
-import { openExplorer, QUICK_INPUT, quickRow, runFromPalette, setPortalFaults, treeRow } from './palette';
+import { openExplorer, quickRow, runFromPalette, setPortalFaults, treeRow } from './palette';
+import { signIn, signOut, toast, useModsFolder, waitForTitle } from './steps';
 import type { UiCheck } from './types';
-
-async function waitForTitle(page: Page, title: string | RegExp): Promise<void> {
-  await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
-}
-
-function toast(page: Page, text: string) {
-  return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
-}
 
 function dialog(page: Page, text: string) {
   return page.locator('.monaco-dialog-box', { hasText: text });
@@ -50,25 +42,11 @@ export const installCheck: UiCheck = {
         2,
       ) + '\n',
     );
-    const savedSettings = existsSync(machineSettingsFile) ? readFileSync(machineSettingsFile, 'utf8') : undefined;
-    mkdirSync(path.dirname(machineSettingsFile), { recursive: true });
-    writeFileSync(machineSettingsFile, JSON.stringify({ ...(JSON.parse(savedSettings || '{}') as object), 'factorioPortal.modsFolder': mods }, null, 2));
+    const restoreSettings = useModsFolder(machineSettingsFile, mods);
     await openWorkbenchWithFile(page, baseUrl, workspaceDir, infoJson);
     let signedIn = false;
     try {
-      const { username, token } = DEFAULT_CREDENTIALS;
-      await runFromPalette(page, 'Factorio Portal: Sign In for Downloads…');
-      await waitForTitle(page, 'needs your Factorio username and token');
-      await quickRow(page, 'Enter username and token').click();
-      await waitForTitle(page, /^Factorio username$/);
-      await page.locator(`${QUICK_INPUT} input`).fill(username);
-      await page.keyboard.press('Enter');
-      await waitForTitle(page, /^Factorio token$/);
-      const tokenBox = page.locator(`${QUICK_INPUT} input[type="password"]`);
-      await tokenBox.waitFor({ state: 'visible', timeout: 10_000 });
-      await tokenBox.fill(token);
-      await page.keyboard.press('Enter');
-      await toast(page, `will use the account "${username}"`).waitFor({ state: 'visible', timeout: 15_000 });
+      await signIn(page);
       signedIn = true;
 
       // Slow downloads, so the progress notification is on screen long enough to see.
@@ -122,13 +100,8 @@ export const installCheck: UiCheck = {
       await screenshot('install-dependencies-tree.png');
     } finally {
       await setPortalFaults(portalUrl, null).catch(() => undefined);
-      if (signedIn) {
-        await page.keyboard.press('Escape').catch(() => undefined);
-        await runFromPalette(page, 'Factorio Portal: Sign Out').catch(() => undefined);
-        await toast(page, 'were removed from VS Code').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
-      }
-      if (savedSettings === undefined) rmSync(machineSettingsFile, { force: true });
-      else writeFileSync(machineSettingsFile, savedSettings);
+      if (signedIn) await signOut(page);
+      restoreSettings();
       rmSync(mods, { recursive: true, force: true });
       rmSync(modDir, { recursive: true, force: true });
     }

@@ -1,11 +1,12 @@
 // The Dependencies tree of a workspace mod with a mods folder configured: each dependency
 // shows whether it is installed, which version, enabled or not, and whether it satisfies.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildZip } from '../../portal-server/zip';
 import { openWorkbenchWithFile } from '../workbench';
 import { openExplorer, treeRow } from './palette';
+import { useModsFolder } from './steps';
 import type { UiCheck } from './types';
 
 function modZip(name: string, version: string): Buffer {
@@ -24,9 +25,7 @@ export const installedCheck: UiCheck = {
       JSON.stringify({ mods: [{ name: 'base', enabled: true }, { name: 'factorio-lib', enabled: true }, { name: 'Mixed_Case-Mod', enabled: false }] }, null, 2),
     );
     // The machine's settings: a workspace's mods folder is never used.
-    const savedSettings = existsSync(machineSettingsFile) ? readFileSync(machineSettingsFile, 'utf8') : undefined;
-    mkdirSync(path.dirname(machineSettingsFile), { recursive: true });
-    writeFileSync(machineSettingsFile, JSON.stringify({ ...(JSON.parse(savedSettings || '{}') as object), 'factorioPortal.modsFolder': mods }, null, 2));
+    const restoreSettings = useModsFolder(machineSettingsFile, mods);
     try {
       await openWorkbenchWithFile(page, baseUrl, workspaceDir, path.join(workspaceDir, 'my-mod', 'info.json'));
       await openExplorer(page);
@@ -44,8 +43,7 @@ export const installedCheck: UiCheck = {
       await treeRow(page, 'Dependencies', 'Mods folder: 1.3.0 installed').waitFor({ state: 'visible', timeout: 15_000 });
     } finally {
       await screenshot('dependencies-installed.png');
-      if (savedSettings === undefined) rmSync(machineSettingsFile, { force: true });
-      else writeFileSync(machineSettingsFile, savedSettings);
+      restoreSettings();
       rmSync(mods, { recursive: true, force: true });
     }
   },

@@ -2,23 +2,13 @@
 // real keyboard can fill), then Download Mod Release… from the palette into the mods
 // folder the user configures, answering each question with Enter.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
-import { DEFAULT_CREDENTIALS } from '../../portal-server/server';
 import { openWorkbenchWithFile } from '../workbench';
-import { QUICK_INPUT, quickRow, runFromPalette, typeIntoQuickPick } from './palette';
+import { quickRow, runFromPalette, typeIntoQuickPick } from './palette';
+import { signIn, signOut, toast, useModsFolder, waitForTitle } from './steps';
 import type { UiCheck } from './types';
-
-/** Waits for the quick input titled `title` (a string matches part of the title, a RegExp as written). */
-async function waitForTitle(page: Page, title: string | RegExp): Promise<void> {
-  await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
-}
-
-function toast(page: Page, text: string) {
-  return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
-}
 
 async function portalRequests(portalUrl: string, method: 'GET' | 'POST', endpoint: 'requests' | 'clear-requests'): Promise<unknown> {
   const response = await fetch(`${portalUrl}/__control/${endpoint}`, { method });
@@ -32,29 +22,11 @@ export const signInCheck: UiCheck = {
   async run({ page, baseUrl, workspaceDir, machineSettingsFile, portalUrl, screenshot }) {
     const mods = mkdtempSync(path.join(tmpdir(), 'fmp-ui-mods-'));
     // The machine's settings: a workspace's mods folder is never used.
-    const savedSettings = existsSync(machineSettingsFile) ? readFileSync(machineSettingsFile, 'utf8') : undefined;
-    mkdirSync(path.dirname(machineSettingsFile), { recursive: true });
-    writeFileSync(machineSettingsFile, JSON.stringify({ ...(JSON.parse(savedSettings || '{}') as object), 'factorioPortal.modsFolder': mods }, null, 2));
-    const { username, token } = DEFAULT_CREDENTIALS;
+    const restoreSettings = useModsFolder(machineSettingsFile, mods);
     await openWorkbenchWithFile(page, baseUrl, workspaceDir, path.join(workspaceDir, 'my-mod', 'info.json'));
     let signedIn = false;
     try {
-      await runFromPalette(page, 'Factorio Portal: Sign In for Downloads…');
-      await waitForTitle(page, 'needs your Factorio username and token');
-      await quickRow(page, 'Enter username and token').click();
-
-      // Exact titles: the first pick's title also says "Factorio username".
-      await waitForTitle(page, /^Factorio username$/);
-      await page.locator(`${QUICK_INPUT} input`).fill(username);
-      await page.keyboard.press('Enter');
-      await waitForTitle(page, /^Factorio token$/);
-      // The token box masks what is typed.
-      const tokenBox = page.locator(`${QUICK_INPUT} input[type="password"]`);
-      await tokenBox.waitFor({ state: 'visible', timeout: 10_000 });
-      await tokenBox.fill(token);
-      await screenshot('signin-token.png');
-      await page.keyboard.press('Enter');
-      await toast(page, `will use the account "${username}"`).waitFor({ state: 'visible', timeout: 15_000 });
+      await signIn(page, () => screenshot('signin-token.png'));
       signedIn = true;
 
       await runFromPalette(page, 'Factorio Portal: Download Mod Release…');
@@ -93,13 +65,8 @@ export const signInCheck: UiCheck = {
       if (fromHost.length !== 1) throw new Error(`expected one request to the download host, saw: ${JSON.stringify(seen)}`);
       if (fromHost.some((r) => r.credentials)) throw new Error('the download host received the username or token');
     } finally {
-      if (signedIn) {
-        await page.keyboard.press('Escape').catch(() => undefined);
-        await runFromPalette(page, 'Factorio Portal: Sign Out').catch(() => undefined);
-        await toast(page, 'were removed from VS Code').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
-      }
-      if (savedSettings === undefined) rmSync(machineSettingsFile, { force: true });
-      else writeFileSync(machineSettingsFile, savedSettings);
+      if (signedIn) await signOut(page);
+      restoreSettings();
       rmSync(mods, { recursive: true, force: true });
     }
   },
