@@ -32,8 +32,9 @@ class MaxBodyBuilder {
     this.parts = new Array<string>(mods.length);
   }
 
-  get finished(): boolean {
-    return this.body !== undefined;
+  /** Every entry is serialised (the body itself is joined on first use). */
+  get stepped(): boolean {
+    return this.done >= this.mods.length;
   }
 
   step(count: number): void {
@@ -54,7 +55,7 @@ class MaxBodyBuilder {
 
 export class ListIndex {
   readonly byName = new Map<string, DatasetMod>();
-  private warming: NodeJS.Immediate | undefined;
+  private warmingTimer: NodeJS.Immediate | undefined;
   private readonly sorted = new Map<string, readonly DatasetMod[]>();
   private readonly filtered = new Map<string, readonly DatasetMod[]>();
   private readonly maxBodies = new Map<string, MaxBodyBuilder>();
@@ -143,16 +144,26 @@ export class ListIndex {
   warmUp(sliceSize = 500): void {
     const builder = this.maxBuilder({ hideDeprecated: false });
     const tick = (): void => {
-      this.warming = undefined;
-      if (builder.finished) return;
+      this.warmingTimer = undefined;
+      // Join the body once every slice is done, then stop: before, the check looked at the
+      // joined body, which only a request makes, so the loop spun a core until one came.
+      if (builder.stepped) {
+        builder.finish();
+        return;
+      }
       builder.step(sliceSize);
-      this.warming = setImmediate(tick);
+      this.warmingTimer = setImmediate(tick);
     };
-    this.warming = setImmediate(tick);
+    this.warmingTimer = setImmediate(tick);
+  }
+
+  /** True while the background warm-up still has slices to serialise. */
+  get warming(): boolean {
+    return this.warmingTimer !== undefined;
   }
 
   dispose(): void {
-    if (this.warming) clearImmediate(this.warming);
-    this.warming = undefined;
+    if (this.warmingTimer) clearImmediate(this.warmingTimer);
+    this.warmingTimer = undefined;
   }
 }
