@@ -1,25 +1,28 @@
 import * as vscode from 'vscode';
-import { codeActionCommands, registerCodeActions } from './features/codeActions';
-import { portalCommands, registerCommands } from './features/commands';
-import { registerCompletion } from './features/completion';
-import { Config } from './features/config';
-import { DependencyData } from './features/dependencyData';
-import { DependencyDiagnostics } from './features/diagnostics';
-import { isInfoJson } from './features/documents';
-import { createExplorer, type ExplorerApi } from './features/explorer';
-import { registerHover } from './features/hover';
-import { registerLocalHover } from './features/localHover';
-import { SignedInUser } from './features/lookups/credentials';
-import { ModsFolderService } from './features/modsFolder';
-import { WorkspaceModsService } from './features/workspaceMods';
-import { ListKeeper } from './features/listKeeper';
-import { ListDownloadProgress } from './features/listProgress';
-import { Logger } from './features/logger';
-import { createLookups } from './features/lookups';
-import { PortalService } from './features/portalService';
-import { PortalStatus } from './features/status';
+import { codeActionCommands, registerCodeActions } from './features/infoJson/codeActions';
+import { portalCommands } from './features/commands/portalData';
+import { registerCommands } from './features/core/commandTable';
+import { registerCompletion } from './features/infoJson/completion';
+import { Config } from './features/core/config';
+import { DependencyData } from './features/infoJson/dependencyData';
+import { DependencyDiagnostics } from './features/infoJson/diagnostics';
+import { isInfoJson } from './features/core/documents';
+import { createExplorer, type ExplorerTreesApi } from './features/explorer';
+import { registerHover } from './features/infoJson/hover';
+import { registerLocalHover } from './features/infoJson/localHover';
+import { SignedInUser } from './features/services/credentials';
+import { ModsFolderService } from './features/services/modsFolder';
+import { WorkspaceModsService } from './features/services/workspaceMods';
+import { ListKeeper } from './features/services/listKeeper';
+import { ListDownloadProgress } from './features/services/listProgress';
+import { Logger } from './features/core/logger';
+import { createLookups, type LookupsApi } from './features/commands';
+import { PortalService } from './features/services/portalService';
+import { PortalStatus } from './features/services/status';
 
 /** What the extension exports: a small, read-mostly view for other extensions and tests. */
+export type ExplorerApi = ExplorerTreesApi & LookupsApi;
+
 export interface FactorioPortalApi {
   /** The portal in use: the user's setting, or the official portal when that is unset or malformed. */
   readonly portalUrl: string;
@@ -32,6 +35,7 @@ export interface FactorioPortalApi {
   status(): { text: string; offline: boolean };
   listState(): { status: string; modCount?: number; fetchedAt?: number };
   /** The mod explorer's trees and the details panel, as plain data. */
+  /** The trees (explorer) and the details panel (lookups), as one object for tests and other extensions. */
   readonly explorer: ExplorerApi;
   /** For measurements (`npm run bench`): what activation cost, and the idle release of the mod list, now. */
   readonly performance: {

@@ -4,8 +4,8 @@
 // with a 1 MB crafted description (cut to its limit), and the changelog parser.
 // `node --import tsx test/bench/portalText.ts` runs it alone, without the local portal.
 
-import { renderDetailsPage } from '../../src/features/lookups/detailsHtml';
-import { renderPortalMarkdown } from '../../src/features/lookups/portalMarkdown';
+import { renderDetailsPage } from '../../src/features/commands/detailsHtml';
+import { renderPortalMarkdown } from '../../src/features/commands/portalMarkdown';
 import { parseChangelog } from '../../src/model/changelog';
 import type { FullModEntry } from '../../src/portal/types';
 import { MARKDOWN_SHAPES, adversarialChangelog, adversarialDescription, adversarialMarkdown, ordinaryMarkdown } from '../portal-server/adversarialText';

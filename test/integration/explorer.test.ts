@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExplorerApi } from '../../src/features/explorer';
+import type { ExplorerApi } from '../../src/extension';
 import { after, before, suite, test } from './framework';
 import {
   byDownloads,

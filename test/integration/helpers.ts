@@ -1,7 +1,7 @@
 // Helpers for suites running inside VS Code: reach the local portal through its control
 // endpoints (the server runs in the harness process, not here) and drive the editor.
 import * as vscode from 'vscode';
-import type { ExplorerApi } from '../../src/features/explorer';
+import type { ExplorerApi } from '../../src/extension';
 import type { TreeItemSnapshot } from '../../src/features/explorer/snapshot';
 // Types only: the server itself runs in the harness process.
 import type { Faults, RequestRecord } from '../portal-server/server';

@@ -44,3 +44,70 @@ test('the import scanner sees the forms it must catch', () => {
   const sample = `import * as vscode from 'vscode';\nimport type { X } from "../features/a";\nconst v = require('vscode');\nexport { y } from './y';`;
   assert.deepEqual([...sample.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3]), ['vscode', '../features/a', 'vscode', './y']);
 });
+
+// The feature layer's folders, each allowed to import only the folders listed for it:
+// core (config, log, documents, small UI helpers) ← services (long-lived objects) ←
+// infoJson (editor features) ← explorer and commands. Nothing imports back up.
+const FEATURE_FOLDERS: Readonly<Record<string, readonly string[]>> = {
+  core: [],
+  services: ['core'],
+  infoJson: ['core', 'services'],
+  explorer: ['core', 'services', 'infoJson'],
+  commands: ['core', 'services', 'infoJson'],
+};
+
+/** Resolves a relative import to a file under src (without extension), or undefined. */
+function resolveImport(file: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = path.resolve(path.dirname(file), spec);
+  for (const candidate of [`${base}.ts`, path.join(base, 'index.ts')]) {
+    try {
+      readFileSync(candidate);
+      return candidate;
+    } catch {
+      // try the next form
+    }
+  }
+  return undefined;
+}
+
+test('every file of src/features lives in a known folder and imports only the folders below it', () => {
+  const root = path.join(SRC, 'features');
+  const files = tsFiles(root);
+  assert.ok(files.length > 0);
+  for (const file of files) {
+    const folder = path.relative(root, file).split(path.sep)[0];
+    const allowed = FEATURE_FOLDERS[folder];
+    assert.ok(allowed, `${path.relative(SRC, file)} is not in one of ${Object.keys(FEATURE_FOLDERS).join(', ')}`);
+    for (const spec of importsOf(file)) {
+      const target = resolveImport(file, spec);
+      if (!target) continue;
+      const rel = path.relative(root, target);
+      if (rel.startsWith('..')) continue;
+      const targetFolder = rel.split(path.sep)[0];
+      if (targetFolder === folder) continue;
+      assert.ok(allowed.includes(targetFolder), `${path.relative(SRC, file)} imports ${spec} (features/${folder} may import only ${allowed.join(', ') || 'no other feature folder'})`);
+    }
+  }
+});
+
+test('no import forms a circle anywhere in src', () => {
+  const files = tsFiles(SRC);
+  const graph = new Map(files.map((f) => [f, importsOf(f).flatMap((s) => resolveImport(f, s) ?? [])]));
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') {
+        const circle = stack.slice(stack.indexOf(next)).concat(next).map((f) => path.relative(SRC, f));
+        assert.fail(`import circle: ${circle.join(' → ')}`);
+      }
+      if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of files) if (!state.has(file)) visit(file);
+});

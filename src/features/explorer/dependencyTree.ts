@@ -2,14 +2,14 @@ import * as vscode from 'vscode';
 import { isBuiltinMod } from '../../model/builtins';
 import type { DependencyKind } from '../../model/dependency';
 import { resolveDependencies, type DependencyNode, type Resolution, type ResolveFacts, type ResolveProblem } from '../../model/resolve';
-import type { DependencyData } from '../dependencyData';
-import { installStateText } from '../localHover';
-import type { ModsFolderService } from '../modsFolder';
-import type { WorkspaceModsService } from '../workspaceMods';
+import type { DependencyData } from '../infoJson/dependencyData';
+import { installStateText } from '../infoJson/localHover';
+import type { ModsFolderService } from '../services/modsFolder';
+import type { WorkspaceModsService } from '../services/workspaceMods';
 import { dependencyInstallState } from '../../mods/satisfaction';
 import { latestCompatibleRelease, latestRelease } from '../../model/releases';
-import { findInfoJson, infoJsonModel, isInfoJson } from '../documents';
-import type { PortalService } from '../portalService';
+import { findInfoJson, infoJsonModel, isInfoJson } from '../core/documents';
+import type { PortalService } from '../services/portalService';
 import { snapshotOf, type TreeItemSnapshot } from './snapshot';
 
 type DepNode =

@@ -1,15 +1,14 @@
 import * as vscode from 'vscode';
 import type { TagCoverage } from '../../portal/tags';
 import { PORTAL_FACTORIO_VERSIONS } from '../../model/version';
-import type { CommandTable } from '../commands';
-import type { DependencyData } from '../dependencyData';
-import type { Logger } from '../logger';
-import type { ModsFolderService } from '../modsFolder';
-import type { WorkspaceModsService } from '../workspaceMods';
-import type { LookupsApi } from '../lookups';
-import { pickOne, type Choice } from '../lookups/pickers';
-import type { PortalService } from '../portalService';
-import type { PortalStatus } from '../status';
+import type { CommandTable } from '../core/commandTable';
+import type { DependencyData } from '../infoJson/dependencyData';
+import type { Logger } from '../core/logger';
+import type { ModsFolderService } from '../services/modsFolder';
+import type { WorkspaceModsService } from '../services/workspaceMods';
+import { pickOne, type Choice } from '../core/quickPick';
+import type { PortalService } from '../services/portalService';
+import type { PortalStatus } from '../services/status';
 import { DependencyTreeProvider } from './dependencyTree';
 import { SORT_MODES, type ExplorerFilter, type SortMode } from './portalModel';
 import { LOAD_MORE_COMMAND, PortalTreeProvider } from './portalTree';
@@ -24,12 +23,8 @@ export interface ExplorerServices {
   modsFolder: ModsFolderService;
 }
 
-/** What the extension's exported API offers about the explorer (tests read the trees through it). */
-/**
- * The `explorer` part of the extension's API: the trees (here) and the details panel
- * (from the lookups), as one object for tests and other extensions.
- */
-export interface ExplorerApi extends LookupsApi {
+/** What the extension's exported API offers about the trees (tests read them through it). */
+export interface ExplorerTreesApi {
   /** Children of a Mod Portal tree node (by id, as listed before), or the roots. */
   portal(parentId?: string): Promise<TreeItemSnapshot[]>;
   /** Children of a Dependencies tree node, or the roots. */
@@ -74,7 +69,7 @@ export function createExplorer(
 ): {
   disposable: vscode.Disposable;
   commands: CommandTable;
-  api: Omit<ExplorerApi, keyof LookupsApi>;
+  api: ExplorerTreesApi;
   /** Whether the Mod Portal tree (which reads the whole list) is visible, and when that changes. */
   portalVisible(): boolean;
   onDidChangePortalVisibility: vscode.Event<unknown>;
@@ -176,7 +171,7 @@ export function createExplorer(
   if (portalView.visible) status.pin();
   portal.setTagChecksPaused(!portalView.visible);
 
-  const api: Omit<ExplorerApi, keyof LookupsApi> = {
+  const api: ExplorerTreesApi = {
     portal: (parentId) => portalTree.snapshot(parentId),
     dependencies: (parentId) => dependencyTree.snapshot(parentId),
     dependenciesBusy: () => dependencyTree.busy,

@@ -99,13 +99,6 @@ export function groupByCategory(mods: readonly ModEntry[]): Map<string, ModEntry
   return new Map([...groups].sort((a, b) => compareCategories(a[0], b[0])));
 }
 
-/** 1234 → "1.2K", 9876543 → "9.9M". */
-export function formatDownloads(n: number): string {
-  if (n < 1000) return String(n);
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0).replace(/\.0$/, '')}K`;
-  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 1 : 0).replace(/\.0$/, '')}M`;
-}
-
 export function describeFilter(filter: ExplorerFilter): string {
   const parts: string[] = [];
   if (filter.factorioVersion) parts.push(`Factorio ${filter.factorioVersion}`);

@@ -3,17 +3,17 @@ import { newestFirst } from '../../model/releases';
 import type { ModIndex } from '../../portal/search';
 import type { TagIndex } from '../../portal/tags';
 import type { ModEntry, Release } from '../../portal/types';
-import type { DependencyData } from '../dependencyData';
-import type { Logger } from '../logger';
-import type { PortalService } from '../portalService';
-import { PORTAL_TEXT_LIMITS, clip } from '../portalText';
-import type { PortalStatus } from '../status';
-import type { PortalFilterSets } from './filterSets';
+import type { DependencyData } from '../infoJson/dependencyData';
+import type { Logger } from '../core/logger';
+import type { PortalService } from '../services/portalService';
+import { PORTAL_TEXT_LIMITS, clip } from '../core/portalText';
+import type { PortalStatus } from '../services/status';
+import type { PortalFilterSets } from '../services/filterSets';
+import { formatDownloads } from '../core/portalText';
 import {
   applyFilter,
   categoryTitle,
   describeFilter,
-  formatDownloads,
   groupByCategory,
   type ExplorerFilter,
   type FilterSets,

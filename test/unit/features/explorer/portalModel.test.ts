@@ -4,10 +4,10 @@ import {
   applyFilter,
   categoryTitle,
   describeFilter,
-  formatDownloads,
   groupByCategory,
   sortMods,
 } from '../../../../src/features/explorer/portalModel';
+import { formatDownloads } from '../../../../src/features/core/portalText';
 import type { ModEntry } from '../../../../src/portal/types';
 
 function mod(name: string, downloads: number, category: string | undefined, releasedAt: string, title = name): ModEntry {

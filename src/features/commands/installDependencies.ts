@@ -1,0 +1,429 @@
+// Install Dependencies into Mods Folder, and Install Mod with Dependencies…: resolve the
+// closure with the solver, show the plan, ask, then download it all with one progress
+// notification. Resolving, planning and installing are pure code (src/model/solver.ts,
+// src/mods/install.ts); this file asks the questions and says what happened.
+
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseDependency } from '../../model/dependency';
+import { newestFirst } from '../../model/releases';
+import { solveDependencies, type SolverWorkspaceMod, type SolveResult } from '../../model/solver';
+import { cacheSolverSource } from '../../model/solverSource';
+import { parseVersion, releaseMatchesFactorioVersion } from '../../model/version';
+import { namesToEnable, portalDownloader, runInstall, type InstallPlan, type InstallProgress } from '../../mods/install';
+import { planFromSolution, type KeptMod } from '../../mods/installPlan';
+import { enableInModListText, MOD_LIST_BACKUP_FILE, MOD_LIST_FILE } from '../../mods/modList';
+import { readModsFolder } from '../../mods/modsFolder';
+import type { Release } from '../../portal/types';
+import type { Config } from '../core/config';
+import type { DependencyData } from '../infoJson/dependencyData';
+import { findInfoJson, infoJsonModel, openFactorioVersion } from '../core/documents';
+import type { Logger } from '../core/logger';
+import type { PortalService } from '../services/portalService';
+import { requireTrustedWorkspace } from '../core/safety';
+import { booleanArg, modNameArg, stringArg } from './args';
+import type { Credentials } from '../services/credentials';
+import { pickMod } from './pickers';
+import { pickOne, type Choice } from '../core/quickPick';
+import type { WorkspaceModsService } from '../services/workspaceMods';
+
+export type InstallFailureCode =
+  | 'untrusted'
+  | 'no-info-json'
+  | 'no-factorio-version'
+  | 'not-found'
+  | 'no-release'
+  | 'conflict'
+  | 'portal'
+  | 'no-credentials'
+  | 'untrusted-portal'
+  | 'install';
+
+/** What both install commands return, for callers and tests; the user sees messages. */
+export interface InstallOutcome {
+  status: 'installed' | 'nothing-to-do' | 'cancelled' | 'failed';
+  /** The mods folder, once known. */
+  folder?: string;
+  /** Downloaded by this run (`from`: the version an update replaced). */
+  installed: Array<{ name: string; version: string; file: string; from?: string }>;
+  /** Used as they are: already installed, in the workspace, or part of the game. */
+  kept: KeptMod[];
+  /** Names newly added or switched on in mod-list.json. */
+  enabled: string[];
+  failure?: { code: InstallFailureCode; message: string; /** The solver's explanation of a conflict. */ explanation?: string };
+}
+
+export interface InstallServices {
+  portal: PortalService;
+  config: Config;
+  data: DependencyData;
+  logger: Logger;
+  credentials: Credentials;
+  /** The extension's global storage folder: the install record lives there. */
+  storageFolder: string;
+  /** The workspace's own mods, used as they are and never downloaded. */
+  workspace: WorkspaceModsService;
+}
+
+/** What the solver is asked for: the root's dependencies, for one Factorio version. */
+interface Root {
+  /** Shown in titles and messages. */
+  label: string;
+  name?: string;
+  version?: string;
+  factorioVersion: string;
+  dependencies: readonly string[];
+  /** With Install Mod with Dependencies: the mod's own release, installed with the rest. */
+  release?: Release;
+  /** The info.json file, not itself a workspace mod to resolve against. */
+  infoJsonUri?: string;
+}
+
+const OPTIONAL_KINDS = new Set(['optional', 'hidden-optional']);
+
+function outcome(status: InstallOutcome['status'], extra: Partial<InstallOutcome> = {}): InstallOutcome {
+  return { status, installed: [], kept: [], enabled: [], ...extra };
+}
+
+function fail(code: InstallFailureCode, message: string, extra: Partial<InstallOutcome> = {}, explained?: { explanation: string; details: string }): InstallOutcome {
+  const show = vscode.l10n.t('Show Details');
+  // Not awaited: the command must not wait for the user to dismiss a message.
+  void vscode.window.showErrorMessage(message, ...(explained ? [show] : [])).then(async (chosen) => {
+    if (chosen === show && explained) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: explained.details, language: 'plaintext' }));
+  });
+  return outcome('failed', { ...extra, failure: { code, message, ...(explained ? { explanation: explained.explanation } : {}) } });
+}
+
+function cancelledBy(arg: unknown): vscode.CancellationToken | undefined {
+  // Callers in the extension host (tests, other extensions) may pass a token to cancel the
+  // downloads, as the notification's Cancel button does.
+  const token = typeof arg === 'object' && arg !== null ? (arg as { cancel?: unknown }).cancel : undefined;
+  return token && typeof (token as vscode.CancellationToken).onCancellationRequested === 'function' ? (token as vscode.CancellationToken) : undefined;
+}
+
+function stringListArg(arg: unknown, key: string): string[] | undefined {
+  const value = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
+}
+
+/** The optional dependencies (`?`, `(?)`) of the root the user wants installed too. */
+async function chooseOptional(root: Root, arg: unknown): Promise<string[] | undefined> {
+  const given = stringListArg(arg, 'optional');
+  const optional = root.dependencies.flatMap((text) => {
+    const parsed = parseDependency(text);
+    return OPTIONAL_KINDS.has(parsed.kind) && parsed.name && !parsed.error ? [{ name: parsed.name.text, text }] : [];
+  });
+  if (given) return given.filter((n) => optional.some((o) => o.name === n));
+  if (optional.length === 0) return [];
+  const picked = await vscode.window.showQuickPick(
+    optional.map((o) => ({ label: o.name, description: o.text, name: o.name })),
+    {
+      canPickMany: true,
+      title: vscode.l10n.t('Install the dependencies of {0}: which optional ones too?', root.label),
+      placeHolder: vscode.l10n.t('Tick the optional dependencies to install; required ones are always installed'),
+      ignoreFocusOut: true,
+    },
+  );
+  return picked?.map((p) => p.name);
+}
+
+async function chooseFolder(config: Config): Promise<string | undefined> {
+  const configured = config.modsFolder;
+  if (configured) return configured;
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: vscode.l10n.t('Install Here'),
+    title: vscode.l10n.t('Factorio mods folder (set factorioPortal.modsFolder to skip this question)'),
+  });
+  return picked?.[0]?.fsPath;
+}
+
+/** The other info.json files of the workspace: mods used as they are, never downloaded. */
+async function workspaceMods(service: WorkspaceModsService, exceptUri: string | undefined): Promise<SolverWorkspaceMod[]> {
+  const out: SolverWorkspaceMod[] = [];
+  for (const mod of await service.current()) {
+    if (mod.path === exceptUri || mod.version === undefined || !parseVersion(mod.version)) continue;
+    if (out.some((m) => m.name === mod.name)) continue;
+    out.push({ name: mod.name, version: mod.version, dependencies: mod.dependencies ?? ['base'] });
+  }
+  return out;
+}
+
+async function rootFromInfoJson(): Promise<Root | InstallOutcome> {
+  const document = await findInfoJson();
+  if (!document) return fail('no-info-json', vscode.l10n.t('No info.json found: open the info.json of the mod whose dependencies to install.'));
+  const model = infoJsonModel(document);
+  if (!model.factorioVersion) {
+    return fail('no-factorio-version', vscode.l10n.t('{0} has no factorio_version: add one, so the releases for that Factorio version are chosen.', vscode.workspace.asRelativePath(document.uri)));
+  }
+  const dependencies = model.dependencies?.items.flatMap((i) => (i.value === undefined ? [] : [i.value])) ?? ['base'];
+  return {
+    label: model.modName ?? vscode.workspace.asRelativePath(document.uri),
+    ...(model.modName ? { name: model.modName } : {}),
+    ...(model.modVersion ? { version: model.modVersion } : {}),
+    factorioVersion: model.factorioVersion,
+    dependencies,
+    infoJsonUri: document.uri.toString(),
+  };
+}
+
+async function rootFromMod(services: InstallServices, arg: unknown): Promise<Root | InstallOutcome | undefined> {
+  const { portal, data } = services;
+  const name = modNameArg(arg) ?? (await pickMod(data, { title: vscode.l10n.t('Install Mod with Dependencies: which mod?') }))?.name;
+  if (!name) return undefined;
+  const record = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading {0} from the Mod Portal…', name) },
+    () => portal.cache.fetchFullMod(name),
+  );
+  if (record.state === 'missing') return fail('not-found', vscode.l10n.t('The mod "{0}" is not on the Mod Portal.', name));
+  if (record.state !== 'found') {
+    return fail('portal', vscode.l10n.t('Could not read "{0}" from the Mod Portal: {1}. Nothing was installed.', name, record.error?.message ?? vscode.l10n.t('no answer')));
+  }
+  const releases = newestFirst(record.mod.releases ?? []);
+  const versions = [...new Set(releases.map((r) => r.info_json?.factorio_version).filter((v): v is string => typeof v === 'string' && v !== ''))];
+  const factorioVersion =
+    stringArg(arg, 'factorioVersion') ??
+    openFactorioVersion() ??
+    (versions.length === 1
+      ? versions[0]
+      : await pickOne(
+          versions.map((v): Choice<string> => ({ label: `Factorio ${v}`, value: v })),
+          { title: vscode.l10n.t('Install {0} for which Factorio version?', name) },
+        ));
+  if (!factorioVersion) return undefined;
+  const release = releases.find((r) => releaseMatchesFactorioVersion(r.info_json?.factorio_version ?? '', factorioVersion));
+  if (!release) return fail('no-release', vscode.l10n.t('"{0}" has no release for Factorio {1}.', name, factorioVersion));
+  return {
+    label: `${name} ${release.version}`,
+    name,
+    version: release.version,
+    factorioVersion,
+    dependencies: release.info_json?.dependencies ?? ['base'],
+    release,
+  };
+}
+
+function isOutcome(value: Root | InstallOutcome): value is InstallOutcome {
+  return 'status' in value;
+}
+
+function planText(plan: InstallPlan, kept: InstallOutcome['kept'], toEnable: readonly string[]): string {
+  const lines: string[] = [];
+  const section = (title: string, items: string[]): void => {
+    if (items.length === 0) return;
+    lines.push(title, ...items.map((i) => `  ${i}`));
+  };
+  section(vscode.l10n.t('Install:'), plan.steps.flatMap((s) => (s.action === 'install' ? [`${s.name} ${s.version}`] : [])));
+  section(vscode.l10n.t('Update:'), plan.steps.flatMap((s) => (s.action === 'update' ? [`${s.name} ${s.from} → ${s.version}`] : [])));
+  section(vscode.l10n.t('Keep (installed):'), kept.filter((k) => k.origin === 'installed').map((k) => `${k.name} ${k.version}`));
+  section(vscode.l10n.t('From the workspace (not installed):'), kept.filter((k) => k.origin === 'workspace').map((k) => `${k.name} ${k.version}`));
+  section(vscode.l10n.t('Comes with the game:'), kept.filter((k) => k.origin === 'builtin').map((k) => k.name));
+  section(vscode.l10n.t('Enabled in mod-list.json:'), toEnable.length > 0 ? [toEnable.join(', ')] : []);
+  lines.push(vscode.l10n.t('Mods folder: {0}', plan.folder));
+  return lines.join('\n');
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function progressMessage(p: InstallProgress): string {
+  const bytes = p.totalBytes !== undefined ? `${size(p.bytes)} / ${size(p.totalBytes)}` : size(p.bytes);
+  return vscode.l10n.t('{0} of {1} files · {2}', p.filesDone, p.filesTotal, bytes);
+}
+
+async function solve(services: InstallServices, root: Root, chosenOptional: readonly string[], installed: Array<{ name: string; version: string }>): Promise<SolveResult<Release>> {
+  const workspace = await workspaceMods(services.workspace, root.infoJsonUri);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Resolving the dependencies of {0}…', root.label) },
+    () =>
+      solveDependencies<Release>({
+        ...(root.name ? { rootName: root.name } : {}),
+        ...(root.version ? { rootVersion: root.version } : {}),
+        factorioVersion: root.factorioVersion,
+        dependencies: root.dependencies,
+        chosenOptional,
+        source: cacheSolverSource((name, options) => services.portal.cache.fetchFullMod(name, options)),
+        // The root is resolved as itself, not as a workspace copy of itself.
+        workspace: workspace.filter((m) => m.name !== root.name),
+        installed,
+      }),
+  );
+}
+
+/** Both commands, once the root is known: resolve, plan, ask, install, tell. */
+async function installClosure(services: InstallServices, root: Root, arg: unknown): Promise<InstallOutcome> {
+  const { logger } = services;
+  const chosenOptional = await chooseOptional(root, arg);
+  if (chosenOptional === undefined) return outcome('cancelled');
+  const folder = await chooseFolder(services.config);
+  if (!folder) return outcome('cancelled');
+
+  const scan = await readModsFolder(folder);
+  for (const bad of scan.unreadable) logger.warn(`Mods folder: ${bad.path}: ${bad.reason}`);
+  // The root of Install Mod with Dependencies is planned separately, so it is not "installed" to the solver.
+  const installed = scan.mods.filter((m) => m.name !== (root.release ? root.name : undefined)).map((m) => ({ name: m.name, version: m.version }));
+  const installedRoot = root.release ? scan.mods.filter((m) => m.name === root.name).map((m) => m.version) : [];
+
+  const solved = await solve(services, root, chosenOptional, installed);
+  if (!solved.ok) {
+    const failure = solved.failure;
+    logger.warn(`Resolving the dependencies of ${root.label} failed: ${failure.message}`);
+    if (failure.kind === 'conflict') {
+      const text = failure.explanation.text;
+      const details = [
+        vscode.l10n.t('No set of releases for Factorio {0} satisfies every dependency of {1}:', root.factorioVersion, root.label),
+        '',
+        ...failure.explanation.facts.map((f) => `- ${f.text}`),
+        ...(failure.explanation.notes.length > 0 ? ['', ...failure.explanation.notes.map((n) => `- ${n}`)] : []),
+      ].join('\n');
+      return fail('conflict', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text), { folder }, { explanation: text, details });
+    }
+    return fail('portal', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder });
+  }
+
+  const { plan, kept } = planFromSolution(folder, solved.mods, root.release && root.name ? { name: root.name, release: root.release, installedVersions: installedRoot } : undefined);
+  const toEnable = namesToEnable(plan);
+  const downloads = plan.steps.filter((s) => s.action !== 'keep');
+  let modListText: string | undefined;
+  try {
+    modListText = await fs.readFile(path.join(folder, MOD_LIST_FILE), 'utf8');
+  } catch {
+    modListText = undefined;
+  }
+  const preview = enableInModListText(modListText, toEnable);
+  if (!preview.ok) {
+    return fail('install', vscode.l10n.t('{0} in {1} cannot be read ({2}); fix or remove it, then try again. Nothing was installed.', MOD_LIST_FILE, folder, preview.problem), { folder });
+  }
+  const newlyEnabled = [...preview.added, ...preview.enabled];
+  if (downloads.length === 0 && !preview.changed) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to install: every dependency of {0} is already in {1} and enabled.', root.label, folder));
+    return outcome('nothing-to-do', { folder, kept });
+  }
+
+  const detail = planText(plan, kept, newlyEnabled);
+  const confirmArg = booleanArg(arg, 'confirm');
+  const install = vscode.l10n.t('Install');
+  const confirmed =
+    confirmArg ??
+    (await vscode.window.showInformationMessage(
+      vscode.l10n.t('Install the dependencies of {0} for Factorio {1}?', root.label, root.factorioVersion),
+      { modal: true, detail: `${detail}\n\n${vscode.l10n.t('If Factorio is running, it may overwrite mod-list.json when it exits.')}` },
+      install,
+    )) === install;
+  if (!confirmed) return outcome('cancelled', { folder, kept });
+
+  let download: ReturnType<typeof portalDownloader> = () => Promise.reject(new Error('no downloads in this plan'));
+  if (downloads.length > 0) {
+    const creds = (await services.credentials.get()) ?? (await services.credentials.ask());
+    if (!creds) {
+      return fail('no-credentials', vscode.l10n.t('Downloading from the Mod Portal needs your Factorio username and token (Sign In for Downloads…). Nothing was installed.'), { folder, kept });
+    }
+    const consent = await services.credentials.allowOrigin(services.portal.url);
+    if (consent !== 'yes') {
+      return fail(
+        'untrusted-portal',
+        consent === 'refused'
+          ? vscode.l10n.t('Your Factorio token is sent only to https portals (or a test portal on this machine), not to {0}. Nothing was installed.', services.portal.url)
+          : vscode.l10n.t('Your Factorio token was not sent to {0}. Nothing was installed.', services.portal.url),
+        { folder, kept },
+      );
+    }
+    download = portalDownloader(services.portal.client, creds);
+  }
+
+  const external = cancelledBy(arg);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Installing the dependencies of {0}', root.label), cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const subscriptions = [token.onCancellationRequested(() => controller.abort()), ...(external ? [external.onCancellationRequested(() => controller.abort())] : [])];
+      if (external?.isCancellationRequested) controller.abort();
+      let shownPercent = 0;
+      try {
+        return await runInstall(plan, {
+          download,
+          storageFolder: services.storageFolder,
+          signal: controller.signal,
+          onProgress: (p) => {
+            // The bar follows the bytes once every size is known, else the files.
+            const percent = Math.floor(p.totalBytes ? (p.bytes / p.totalBytes) * 100 : p.filesTotal > 0 ? (p.filesDone / p.filesTotal) * 100 : 0);
+            const increment = Math.max(0, Math.min(100, percent) - shownPercent);
+            shownPercent += increment;
+            progress.report({ message: progressMessage(p), ...(increment > 0 ? { increment } : {}) });
+          },
+        });
+      } finally {
+        for (const s of subscriptions) s.dispose();
+      }
+    },
+  );
+
+  if (result.status === 'nothing-to-do') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to install: every dependency of {0} is already in {1} and enabled.', root.label, folder));
+    return outcome('nothing-to-do', { folder, kept });
+  }
+  if (result.status === 'cancelled') {
+    logger.info(`Install cancelled; removed ${result.removed.length} files it had written.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Install cancelled: nothing was installed and mod-list.json is unchanged.'));
+    return outcome('cancelled', { folder, kept });
+  }
+  if (result.status === 'failed') {
+    logger.warn(`Install into ${folder} failed: ${result.error}`);
+    return fail('install', vscode.l10n.t('Installing the dependencies of {0} failed: {1}. Nothing was installed and mod-list.json is unchanged.', root.label, result.error), { folder, kept });
+  }
+
+  const installedOut = result.installed.map((i) => {
+    const step = plan.steps.find((s) => s.name === i.name && s.action === 'update');
+    return { name: i.name, version: i.version, file: i.file, ...(step?.action === 'update' ? { from: step.from } : {}) };
+  });
+  const enabled = [...result.modList.added, ...result.modList.enabled];
+  logger.info(
+    `Installed into ${folder}: ${installedOut.map((i) => `${i.name} ${i.version}`).join(', ') || 'nothing new'}; ` +
+      `enabled in ${MOD_LIST_FILE}: ${enabled.join(', ') || 'none'}` +
+      (result.modList.backupPath ? `; previous list kept as ${MOD_LIST_BACKUP_FILE}` : '') +
+      (result.removedOld.length > 0 ? `; removed older zips: ${result.removedOld.join(', ')}` : '') +
+      (result.recordProblem ? `; ${result.recordProblem}` : ''),
+  );
+  const keptInstalled = kept.filter((k) => k.origin === 'installed').length;
+  const enabledText = enabled.length > 0 ? enabled.join(', ') : vscode.l10n.t('nothing new');
+  void vscode.window.showInformationMessage(
+    keptInstalled > 0
+      ? vscode.l10n.t('Installed {0} mods into {1} and kept {2} already there; enabled in mod-list.json: {3}.', installedOut.length, folder, keptInstalled, enabledText)
+      : vscode.l10n.t('Installed {0} mods into {1}; enabled in mod-list.json: {2}.', installedOut.length, folder, enabledText),
+  );
+  return outcome('installed', { folder, installed: installedOut, kept, enabled });
+}
+
+/**
+ * Install Dependencies into Mods Folder: for the info.json the user means. Callers may
+ * answer the questions in advance: `optional` (names of the `?` dependencies to include),
+ * `confirm` (true installs without showing the plan, false declines it), `cancel` (a
+ * CancellationToken that works as the notification's Cancel). The mods folder always
+ * comes from the user's settings or the user's choice, never from an argument.
+ */
+export async function installDependencies(services: InstallServices, arg?: unknown): Promise<InstallOutcome> {
+  if (!requireTrustedWorkspace(vscode.l10n.t('Installing dependencies'))) {
+    return outcome('failed', { failure: { code: 'untrusted', message: vscode.l10n.t('Installing needs a trusted workspace.') } });
+  }
+  const root = await rootFromInfoJson();
+  return isOutcome(root) ? root : installClosure(services, root, arg);
+}
+
+/**
+ * Install Mod with Dependencies…: a portal mod (a modpack, say), its newest release for the
+ * Factorio version, and everything it needs. Takes a mod name (string, `{ name }` or a tree
+ * node), `factorioVersion`, and the answers installDependencies takes.
+ */
+export async function installModWithDependencies(services: InstallServices, arg?: unknown): Promise<InstallOutcome> {
+  if (!requireTrustedWorkspace(vscode.l10n.t('Installing a mod'))) {
+    return outcome('failed', { failure: { code: 'untrusted', message: vscode.l10n.t('Installing needs a trusted workspace.') } });
+  }
+  const root = await rootFromMod(services, arg);
+  if (!root) return outcome('cancelled');
+  return isOutcome(root) ? root : installClosure(services, root, arg);
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { parseInfoJson, type InfoJsonDocument } from '../../model/document';
+
+/** The documents the extension works on: any JSON file named info.json. */
+export const INFO_JSON_SELECTOR: vscode.DocumentSelector = [
+  { language: 'json', pattern: '**/info.json' },
+  { language: 'jsonc', pattern: '**/info.json' },
+];
+
+export function isInfoJson(document: vscode.TextDocument): boolean {
+  return (
+    (document.languageId === 'json' || document.languageId === 'jsonc') &&
+    path.basename(document.uri.path).toLowerCase() === 'info.json'
+  );
+}
+
+export function toRange(document: vscode.TextDocument, start: number, end: number): vscode.Range {
+  return new vscode.Range(document.positionAt(start), document.positionAt(end));
+}
+
+/**
+ * The info.json the user means among open documents: the active editor's, else one
+ * that is open. Commands and panels that need "the mod" all ask here.
+ */
+export function openInfoJson(): vscode.TextDocument | undefined {
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && isInfoJson(active)) return active;
+  return vscode.workspace.textDocuments.find(isInfoJson);
+}
+
+/** The info.json the user means (see openInfoJson), else the first one in the workspace. */
+export async function findInfoJson(): Promise<vscode.TextDocument | undefined> {
+  const open = openInfoJson();
+  if (open) return open;
+  const [uri] = await vscode.workspace.findFiles('**/info.json', '**/node_modules/**', 1);
+  return uri ? vscode.workspace.openTextDocument(uri) : undefined;
+}
+
+/** The `factorio_version` of the open info.json the user means, from its cached model. */
+export function openFactorioVersion(): string | undefined {
+  const document = openInfoJson();
+  return document ? infoJsonModel(document).factorioVersion : undefined;
+}
+
+const parsed = new WeakMap<vscode.TextDocument, { version: number; doc: InfoJsonDocument }>();
+
+/**
+ * The parsed model of a document, computed once per document version: completion,
+ * hover, diagnostics and code actions all ask for it on the same keystroke.
+ */
+export function infoJsonModel(document: vscode.TextDocument): InfoJsonDocument {
+  const hit = parsed.get(document);
+  if (hit && hit.version === document.version) return hit.doc;
+  const doc = parseInfoJson(document.getText());
+  parsed.set(document, { version: document.version, doc });
+  return doc;
+}
