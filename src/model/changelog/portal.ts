@@ -1,7 +1,9 @@
-// Factorio's changelog.txt format: entries separated by a line of dashes, each
-// starting with "Version: X.Y.Z", then an optional "Date:" and categories.
+// Reading a changelog as the portal serves it, for hover cards: whatever its shape, the
+// versions and what each says. The lines are read as the strict checker reads them
+// (./lines), without its rules: a changelog the game would refuse still tells what changed.
 
-import { compareVersions, parseVersion } from './version';
+import { compareVersions, parseVersion } from '../version';
+import { DATE_LABEL, separatorDashes, skipBlanks, splitLines, startsWithLabel, trimmedEnd, VERSION_LABEL, type TextLine } from './lines';
 
 export interface ChangelogEntry {
   version: string;
@@ -10,26 +12,17 @@ export interface ChangelogEntry {
   body: string;
 }
 
-// Changelogs come from the portal, so each line is read with plain string operations that
-// look at every character a bounded number of times: no backtracking regex (one like
-// /^Date:\s*(.+?)\s*$/ takes quadratic time on a line of spaces).
-
-/** A line of at least ten dashes, then nothing but white space. */
-function isSeparator(line: string): boolean {
-  let dashes = 0;
-  while (dashes < line.length && line.charCodeAt(dashes) === 0x2d) dashes++;
-  return dashes >= 10 && line.slice(dashes).trim() === '';
-}
-
 /** What follows `label` at the start of the line, trimmed; undefined when the line has another start. */
-function valueAfter(line: string, label: string): string | undefined {
-  return line.startsWith(label) ? line.slice(label.length).trim() : undefined;
+function valueAfter(text: string, line: TextLine, label: string): string | undefined {
+  if (!startsWithLabel(text, line, label)) return undefined;
+  const from = skipBlanks(text, line.start + label.length, line.end);
+  return text.slice(from, trimmedEnd(text, from, line.end));
 }
 
 /** Up to the first white space. */
-function firstWord(text: string): string {
-  const end = text.search(/\s/);
-  return end < 0 ? text : text.slice(0, end);
+function firstWord(value: string): string {
+  const end = value.search(/\s/);
+  return end < 0 ? value : value.slice(0, end);
 }
 
 export function parseChangelog(text: string): ChangelogEntry[] {
@@ -39,21 +32,21 @@ export function parseChangelog(text: string): ChangelogEntry[] {
     if (current) entries.push({ version: current.version, date: current.date, body: current.lines.join('\n').trim() });
     current = undefined;
   };
-  for (const line of text.split(/\r?\n/)) {
-    if (isSeparator(line)) {
+  for (const line of splitLines(text)) {
+    if (separatorDashes(text, line) > 0) {
       flush();
       continue;
     }
-    const version = valueAfter(line, 'Version:');
+    const version = valueAfter(text, line, VERSION_LABEL);
     if (version) {
       flush();
       current = { version: firstWord(version), lines: [] };
       continue;
     }
     if (!current) continue;
-    const date = valueAfter(line, 'Date:');
+    const date = valueAfter(text, line, DATE_LABEL);
     if (date && current.date === undefined && current.lines.length === 0) current.date = date;
-    else current.lines.push(line);
+    else current.lines.push(text.slice(line.start, line.end));
   }
   flush();
   return entries;
