@@ -498,8 +498,10 @@ export function scanChangelog(fullText: string): Scan {
     const afterEntry = last === 'entry' || last === 'continuation';
     const endsWithColon = text.charCodeAt(contentEnd - 1) === COLON;
     let shape: 'category' | 'entry' | 'continuation' | 'other';
-    if (text.charCodeAt(contentStart) === DASH) shape = 'entry';
-    else if (afterEntry && columns >= 5) shape = 'continuation';
+    // Under an entry, a deeper line continues it, a dash included: "      - a sub-point" is
+    // common in well-kept mods and in the game's own changelog, which the game shows.
+    if (afterEntry && columns >= 5) shape = 'continuation';
+    else if (text.charCodeAt(contentStart) === DASH) shape = 'entry';
     else if (endsWithColon && columns < 5) shape = 'category';
     else if (afterEntry && columns >= 3) shape = 'continuation';
     else if (columns >= 5) shape = 'continuation';
@@ -531,7 +533,9 @@ export function scanChangelog(fullText: string): Scan {
     }
 
     const expected = INDENT[shape];
-    if (indentHasTab || contentStart - line.start !== expected) {
+    const indent = contentStart - line.start;
+    // A continuation may be indented deeper (the game's own changelog does it); only less is wrong.
+    if (indentHasTab || (shape === 'continuation' ? indent < expected : indent !== expected)) {
       const indentRange = contentStart > line.start ? at(line.start, contentStart) : at(contentStart, contentStart + 1);
       const fix = [{ start: line.start, end: contentStart, text: ' '.repeat(expected) }];
       const what = shape === 'category' ? 'A category' : shape === 'entry' ? 'An entry' : 'A continuation line';
@@ -541,7 +545,7 @@ export function scanChangelog(fullText: string): Scan {
         report({
           code: `changelog-${shape}-indent`,
           severity: 'error',
-          message: `${what} is indented by exactly ${expected} spaces, not ${plural(contentStart - line.start, 'space', 'spaces')}.`,
+          message: `${what} is indented by ${shape === 'continuation' ? 'at least' : 'exactly'} ${expected} spaces, not ${plural(indent, 'space', 'spaces')}.`,
           range: indentRange,
           line: n,
           fix,

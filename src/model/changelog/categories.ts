@@ -25,11 +25,14 @@ export const KNOWN_CATEGORIES: readonly string[] = [
 ];
 
 const KNOWN = new Set(KNOWN_CATEGORIES);
-/** Known names by their letters alone, lower case, singular: "bug fixes", "BugFixes" and "Bugfix" all mean Bugfixes. */
-const LOOSE = new Map(KNOWN_CATEGORIES.map((name) => [looseKey(name), name]));
+/** Known names by their letters alone, lower case, also without a plural ending: "bug fixes", "BugFixes" and "Bugfix" all mean Bugfixes. */
+const LOOSE = new Map(KNOWN_CATEGORIES.flatMap((name) => {
+  const key = looseKey(name);
+  return [key, key.replace(/s$/, ''), key.replace(/es$/, '')].map((k) => [k, name] as const);
+}));
 
 function looseKey(name: string): string {
-  return name.toLowerCase().replace(/[^a-z]/g, '').replace(/s$/, '');
+  return name.toLowerCase().replace(/[^a-z]/g, '');
 }
 
 export function isKnownCategory(name: string): boolean {

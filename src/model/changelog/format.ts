@@ -52,9 +52,12 @@ export function formatChangelog(text: string): ChangelogEdit[] {
         wanted = value ? `    - ${value}` : '    -';
         break;
       }
-      case 'continuation':
-        wanted = '      ' + untab(text.slice(contentStart, contentEnd));
+      case 'continuation': {
+        // Deeper indentation of spaces is kept: it shows sub-points as the author laid them out.
+        const indent = text.slice(line.start, contentStart);
+        wanted = (indent.length > 6 && !indent.includes('\t') ? indent : '      ') + untab(text.slice(contentStart, contentEnd));
         break;
+      }
       default:
         wanted = text.slice(line.start, contentEnd);
     }
