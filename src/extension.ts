@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerChangelog } from './features/changelog';
 import { codeActionCommands, registerCodeActions } from './features/infoJson/codeActions';
 import { portalCommands } from './features/commands/portalData';
 import { registerCommands } from './features/core/commandTable';
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     registerHover(data, portal),
     registerLocalHover(data, portal, workspaceMods, modsFolder),
     registerCodeActions(diagnostics),
+    registerChangelog({ config, data }),
     explorer.disposable,
     lookups.disposable,
     registerCommands([

@@ -47,13 +47,14 @@ test('the import scanner sees the forms it must catch', () => {
 
 // The feature layer's folders, each allowed to import only the folders listed for it:
 // core (config, log, documents, small UI helpers) ← services (long-lived objects) ←
-// infoJson (editor features) ← explorer and commands. Nothing imports back up.
+// infoJson (editor features) ← explorer, commands and changelog. Nothing imports back up.
 const FEATURE_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   core: [],
   services: ['core'],
   infoJson: ['core', 'services'],
   explorer: ['core', 'services', 'infoJson'],
   commands: ['core', 'services', 'infoJson'],
+  changelog: ['core', 'services', 'infoJson'],
 };
 
 /** Resolves a relative import to a file under src (without extension), or undefined. */

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FindingCode, Severity } from '../../model/analysis';
+import type { ChangelogCode, VERSION_BEHIND_CODE } from '../../model/changelog';
 import { chooseModsFolder, factorioDataFolderCandidates, type ModsFolderChoice } from '../../mods/modsFolder';
 import { checkPortalUrl, OFFICIAL_PORTAL_URL, type PortalUrlProblem } from '../../portal/portalUrl';
 
@@ -96,7 +97,7 @@ export class Config implements vscode.Disposable {
   }
 
   /** The severity the user chose for a diagnostic code, or undefined for the default. */
-  severityFor(code: FindingCode): SeveritySetting | undefined {
+  severityFor(code: FindingCode | ChangelogCode | typeof VERSION_BEHIND_CODE): SeveritySetting | undefined {
     const table = this.section.get<Record<string, SeveritySetting>>('diagnostics.severity', {});
     const value = table[code];
     return value === 'error' || value === 'warning' || value === 'information' || value === 'hint' || value === 'off'

@@ -14,14 +14,14 @@ import type { WorkspaceModsService } from '../services/workspaceMods';
 /** How long a hover waits for the portal or the first mods folder scan. */
 const BUDGET_MS = 3000;
 
-function withinBudget<T>(promise: Promise<T>): Promise<T | undefined> {
+export function withinBudget<T>(promise: Promise<T>): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), BUDGET_MS)));
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Portal and file text only ever goes in through appendText; `<` is escaped so no HTML survives. */
-function finish(md: vscode.MarkdownString): vscode.MarkdownString {
+export function finish(md: vscode.MarkdownString): vscode.MarkdownString {
   md.value = md.value.replace(/</g, '&lt;');
   md.isTrusted = false;
   md.supportHtml = false;

@@ -19,4 +19,4 @@ export { KNOWN_CATEGORIES, isKnownCategory } from './categories';
 export { applyChangelogEdits, formatChangelog } from './format';
 export { SEPARATOR } from './lines';
 export { changelogBetween, parseChangelog, type ChangelogEntry } from './portal';
-export { newSectionText, newestSection } from './section';
+export { isoDate, newSectionText, newestSection, VERSION_BEHIND_CODE, versionBehind } from './section';

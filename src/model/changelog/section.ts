@@ -4,6 +4,22 @@ import { compareVersions, parseModVersion } from '../version';
 import type { ChangelogSection } from './analyze';
 import { SEPARATOR } from './lines';
 
+/** The finding, on changelog.txt and on info.json, that info.json's version has no section yet. */
+export const VERSION_BEHIND_CODE = 'changelog-version-behind' as const;
+
+/**
+ * When info.json's `version` is newer than every section of the changelog: that version,
+ * and the newest section's (undefined when there is none). Undefined when the changelog
+ * is up to date, or info.json has no valid version.
+ */
+export function versionBehind(infoVersion: string | undefined, sections: readonly ChangelogSection[]): { version: string; newest: string | undefined } | undefined {
+  const wanted = infoVersion === undefined ? undefined : parseModVersion(infoVersion);
+  if (!wanted) return undefined;
+  const newest = newestSection(sections);
+  if (newest && compareVersions(wanted, parseModVersion(newest.version)!) <= 0) return undefined;
+  return { version: infoVersion!, newest: newest?.version };
+}
+
 /** A date as the changelogs of the game write it: YYYY-MM-DD, in the local calendar. */
 export function isoDate(now: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
