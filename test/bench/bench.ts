@@ -12,6 +12,7 @@ import { PortalClient } from '../../src/portal/client';
 import { ModIndex } from '../../src/portal/search';
 import { FileCacheStorage } from '../../src/portal/storage';
 import type { ModEntry } from '../../src/portal/types';
+import { changelogBench } from './changelog';
 import { largeDownload } from './download';
 import { completionInVsCode, infoJsonAnalysis } from './infojson';
 import { infoJsonStress } from './infoJsonStress';
@@ -381,7 +382,7 @@ const growth: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText, changelogBench];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);

@@ -14,7 +14,7 @@ import type { BenchSection, Figure } from './bench';
 const MB = 1_000_000;
 
 /** The best of `runs` timings, in ms: the least disturbed by other work on the machine. */
-function best(runs: number, work: () => unknown): number {
+export function best(runs: number, work: () => unknown): number {
   let fastest = Infinity;
   for (let i = 0; i < runs; i++) {
     const start = performance.now();

@@ -16,6 +16,7 @@ function load(): void {
   require('./settings.test');
   require('./portalText.test');
   require('./localMods.test');
+  require('./changelog.test');
 }
 
 export async function run(): Promise<void> {

@@ -1,4 +1,5 @@
 // The UI checks the integration runner iterates, in order; add new ones here.
+import { changelogCheck } from './changelog';
 import { completionCheck } from './completion';
 import { detailsCheck } from './details';
 import { explorerCheck } from './explorer';
@@ -13,4 +14,4 @@ import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
 import { welcomeCheck } from './welcome';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installedCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installedCheck, changelogCheck];
