@@ -97,13 +97,20 @@ suite('changelog.txt', () => {
   test('quick fixes mend each fixable fault, and the diagnostic goes', async () => {
     const document = await openChangelog(BAD, infoJson({ version: '1.0.1' }));
     await diagnosticsWhere(document.uri, (l) => l.length >= 7, 'the faults');
-    for (const code of ['changelog-separator-length', 'changelog-category-colon', 'changelog-entry-indent', 'changelog-tab-indent', 'changelog-trailing-whitespace']) {
+    const fixes: [string, string][] = [
+      ['changelog-separator-length', 'Make the separator 99 dashes'],
+      ['changelog-category-colon', 'Add the colon'],
+      ['changelog-entry-indent', 'Indent the entry by 4 spaces'],
+      ['changelog-tab-indent', 'Indent with spaces'],
+      ['changelog-trailing-whitespace', 'Remove the trailing white space'],
+    ];
+    for (const [code, title] of fixes) {
       const diagnostic = (await diagnosticsWhere(document.uri, (l) => l.some((d) => d.code === code), code)).find((d) => d.code === code)!;
       const actions = await codeActionsAt(document, diagnostic.range);
-      const fix = actions.find((a) => a.diagnostics?.some((d) => d.code === code));
-      assert.ok(fix, `a fix for ${code}: ${actions.map((a) => a.title).join(', ')}`);
+      const fix = actions.find((a) => a.title === title);
+      assert.ok(fix, `"${title}" for ${code}: ${actions.map((a) => a.title).join(', ')}`);
       await applyAction(fix);
-      await diagnosticsWhere(document.uri, (l) => !l.some((d) => d.code === code), `${code} gone after "${fix.title}"`);
+      await diagnosticsWhere(document.uri, (l) => !l.some((d) => d.code === code), `${code} gone after "${title}"`);
     }
     const lines = document.getText().split('\n');
     assert.equal(lines[0], SEP);

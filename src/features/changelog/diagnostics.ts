@@ -3,18 +3,13 @@ import * as path from 'node:path';
 import { analyzeChangelog, VERSION_BEHIND_CODE, versionBehind, type ChangelogFinding, type ChangelogSeverity } from '../../model/changelog';
 import { parseInfoJson } from '../../model/document';
 import type { Config } from '../core/config';
+import { SEVERITY } from '../infoJson/diagnostics';
+import { KeyedDebounce } from '../core/debounce';
 import { infoJsonModel, isInfoJson, toRange } from '../core/documents';
 import { changelogAnalysis, isChangelog, readSibling } from './documents';
 
 const DEBOUNCE_MS = 300;
 export const CHANGELOG_DIAGNOSTIC_SOURCE = 'Factorio changelog';
-
-const SEVERITY: Record<ChangelogSeverity, vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  information: vscode.DiagnosticSeverity.Information,
-  hint: vscode.DiagnosticSeverity.Hint,
-};
 
 /** info.json's version has no section in changelog.txt: what the quick fix needs to add one. */
 export interface MissingSection {
@@ -47,7 +42,7 @@ function eolOf(text: string): string {
 export class ChangelogDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('factorioPortal.changelog');
   private readonly results = new Map<string, { version: number; items: ChangelogDiagnostic[] }>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new KeyedDebounce();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly config: Config) {
@@ -92,15 +87,7 @@ export class ChangelogDiagnostics implements vscode.Disposable {
       if (this.results.has(document.uri.toString())) this.forget(document.uri);
       return;
     }
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.lint(document);
-      }, delay),
-    );
+    this.pending.schedule(document.uri.toString(), delay, () => void this.lint(document));
   }
 
   private diagnostic(range: vscode.Range, message: string, code: string, severity: ChangelogSeverity): vscode.Diagnostic | undefined {
@@ -167,15 +154,13 @@ export class ChangelogDiagnostics implements vscode.Disposable {
   }
 
   private forget(uri: vscode.Uri): void {
-    const key = uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
-    this.results.delete(key);
+    this.pending.cancel(uri.toString());
+    this.results.delete(uri.toString());
     this.collection.delete(uri);
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.pending.dispose();
     this.collection.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { analyzeChangelog, type ChangelogAnalysis } from '../../model/changelog';
+import { perVersion } from '../core/documents';
 
 export const CHANGELOG_LANGUAGE = 'factorio-changelog';
 export const CHANGELOG_SELECTOR: vscode.DocumentSelector = { language: CHANGELOG_LANGUAGE };
@@ -31,16 +32,8 @@ export async function readSibling(uri: vscode.Uri, name: string): Promise<{ uri:
   }
 }
 
-const analysed = new WeakMap<vscode.TextDocument, { version: number; analysis: ChangelogAnalysis }>();
-
-/** A changelog's analysis, once per document version: diagnostics, outline, folding and completion ask on the same keystroke. */
-export function changelogAnalysis(document: vscode.TextDocument): ChangelogAnalysis {
-  const hit = analysed.get(document);
-  if (hit && hit.version === document.version) return hit.analysis;
-  const analysis = analyzeChangelog(document.getText());
-  analysed.set(document, { version: document.version, analysis });
-  return analysis;
-}
+/** A changelog's analysis, once per document version. */
+export const changelogAnalysis: (document: vscode.TextDocument) => ChangelogAnalysis = perVersion(analyzeChangelog);
 
 /**
  * A plain-text changelog.txt with an info.json beside it is a mod's changelog: it is

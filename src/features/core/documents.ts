@@ -43,16 +43,20 @@ export function openFactorioVersion(): string | undefined {
   return document ? infoJsonModel(document).factorioVersion : undefined;
 }
 
-const parsed = new WeakMap<vscode.TextDocument, { version: number; doc: InfoJsonDocument }>();
-
 /**
- * The parsed model of a document, computed once per document version: completion,
- * hover, diagnostics and code actions all ask for it on the same keystroke.
+ * `compute` over a document's text, run once per document version: completion, hover,
+ * diagnostics and code actions all ask for the same model on the same keystroke.
  */
-export function infoJsonModel(document: vscode.TextDocument): InfoJsonDocument {
-  const hit = parsed.get(document);
-  if (hit && hit.version === document.version) return hit.doc;
-  const doc = parseInfoJson(document.getText());
-  parsed.set(document, { version: document.version, doc });
-  return doc;
+export function perVersion<T>(compute: (text: string) => T): (document: vscode.TextDocument) => T {
+  const cache = new WeakMap<vscode.TextDocument, { version: number; value: T }>();
+  return (document) => {
+    const hit = cache.get(document);
+    if (hit && hit.version === document.version) return hit.value;
+    const value = compute(document.getText());
+    cache.set(document, { version: document.version, value });
+    return value;
+  };
 }
+
+/** The parsed model of an info.json document, once per version. */
+export const infoJsonModel: (document: vscode.TextDocument) => InfoJsonDocument = perVersion(parseInfoJson);

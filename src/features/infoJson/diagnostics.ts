@@ -16,7 +16,7 @@ const DEBOUNCE_MS = 300;
 const DATA_DEBOUNCE_MS = 30;
 export const DIAGNOSTIC_SOURCE = 'Factorio Mod Portal';
 
-const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+export const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   information: vscode.DiagnosticSeverity.Information,

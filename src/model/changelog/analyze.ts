@@ -278,17 +278,21 @@ export function scanChangelog(fullText: string): Scan {
     });
   };
 
+  /** An empty line right after a separator: the first of a run is where the finding starts. */
+  const blankInHeader = (n: number, line: TextLine): void => {
+    if (state !== 'header') return;
+    blankAfterSeparator.add(n);
+    if (blankStart === undefined) {
+      blankStart = line.start;
+      blankStartLine = n;
+    }
+  };
+
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n];
     if (line.start === line.end) {
       shapes.push('blank');
-      if (state === 'header') {
-        blankAfterSeparator.add(n);
-        if (blankStart === undefined) {
-          blankStart = line.start;
-          blankStartLine = n;
-        }
-      }
+      blankInHeader(n, line);
       continue;
     }
     const contentStart = skipBlanks(text, line.start, line.end);
@@ -302,13 +306,7 @@ export function scanChangelog(fullText: string): Scan {
         line: n,
         fix: [{ start: line.start, end: line.end, text: '' }],
       });
-      if (state === 'header') {
-        blankAfterSeparator.add(n);
-        if (blankStart === undefined) {
-          blankStart = line.start;
-          blankStartLine = n;
-        }
-      }
+      blankInHeader(n, line);
       continue;
     }
     const contentEnd = trimmedEnd(text, contentStart, line.end);
@@ -453,7 +451,6 @@ export function scanChangelog(fullText: string): Scan {
     }
     const current = section!;
     current.endLine = n;
-    if (category) category.endLine = n;
 
     if (contentStart === line.start && startsWithLabel(text, line, DATE_LABEL)) {
       shapes.push('date');
@@ -519,6 +516,8 @@ export function scanChangelog(fullText: string): Scan {
       }
     } else shape = 'other';
     shapes.push(shape);
+    // A category reaches to its last entry, continuation or stray line; the next category starts anew.
+    if (category && shape !== 'category') category.endLine = n;
 
     if (shape === 'other') {
       report({
