@@ -25,11 +25,16 @@ export const KNOWN_CATEGORIES: readonly string[] = [
 ];
 
 const KNOWN = new Set(KNOWN_CATEGORIES);
-/** Known names by their letters alone, lower case, also without a plural ending: "bug fixes", "BugFixes" and "Bugfix" all mean Bugfixes. */
-const LOOSE = new Map(KNOWN_CATEGORIES.flatMap((name) => {
-  const key = looseKey(name);
-  return [key, key.replace(/s$/, ''), key.replace(/es$/, '')].map((k) => [k, name] as const);
-}));
+/**
+ * Known names by their letters alone, lower case, also without a plural ending: "bug
+ * fixes", "BugFixes" and "Bugfix" all mean Bugfixes.
+ */
+const LOOSE = new Map(
+  KNOWN_CATEGORIES.flatMap((name) => {
+    const key = looseKey(name);
+    return [key, key.replace(/s$/, ''), key.replace(/es$/, '')].map((k) => [k, name] as const);
+  }),
+);
 
 function looseKey(name: string): string {
   return name.toLowerCase().replace(/[^a-z]/g, '');
