@@ -497,8 +497,10 @@ export function scanChangelog(fullText: string): Scan {
     let shape: 'category' | 'entry' | 'continuation' | 'other';
     // Under an entry, a deeper line continues it, a dash included: "      - a sub-point" is
     // common in well-kept mods and in the game's own changelog, which the game shows.
-    if (afterEntry && columns >= 5) shape = 'continuation';
-    else if (text.charCodeAt(contentStart) === DASH) shape = 'entry';
+    // A dash one column too deep is an entry indented wrong, more likely than a sub-point.
+    const dash = text.charCodeAt(contentStart) === DASH;
+    if (afterEntry && (columns >= 6 || (columns === 5 && !dash))) shape = 'continuation';
+    else if (dash) shape = 'entry';
     else if (endsWithColon && columns < 5) shape = 'category';
     else if (afterEntry && columns >= 3) shape = 'continuation';
     else if (columns >= 5) shape = 'continuation';

@@ -268,6 +268,10 @@ test('changelog-entry-indent: four spaces, then "- "', () => {
     assert.equal(r.at, indent || '-');
     assert.equal(r.fixed, GOOD);
   }
+  // Under another entry too: one column deeper is a misplaced entry, not a sub-point.
+  const under = one(GOOD.replace('      And said more about it.', '     - Another fix.'), 'changelog-entry-indent');
+  assert.equal(under.at, '     ');
+  assert.equal(under.fixed, GOOD.replace('      And said more about it.', '    - Another fix.'));
   none(GOOD, 'changelog-entry-indent');
 });
 
