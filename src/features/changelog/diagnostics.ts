@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { analyzeChangelog, VERSION_BEHIND_CODE, versionBehind, type ChangelogFinding, type ChangelogSeverity } from '../../model/changelog';
+import { analyzeChangelog, VERSION_BEHIND_CODE, versionBehind, type ChangelogCode, type ChangelogFinding, type ChangelogSeverity } from '../../model/changelog';
 import { parseInfoJson } from '../../model/document';
 import type { Config } from '../core/config';
-import { SEVERITY } from '../infoJson/diagnostics';
 import { KeyedDebounce } from '../core/debounce';
 import { infoJsonModel, isInfoJson, toRange } from '../core/documents';
+import { SEVERITY } from '../infoJson/diagnostics';
 import { changelogAnalysis, isChangelog, readSibling } from './documents';
 
 const DEBOUNCE_MS = 300;
@@ -90,8 +90,8 @@ export class ChangelogDiagnostics implements vscode.Disposable {
     this.pending.schedule(document.uri.toString(), delay, () => void this.lint(document));
   }
 
-  private diagnostic(range: vscode.Range, message: string, code: string, severity: ChangelogSeverity): vscode.Diagnostic | undefined {
-    const setting = this.config.severityFor(code as Parameters<Config['severityFor']>[0]);
+  private diagnostic(range: vscode.Range, message: string, code: ChangelogCode | typeof VERSION_BEHIND_CODE, severity: ChangelogSeverity): vscode.Diagnostic | undefined {
+    const setting = this.config.severityFor(code);
     if (setting === 'off') return undefined;
     const diagnostic = new vscode.Diagnostic(range, message, SEVERITY[setting ?? severity]);
     diagnostic.code = code;
