@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { CHANGELOG_CODES, VERSION_BEHIND_CODE } from '../../../src/model/changelog';
 
 interface Rule {
   include?: string;
@@ -114,4 +115,12 @@ test('package.json contributes the language and its grammar', () => {
   assert.equal(entry?.scopeName, grammar.scopeName);
   assert.equal(path.posix.normalize(entry!.path), GRAMMAR_PATH);
   assert.ok(manifest.activationEvents.includes('onLanguage:factorio-changelog'));
+});
+
+test('every changelog code has a severity setting', () => {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { properties?: Record<string, { enum?: string[] }> }> } };
+  };
+  const severities = manifest.contributes.configuration.properties['factorioPortal.diagnostics.severity'].properties!;
+  for (const code of [...CHANGELOG_CODES, VERSION_BEHIND_CODE]) assert.deepEqual(severities[code]?.enum, ['error', 'warning', 'information', 'hint', 'off'], code);
 });
