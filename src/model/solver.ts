@@ -326,7 +326,18 @@ class Universe<P> {
       origin: 'root',
       facts: [],
     };
-    this.rootCandidate.facts = this.factsOf(this.rootNode, undefined, 0, input.dependencies, chosen);
+    this.chosen = chosen;
+  }
+
+  private readonly chosen: ReadonlySet<string>;
+
+  /** The root's facts, parsed a slice at a time: a modpack lists thousands. */
+  async parseRoot(pacer: Pacer): Promise<void> {
+    const deps = this.input.dependencies;
+    for (let from = 0; from < deps.length; from += 32) {
+      this.factsOf(this.rootNode, undefined, 0, deps, this.chosen, undefined, { from, to: Math.min(deps.length, from + 32), into: this.rootCandidate.facts });
+      await pacer.breatheIfDue();
+    }
   }
 
   get factorioVersion(): string {
@@ -358,9 +369,18 @@ class Universe<P> {
     return this.records.size;
   }
 
-  private factsOf(owner: string, ownerVersion: string | undefined, ownerKey: number, dependencies: readonly string[], chosen?: ReadonlySet<string>, malformed?: string[]): Fact[] {
-    const facts: Fact[] = [];
-    dependencies.forEach((text, index) => {
+  private factsOf(
+    owner: string,
+    ownerVersion: string | undefined,
+    ownerKey: number,
+    dependencies: readonly string[],
+    chosen?: ReadonlySet<string>,
+    malformed?: string[],
+    range: { from: number; to: number; into: Fact[] } = { from: 0, to: dependencies.length, into: [] },
+  ): Fact[] {
+    const facts = range.into;
+    dependencies.slice(range.from, range.to).forEach((text, at) => {
+      const index = range.from + at;
       const spec = dependencySpec(parseDependency(text));
       if (!spec) malformed?.push(typeof text === 'string' ? text : JSON.stringify(text) ?? String(text));
       if (!spec || spec.name === owner) return;
@@ -662,7 +682,7 @@ class Search<P> {
   run(pause: () => boolean): SearchStatus {
     let turns = 0;
     for (;;) {
-      if ((++turns & 127) === 0 && pause()) return 'paused';
+      if ((++turns & 15) === 0 && pause()) return 'paused';
       if (this.descending) {
         const name = this.next();
         if (name === undefined) return 'solved';
@@ -1065,11 +1085,12 @@ async function minimise<P>(universe: Universe<P>, core: ReadonlySet<Fact>, reche
   }
 }
 
-function toSolved<P>(universe: Universe<P>, search: Search<P>): { mods: SolvedMod<P>[]; warnings: SolveWarning[] } {
+async function toSolved<P>(universe: Universe<P>, search: Search<P>, pacer: Pacer): Promise<{ mods: SolvedMod<P>[]; warnings: SolveWarning[] }> {
   const out: SolvedMod<P>[] = [];
   const warnings: SolveWarning[] = [];
   for (const [name, a] of search.assigned) {
     if (name === universe.rootNode) continue;
+    if ((out.length & 31) === 0) await pacer.breatheIfDue();
     const c = a.candidate;
     const origin = c.origin as SolvedOrigin;
     const mod: SolvedMod<P> = { name, version: c.version, origin, requiredBy: requiredBy(universe, search, name) };
@@ -1173,9 +1194,10 @@ export async function solveDependencies<P>(input: SolveInput<P>): Promise<SolveR
   };
 
   try {
+    await universe.parseRoot(pacer);
     const search = new Search(universe);
     if ((await rounds(search)) === 'solved') {
-      const { mods, warnings } = toSolved(universe, search);
+      const { mods, warnings } = await toSolved(universe, search, pacer);
       pacer.endSlice();
       return { ok: true, mods, warnings, stats };
     }
