@@ -51,7 +51,7 @@
 // possible, and minimisation stops early if it runs out of its own budget.
 
 import { builtinAvailableIn, builtinMod, builtinVersionRange, isBuiltinMod } from './builtins';
-import { dependencySpec, formatDependency, parseDependency, type DependencyKind } from './dependency';
+import { dependencySpec, formatDependency, parseDependency, type DependencyKind, type DependencySpec } from './dependency';
 import { compareVersions, formatVersion, parseFactorioVersion, parseVersion, releaseMatchesFactorioVersion, type Operator, type Version } from './version';
 
 /** One release as the solver needs it; `payload` is handed back untouched for the chosen one. */
@@ -243,7 +243,7 @@ type FactKind = 'requires' | 'forbids' | 'optional';
 interface Fact {
   owner: string;
   /** Display version of the owner's candidate; undefined for the root. */
-  ownerVersion?: string;
+  ownerVersion: string | undefined;
   ownerKey: number;
   kind: FactKind;
   target: string;
@@ -300,6 +300,39 @@ function kindOfFact(kind: DependencyKind): FactKind | undefined {
   }
 }
 
+/** A release of a mod: its dependencies are parsed on first use, since most releases are never looked at. */
+class ReleaseCandidate<P> implements Candidate<P> {
+  readonly hi: number;
+  release?: SolverRelease<P>;
+  installedVersion?: string;
+  private parsed: Fact[] | undefined;
+  private bad: string[] | undefined;
+
+  constructor(
+    private readonly universe: Universe<P>,
+    private readonly name: string,
+    readonly lo: number,
+    readonly version: string,
+    readonly origin: CandidateOrigin,
+    private readonly dependencies: readonly string[],
+  ) {
+    this.hi = lo;
+  }
+
+  get facts(): Fact[] {
+    if (!this.parsed) {
+      this.bad = [];
+      this.parsed = this.universe.factsOf(this.name, this.version, this.lo, this.dependencies, undefined, this.bad);
+    }
+    return this.parsed;
+  }
+
+  get malformed(): readonly string[] {
+    void this.facts;
+    return this.bad ?? [];
+  }
+}
+
 /** Everything known: fixed mods and the fetched records, turned into candidates once. */
 class Universe<P> {
   private readonly domains = new Map<string, Domain<P>>();
@@ -335,7 +368,7 @@ class Universe<P> {
   async parseRoot(pacer: Pacer): Promise<void> {
     const deps = this.input.dependencies;
     for (let from = 0; from < deps.length; from += 32) {
-      this.factsOf(this.rootNode, undefined, 0, deps, this.chosen, undefined, { from, to: Math.min(deps.length, from + 32), into: this.rootCandidate.facts });
+      this.factsOf(this.rootNode, undefined, 0, deps, this.chosen, undefined, from, Math.min(deps.length, from + 32), this.rootCandidate.facts);
       await pacer.breatheIfDue();
     }
   }
@@ -369,66 +402,79 @@ class Universe<P> {
     return this.records.size;
   }
 
-  private factsOf(
+  factsOf(
     owner: string,
     ownerVersion: string | undefined,
     ownerKey: number,
     dependencies: readonly string[],
     chosen?: ReadonlySet<string>,
     malformed?: string[],
-    range: { from: number; to: number; into: Fact[] } = { from: 0, to: dependencies.length, into: [] },
+    from = 0,
+    to = dependencies.length,
+    facts: Fact[] = [],
   ): Fact[] {
-    const facts = range.into;
-    dependencies.slice(range.from, range.to).forEach((text, at) => {
-      const index = range.from + at;
-      const spec = dependencySpec(parseDependency(text));
-      if (!spec) malformed?.push(typeof text === 'string' ? text : JSON.stringify(text) ?? String(text));
-      if (!spec || spec.name === owner) return;
+    // A plain loop building objects of one shape: this runs for every release looked at.
+    for (let index = from; index < to; index++) {
+      const text = dependencies[index]!;
+      const parsed = this.parse(text);
+      if (!parsed) {
+        malformed?.push(typeof text === 'string' ? text : (JSON.stringify(text) ?? String(text)));
+        continue;
+      }
+      const spec = parsed.spec;
+      if (spec.name === owner) continue;
       const isChosen = chosen !== undefined && spec.kind !== 'required' && spec.kind !== 'no-load-order' && spec.kind !== 'incompatible' && chosen.has(spec.name);
       const kind = isChosen ? 'requires' : kindOfFact(spec.kind);
-      if (!kind) return;
-      const [lo, hi] = kind === 'forbids' ? [0, MAX_KEY] : interval(spec.operator, spec.version !== undefined ? parseVersion(spec.version) : undefined);
+      if (!kind) continue;
+      const forbids = kind === 'forbids';
       facts.push({
         owner,
-        ...(ownerVersion !== undefined ? { ownerVersion } : {}),
+        ownerVersion,
         ownerKey,
         kind,
         target: spec.name === this.input.rootName ? this.rootNode : spec.name,
-        lo,
-        hi,
-        orders: spec.kind !== 'no-load-order' && kind !== 'forbids',
+        lo: forbids ? 0 : parsed.range[0],
+        hi: forbids ? MAX_KEY : parsed.range[1],
+        orders: spec.kind !== 'no-load-order' && !forbids,
         text,
-        canonical: formatDependency(spec),
+        canonical: parsed.canonical,
         chosen: isChosen,
         index,
       });
-    });
+    }
     return facts;
   }
 
+  /** Releases of a mod, and mods of a pack, repeat the same strings: each is parsed once. */
+  private readonly parsed = new Map<string, { spec: DependencySpec; canonical: string; range: [number, number] } | null>();
+
+  private parse(text: string): { spec: DependencySpec; canonical: string; range: [number, number] } | undefined {
+    let p = this.parsed.get(text);
+    if (p === undefined) {
+      const spec = dependencySpec(parseDependency(text));
+      p = spec ? { spec, canonical: formatDependency(spec), range: interval(spec.operator, spec.version !== undefined ? parseVersion(spec.version) : undefined) } : null;
+      // Portal text may be anything: keep the table to strings of a sane length.
+      if (typeof text === 'string' && text.length < 300) this.parsed.set(text, p);
+    }
+    return p ?? undefined;
+  }
+
   private exact(name: string, version: string, origin: CandidateOrigin, dependencies: readonly string[], release?: SolverRelease<P>): Candidate<P> | undefined {
-    const v = parseVersion(version);
+    const v = this.version(version);
     if (!v) return undefined;
-    const k = keyOf(v);
-    // Most releases are never looked at: their dependencies are parsed on first use.
-    let facts: Fact[] | undefined;
-    const malformed: string[] = [];
-    const make = (): Fact[] => this.factsOf(name, version, k, dependencies, undefined, malformed);
-    const c: Candidate<P> = {
-      lo: k,
-      hi: k,
-      version,
-      origin,
-      get facts(): Fact[] {
-        return (facts ??= make());
-      },
-      get malformed(): readonly string[] {
-        facts ??= make();
-        return malformed;
-      },
-    };
+    const c = new ReleaseCandidate<P>(this, name, keyOf(v), version, origin, dependencies);
     if (release) c.release = release;
     return c;
+  }
+
+  /** Every release carries its version; most repeat ("1.0.0"). */
+  private readonly versions = new Map<string, Version | undefined>();
+
+  version(text: string): Version | undefined {
+    if (this.versions.has(text)) return this.versions.get(text);
+    const v = parseVersion(text);
+    if (typeof text === 'string' && text.length < 40) this.versions.set(text, v);
+    return v;
   }
 
   domain(name: string): Domain<P> {
@@ -473,7 +519,7 @@ class Universe<P> {
     };
     if (!releases) return installedOnly('missing');
     const loading = releases
-      .map((release) => ({ release, v: parseVersion(release.version) }))
+      .map((release) => ({ release, v: this.version(release.version) }))
       .filter((r): r is { release: SolverRelease<P>; v: Version } => r.v !== undefined && releaseMatchesFactorioVersion(r.release.factorioVersion, fv))
       .sort((a, b) => compareVersions(b.v, a.v));
     const candidates: Candidate<P>[] = [];
@@ -991,21 +1037,27 @@ class Pacer {
 
   readonly due = (): boolean => this.clock() - this.sliceStart >= this.sliceMs;
 
-  /** Ends the current slice (before waiting for the source, say). */
+  private turned = true;
+
+  /** Before waiting for the source: the slice ends if the event loop turns while waiting. */
   endSlice(): void {
     this.stats.longestSliceMs = Math.max(this.stats.longestSliceMs, this.clock() - this.sliceStart);
+    this.turned = false;
+    setImmediate(() => (this.turned = true));
   }
 
+  /** After waiting: a source answering from memory never let the event loop turn, so the slice goes on. */
   startSlice(): void {
     if (this.signal?.aborted) throw new Cancelled();
-    this.sliceStart = this.clock();
+    if (this.turned) this.sliceStart = this.clock();
   }
 
   async breathe(): Promise<void> {
-    this.endSlice();
+    this.stats.longestSliceMs = Math.max(this.stats.longestSliceMs, this.clock() - this.sliceStart);
     this.stats.slices++;
     await new Promise<void>((resolve) => setImmediate(resolve));
-    this.startSlice();
+    if (this.signal?.aborted) throw new Cancelled();
+    this.sliceStart = this.clock();
   }
 
   async breatheIfDue(): Promise<void> {
