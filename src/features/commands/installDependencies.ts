@@ -21,7 +21,7 @@ import type { DependencyData } from '../infoJson/dependencyData';
 import { findInfoJson, infoJsonModel, openFactorioVersion } from '../core/documents';
 import type { Logger } from '../core/logger';
 import type { PortalService } from '../services/portalService';
-import { requireTrustedWorkspace } from '../core/safety';
+import { requireTrustedWorkspace, untrustedWorkspaceMessage } from '../core/safety';
 import { booleanArg, modNameArg, stringArg } from './args';
 import type { Credentials } from '../services/credentials';
 import { pickMod } from './pickers';
@@ -432,9 +432,8 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
  * comes from the user's settings or the user's choice, never from an argument.
  */
 export async function installDependencies(services: InstallServices, arg?: unknown): Promise<InstallOutcome> {
-  if (!requireTrustedWorkspace(vscode.l10n.t('Installing dependencies'))) {
-    return outcome('failed', { failure: { code: 'untrusted', message: vscode.l10n.t('Installing needs a trusted workspace.') } });
-  }
+  const action = vscode.l10n.t('Installing dependencies');
+  if (!requireTrustedWorkspace(action)) return outcome('failed', { failure: { code: 'untrusted', message: untrustedWorkspaceMessage(action) } });
   const root = await rootFromInfoJson();
   return isOutcome(root) ? root : installClosure(services, root, arg);
 }
@@ -445,9 +444,8 @@ export async function installDependencies(services: InstallServices, arg?: unkno
  * node), `factorioVersion`, and the answers installDependencies takes.
  */
 export async function installModWithDependencies(services: InstallServices, arg?: unknown): Promise<InstallOutcome> {
-  if (!requireTrustedWorkspace(vscode.l10n.t('Installing a mod'))) {
-    return outcome('failed', { failure: { code: 'untrusted', message: vscode.l10n.t('Installing needs a trusted workspace.') } });
-  }
+  const action = vscode.l10n.t('Installing a mod');
+  if (!requireTrustedWorkspace(action)) return outcome('failed', { failure: { code: 'untrusted', message: untrustedWorkspaceMessage(action) } });
   const root = await rootFromMod(services, arg);
   if (!root) return outcome('cancelled');
   return isOutcome(root) ? root : installClosure(services, root, arg);
