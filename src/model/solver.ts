@@ -2,7 +2,9 @@
 // and the optional ones the user chose, transitively, one release each, for its
 // factorio_version, such that the game loads every one of them.
 //
-// Algorithm. A depth-first search over the mods in the order they are first required;
+// Algorithm. A depth-first search over the mods in the order they are first required
+// (iterative, with its own stack of frames, so neither a root of 20,000 dependencies nor a
+// chain thousands deep needs the call stack);
 // for each mod its candidates in order of preference (the installed version when there
 // is one, then the portal's releases that load in the Factorio version, newest first;
 // a workspace mod, a built-in mod and the root are fixed). A candidate is refused when
@@ -16,17 +18,32 @@
 // Records are fetched lazily, in rounds: a mod not yet fetched stands for "any version,
 // no dependencies", the most permissive guess. A round searches; if the solution uses
 // mods not fetched yet, they are fetched (at most 4 requests at once, each mod once) and
-// the search runs again. A solution that uses only fetched mods is final, and it is the
-// one a search over every record would find (a guess can only make a branch succeed
-// that would fail, never the reverse); a failure with guesses is a real failure, since
-// the real records can only add constraints. Rounds wait for all their requests, so the
-// result never depends on which answer arrives first.
+// the search goes back to the first of them, keeping every choice made before it (those
+// choices, and the failures found under them, hold whatever the new records say: real
+// records only add constraints). So work grows with the graph, not with its depth
+// squared. A solution that uses only fetched mods is final; a failure with guesses is a
+// real failure. Rounds wait for all their requests, so the result never depends on which
+// answer arrives first.
+//
+// The host: the search, the parsing of the root's dependencies and the building of the
+// result run in slices of about 20 ms with a turn of the event loop between two, where
+// a cancellation is noticed; nothing runs in one piece for longer than a slice (a
+// source answering from memory is not taken for a turn of the event loop).
+//
+// Missing mods: when the search fails and a required mod is not on the portal, it runs
+// again with each missing mod standing for "present, any version", so it goes on past
+// every one and reports them all with who requires each; a missing mod another choice
+// avoids is left out of the report (each is refused in turn, and stays refused when a
+// set without it still loads).
 //
 // Explanation: the facts (which release requires, forbids or constrains what) of every
-// candidate the failing search looked at make an unsatisfiable set; each fact is then
-// dropped in turn when the rest is still unsatisfiable (deletion-based minimisation, the
-// set shrunk further to what each re-check used). What remains, with what the portal
-// has of each constrained mod, is the explanation.
+// candidate the failing search looked at make an unsatisfiable set; halves, then
+// quarters, … then single facts are dropped while the rest stays unsatisfiable (so a root
+// of thousands of dependencies sheds the ones the conflict does not need in a few dozen
+// re-checks), the set shrunk further to what each re-check used. What remains, with what
+// the portal has of each constrained mod, is the explanation: the cause first (a cycle,
+// what a mod lacks, an incompatibility), then how the set got there, at most 10 lines in
+// the message and every line in `full`.
 //
 // Decisions: `~` does not order loading, so a cycle through a `~` edge is allowed (the
 // prefix exists for exactly that); required and present optional dependencies order
@@ -34,14 +51,16 @@
 // not chosen are never pulled in. An incompatibility `! X >= 1.0` is treated as
 // incompatible with every version of X: the game's documentation does not say that it
 // reads the version, and a plan the game might refuse is worse than a refusal.
-// A malformed dependency string is skipped (the analysis reports it).
+// A malformed dependency string is skipped (the analysis reports the root's; those of a
+// chosen portal release come back as warnings, for the plan).
 //
 // Why not a library: npm has no maintained PubGrub or version solver for JavaScript;
 // `logic-solver` (a SAT solver) would need every record encoded up front, which defeats
 // lazy fetching, and it cannot name the facts of a conflict in terms of mods and versions.
 //
-// Limits: every step (a candidate tried) counts against a budget, so a hostile graph
-// ends with a "gave up" failure instead of hanging; the search is complete within it.
+// Limits: every step (a candidate tried) counts against a budget of `maxSteps` plus a few
+// per mod read, so a hostile graph ends with a "gave up" failure instead of hanging and a
+// big one never does; the search is complete within it.
 // "Newest" is lexicographic in the order mods are first required: an earlier mod keeps
 // its newest release at the cost of a later one, and no overall optimum is sought.
 // Built-in mods are each checked against the game's version range, not against one
@@ -572,7 +591,7 @@ interface Frame<P> {
   mark: number;
 }
 
-export type SearchStatus = 'solved' | 'failed' | 'paused';
+type SearchStatus = 'solved' | 'failed' | 'paused';
 
 /**
  * A search over what the universe knows now. Iterative, with its own stack of frames, so
