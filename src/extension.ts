@@ -34,6 +34,8 @@ export interface FactorioPortalApi {
   /** The mods of this workspace's info.json files, once scanned. */
   workspaceMods(): Promise<{ name: string; version: string | undefined }[]>;
   status(): { text: string; offline: boolean };
+  /** Settings whose value was not usable as it is (each reported once, with a warning). */
+  settingProblems(): ReadonlyArray<{ setting: string; problem: string }>;
   listState(): { status: string; modCount?: number; fetchedAt?: number };
   /** The mod explorer's trees and the details panel, as plain data. */
   /** The trees (explorer) and the details panel (lookups), as one object for tests and other extensions. */
@@ -136,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
       return workspaceMods.all().map((m) => ({ name: m.name, version: m.version }));
     },
     status: () => status.snapshot(),
+    settingProblems: () => config.settingProblems(),
     listState: () => {
       const state = portal.listState;
       return { status: state.status, modCount: state.modCount, fetchedAt: state.fetchedAt };

@@ -1,10 +1,12 @@
 // Bench section for the dependency solver: a 60-mod closure resolved from records already
 // in memory, a graph built so that the newest choice at every level must be undone, and
 // the same 60 mods cold, through the real client against the local portal with 20 ms of
-// latency per request.
+// latency per request. Then real sizes, every record in memory: a 20,000-mod closure, a
+// root of 20,000 dependencies and a chain 2,000 deep, each with the longest stretch the
+// event loop waited (measured from outside, by a callback that reschedules itself).
 
 import { resolveDependencies } from '../../src/model/resolve';
-import { solveDependencies, type SolverSource, type SolveResult } from '../../src/model/solver';
+import { solveDependencies, type SolverRelease, type SolverSource, type SolveResult } from '../../src/model/solver';
 import { clientSolverSource, solverReleases } from '../../src/model/solverSource';
 import { PortalClient } from '../../src/portal/client';
 import type { Release } from '../../src/portal/types';
@@ -86,7 +88,59 @@ function memorySource(graph: Graph): SolverSource<Release> {
   return { releases: (name) => Promise.resolve(records.get(name)) };
 }
 
-function chosen(result: SolveResult<Release>): number {
+/**
+ * Mods in levels (the root requires the first), each requiring 1 to 3 mods of the next
+ * level with version constraints, with releases for 1.1 and 2.0 and some optional
+ * dependencies nobody chose: `total` mods in all, every one reached.
+ */
+export function bigClosure(total: number, levels = 8): { records: Map<string, SolverRelease<null>[]>; root: string[] } {
+  const random = seededRandom(20_000);
+  const perLevel = Math.ceil(total / levels);
+  const names = Array.from({ length: levels }, (_, level) => Array.from({ length: perLevel }, (_, i) => `big-${level}-${i}`));
+  const records = new Map<string, SolverRelease<null>[]>();
+  names.forEach((level, depth) => {
+    const below = names[depth + 1] ?? [];
+    level.forEach((name, i) => {
+      const targets = new Set<string>();
+      if (below.length > 0) {
+        targets.add(below[i % below.length]!);
+        for (let k = Math.floor(random() * 3); k > 0; k--) targets.add(below[Math.floor(random() * below.length)]!);
+      }
+      const deps = [...targets].map((t) => `${t} >= 1.${Math.floor(random() * 2)}.0`);
+      const optional = `? unchosen-${Math.floor(random() * 1000)}`;
+      records.set(name, [
+        { version: '0.9.0', factorioVersion: '1.1', dependencies: ['base >= 1.1.0'], payload: null },
+        ...[0, 1, 2].map((minor) => ({ version: `1.${minor}.0`, factorioVersion: '2.0', dependencies: ['base >= 2.0.0', ...deps, optional], payload: null })),
+      ]);
+    });
+  });
+  return { records, root: ['base >= 2.0.0', ...names[0]!] };
+}
+
+/** The longest the event loop waited while `work` ran, by a callback that reschedules itself. */
+export async function longestBlock<T>(work: () => Promise<T>): Promise<{ value: T; longestMs: number; totalMs: number }> {
+  let last = now();
+  let longest = 0;
+  let running = true;
+  const tick = (): void => {
+    const t = now();
+    longest = Math.max(longest, t - last);
+    last = t;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const t0 = now();
+  try {
+    const value = await work();
+    const t = now();
+    longest = Math.max(longest, t - last);
+    return { value, longestMs: longest, totalMs: t - t0 };
+  } finally {
+    running = false;
+  }
+}
+
+function chosen<P>(result: SolveResult<P>): number {
   if (!result.ok) throw new Error(result.failure.message);
   return result.mods.length;
 }
@@ -139,6 +193,8 @@ export const solverBench: BenchSection = {
     figures.push({ label: 'backtracking: solved, every mod at 1.0.0 (median)', value: median(chainTimes), unit: 'ms' });
     figures.push({ label: 'backtracking: steps of the last round', value: solved.stats.lastRoundSteps, unit: '' });
 
+    figures.push(...(await realSizes()));
+
     const server = await startPortalServer({ dataset: { mods: datasetMods(closure.graph) }, faults: { latencyMs: LATENCY_MS } });
     try {
       const client = new PortalClient({ baseUrl: server.url, userAgent: 'factorio-mod-portal-bench/0.1.0' });
@@ -166,3 +222,33 @@ export const solverBench: BenchSection = {
     return figures;
   },
 };
+
+async function realSizes(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const fromMemory = <P>(records: Map<string, SolverRelease<P>[]>): SolverSource<P> => ({ releases: (name) => Promise.resolve(records.get(name)) });
+  const measure = async (label: string, dependencies: string[], source: SolverSource<null>, mods: number): Promise<void> => {
+    // Once to warm up (and to check), then measured.
+    chosen(await solveDependencies({ factorioVersion: '2.0', dependencies, source }));
+    const cpu0 = process.cpuUsage();
+    const { value, longestMs, totalMs } = await longestBlock(() => solveDependencies({ factorioVersion: '2.0', dependencies, source }));
+    const cpu = process.cpuUsage(cpu0);
+    if (chosen(value) < mods) throw new Error(`${label}: ${chosen(value)} mods chosen, expected ${mods} or more`);
+    figures.push({ label: `${label}: longest wait of the event loop`, value: longestMs, unit: 'ms', target: '< 50' });
+    figures.push({ label: `${label}: longest slice, by the solver's clock`, value: value.stats.longestSliceMs, unit: 'ms' });
+    figures.push({ label: `${label}: total time, every record cached`, value: totalMs, unit: 'ms', target: '< 2000' });
+    figures.push({ label: `${label}: CPU time`, value: (cpu.user + cpu.system) / 1000, unit: 'ms' });
+    figures.push({ label: `${label}: steps, rounds`, value: value.stats.steps, unit: `steps, ${value.stats.rounds} rounds` });
+  };
+
+  const big = bigClosure(20_000);
+  await measure('20,000-mod closure', big.root, fromMemory(big.records), 20_000);
+
+  const flat = new Map<string, SolverRelease<null>[]>();
+  for (let i = 0; i < 20_000; i++) flat.set(`flat-${i}`, [{ version: '1.0.0', factorioVersion: '2.0', dependencies: ['base'], payload: null }]);
+  await measure('root of 20,000 dependencies', [...flat.keys()], fromMemory(flat), 20_000);
+
+  const chain = new Map<string, SolverRelease<null>[]>();
+  for (let i = 0; i < 2_000; i++) chain.set(`link-${i}`, [{ version: '1.0.0', factorioVersion: '2.0', dependencies: i + 1 < 2_000 ? [`link-${i + 1}`] : [], payload: null }]);
+  await measure('chain 2,000 deep', ['link-0'], fromMemory(chain), 2_000);
+  return figures;
+}

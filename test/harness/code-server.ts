@@ -109,6 +109,8 @@ export interface CodeServerOptions {
   port?: number;
   folder?: string;
   env?: NodeJS.ProcessEnv;
+  /** Workspace trust on (Restricted Mode for folders not trusted); off by default, as the suite needs. */
+  workspaceTrust?: boolean;
   /** Echo code-server's output (otherwise kept for error messages only). */
   verbose?: boolean;
 }
@@ -121,13 +123,13 @@ export interface RunningCodeServer {
   stop(): Promise<void>;
 }
 
-function baseArgs(options: Pick<CodeServerOptions, 'entry' | 'userDataDir' | 'extensionsDir'>): string[] {
+function baseArgs(options: Pick<CodeServerOptions, 'entry' | 'userDataDir' | 'extensionsDir' | 'workspaceTrust'>): string[] {
   return [
     options.entry,
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--user-data-dir', options.userDataDir,
     '--extensions-dir', options.extensionsDir,
   ];

@@ -11,6 +11,10 @@
 // workbench logs), FACTORIO_PORTAL_TEST_MODS (local portal size, default 3000),
 // FACTORIO_PORTAL_TEST_SKIP_UI=1 (suite only; `npm run bench` uses these), FACTORIO_PORTAL_TEST_UI (only UI
 // checks whose name contains it). Screenshots of the UI checks land in test-results/.
+//
+// A second, short pass runs the "Restricted Mode" suite in another code-server with
+// workspace trust on and a folder nobody trusted (the main pass turns trust off). A grep
+// runs only the pass(es) whose suites it can match.
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -30,6 +34,11 @@ const TEST_BUNDLE = path.join(REPO_ROOT, 'dist', 'test', 'integration.js');
 const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 const SUITE_DEADLINE_MS = envNumber('FACTORIO_PORTAL_TEST_DEADLINE_MS', 10 * 60_000);
+const RESTRICTED_SUITE = 'Restricted Mode';
+const GREP = process.env.FACTORIO_PORTAL_TEST_GREP || undefined;
+/** A grep names a suite by part of its title: the restricted pass runs when it can match. */
+const RUN_RESTRICTED = GREP === undefined || RESTRICTED_SUITE.includes(GREP) || GREP.includes(RESTRICTED_SUITE);
+const RUN_MAIN = GREP === undefined || !/^Restricted/.test(GREP);
 const UI_CHECK_TIMEOUT_MS = 90_000;
 
 function envNumber(name: string, fallback: number): number {
@@ -166,6 +175,13 @@ async function runWithCodeServer(tally: Tally, cleanup: Cleanup): Promise<void> 
   const { entry } = await ensureCodeServer();
   const prepared = await prepare(cleanup);
 
+  const context = await launchChromium(path.join(prepared.tempRoot, 'chromium-profile'));
+  cleanup.add('close chromium', () => context.close());
+  if (RUN_MAIN) await runMainPass(tally, cleanup, context, entry, prepared);
+  if (RUN_RESTRICTED) await runRestrictedPass(tally, cleanup, context, entry, prepared);
+}
+
+async function runMainPass(tally: Tally, cleanup: Cleanup, context: BrowserContext, entry: string, prepared: Prepared & { vsix: string }): Promise<void> {
   log('installing the vsix into a fresh extensions folder');
   await installVsix({ entry, userDataDir: prepared.userDataDir, extensionsDir: prepared.extensionsDir }, prepared.vsix);
   const installed = installedExtensionDir(prepared.extensionsDir);
@@ -181,14 +197,58 @@ async function runWithCodeServer(tally: Tally, cleanup: Cleanup): Promise<void> 
   cleanup.add('stop code-server', () => server.stop());
   log(`code-server on ${server.baseUrl}`);
 
-  const context = await launchChromium(path.join(prepared.tempRoot, 'chromium-profile'));
-  cleanup.add('close chromium', () => context.close());
-
   await runSuiteInBrowser(tally, context, server, prepared, installed);
   // Suites edit their workspace (scratch files, .vscode settings): UI checks get a clean one.
   const uiWorkspace = path.join(prepared.tempRoot, 'workspace-ui');
   cpSync(FIXTURE_WORKSPACE, uiWorkspace, { recursive: true });
   if (process.env.FACTORIO_PORTAL_TEST_SKIP_UI !== '1') await runUiChecks(tally, context, server, uiWorkspace, prepared);
+  // One code-server at a time on two cores.
+  await server.stop();
+}
+
+/**
+ * Restricted Mode: its own user data (trust on, never asked at startup), a fresh copy of
+ * the workspace nobody trusted, a mods folder outside it that must stay empty.
+ */
+async function runRestrictedPass(tally: Tally, cleanup: Cleanup, context: BrowserContext, entry: string, prepared: Prepared & { vsix: string }): Promise<void> {
+  log('second pass: Restricted Mode (workspace trust on, folder not trusted)');
+  const root = path.join(prepared.tempRoot, 'restricted');
+  const userDataDir = path.join(root, 'user-data');
+  const extensionsDir = path.join(root, 'extensions');
+  const workspaceDir = path.join(root, 'workspace');
+  const modsFolder = path.join(root, 'mods');
+  for (const dir of [path.join(userDataDir, 'User'), extensionsDir, modsFolder]) mkdirSync(dir, { recursive: true });
+  cpSync(FIXTURE_WORKSPACE, workspaceDir, { recursive: true });
+  writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'factorioPortal.portalUrl': prepared.portalUrl,
+        'factorioPortal.modsFolder': modsFolder,
+        'workbench.startupEditor': 'none',
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.emptyWindow': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoUpdate': false,
+      },
+      null,
+      2,
+    ),
+  );
+  await installVsix({ entry, userDataDir, extensionsDir }, prepared.vsix);
+  const installed = installedExtensionDir(extensionsDir);
+  const pass: Prepared = { ...prepared, userDataDir, extensionsDir, workspaceDir, resultsFile: path.join(root, 'results.json') };
+  const server = await startCodeServer({
+    entry,
+    userDataDir,
+    extensionsDir,
+    workspaceTrust: true,
+    env: { ...testEnv(pass, installed), FACTORIO_PORTAL_TEST_RESTRICTED: '1', FACTORIO_PORTAL_TEST_GREP: '' },
+    verbose: process.env.FACTORIO_PORTAL_TEST_VERBOSE === '1',
+  });
+  cleanup.add('stop the Restricted Mode code-server', () => server.stop());
+  await runSuiteInBrowser(tally, context, server, pass, installed);
 }
 
 function installedExtensionDir(extensionsDir: string): string {
@@ -352,7 +412,7 @@ async function runWithElectron(tally: Tally, cleanup: Cleanup): Promise<void> {
   }
   printSuiteResults(prepared.resultsFile);
   recordSuite(tally, prepared.resultsFile, code, () => launchError);
-  log(`UI checks skipped under test-electron (${UI_CHECKS.length} need the code-server workbench)`);
+  log(`UI checks and the Restricted Mode pass skipped under test-electron (${UI_CHECKS.length} UI checks need the code-server workbench)`);
 }
 
 // ---- main -------------------------------------------------------------------------

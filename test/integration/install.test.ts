@@ -140,7 +140,7 @@ suite('install dependencies into the mods folder', () => {
     const outcome = await installMod({ name: 'clash-pack', factorioVersion: '2.0', optional: [], confirm: true });
     assert.equal(outcome.status, 'failed', JSON.stringify(outcome));
     assert.equal(outcome.failure?.code, 'conflict');
-    assert.equal(outcome.failure?.explanation, 'clash-pack requires clash-alpha; clash-pack requires clash-beta; clash-beta 1.0.0 declares ! clash-alpha');
+    assert.equal(outcome.failure?.explanation, 'clash-beta 1.0.0 declares ! clash-alpha; clash-pack requires clash-alpha; clash-pack requires clash-beta');
     assert.match(outcome.failure?.message ?? '', /clash-beta 1\.0\.0 declares ! clash-alpha/);
     assert.deepEqual(readdirSync(mods), []);
   });

@@ -9,14 +9,20 @@ import {
   answeringQuickPicks,
   clearRequests,
   closeAllEditors,
+  completionsAt,
+  diagnosticsWhere,
   extensionApi,
   getRequests,
+  infoJson,
+  openInfoJson,
   portalUrl,
+  positionOf,
   waitFor,
   workspaceRoot,
 } from './helpers';
 
 interface Api {
+  settingProblems(): ReadonlyArray<{ setting: string; problem: string }>;
   readonly portalUrl: string;
   readonly modsFolder: string | undefined;
   status(): { text: string; offline: boolean };
@@ -140,4 +146,58 @@ suite('a malformed portal URL', () => {
       assert.equal(await vscode.commands.executeCommand<boolean>('factorioPortal.showModDetails', { name: 'factorio-lib' }), true);
     });
   }
+});
+
+suite('settings a workspace breaks', () => {
+  // Values of the wrong type or far out of range, as a cloned repository's
+  // .vscode/settings.json may hold: VS Code passes them on as they are.
+  const settingsFile = (): vscode.Uri => vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'settings.json');
+  let savedSettings: Uint8Array | undefined;
+  const BAD = {
+    'factorioPortal.requestTimeoutSeconds': 3_000_000,
+    'factorioPortal.diagnostics.ignore': 'factorio-lib',
+    'factorioPortal.diagnostics.severity': null,
+    'factorioPortal.completion.maxResults': 'many',
+  };
+
+  before(async () => {
+    savedSettings = await vscode.workspace.fs.readFile(settingsFile()).then(
+      (bytes) => bytes,
+      () => undefined,
+    );
+    const existing = savedSettings ? (JSON.parse(Buffer.from(savedSettings).toString('utf8') || '{}') as Record<string, unknown>) : {};
+    await vscode.workspace.fs.writeFile(settingsFile(), Buffer.from(JSON.stringify({ ...existing, ...BAD }, null, 2)));
+    await waitFor(() => config().inspect<unknown>('requestTimeoutSeconds')?.workspaceValue === 3_000_000, { message: 'VS Code read the workspace settings file' });
+  });
+
+  after(async () => {
+    if (savedSettings) await vscode.workspace.fs.writeFile(settingsFile(), savedSettings);
+    else await vscode.workspace.fs.delete(settingsFile());
+    await waitFor(() => config().inspect<unknown>('requestTimeoutSeconds')?.workspaceValue === undefined, { message: 'VS Code dropped the workspace settings' });
+    await closeAllEditors();
+  });
+
+  test('each bad value falls back with one warning naming the setting, and the features keep working', async () => {
+    const api = await extensionApi<Api>();
+    // Nothing cached: the checks below need answers from the portal, within the timeout.
+    await vscode.commands.executeCommand('factorioPortal.clearCache');
+    const editor = await openInfoJson(infoJson({ dependencies: ['base >= 2.0.0', 'factorio-lib >= 1.0.0', 'no-such-mod-anywhere'] }));
+    const uri = editor.document.uri;
+    // An unknown mod is reported only when the portal answered: a timeout of 3,000,000 s used
+    // as it is fires at once (beyond Node's timer range), and nothing would be known.
+    await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'unknown-mod'), 'the portal answered', 30_000);
+    // factorio-lib is not ignored (the ignore list is not a list), so its outdated minimum shows.
+    await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'outdated-minimum'), 'factorio-lib checked');
+    const items = await completionsAt(editor.document, positionOf(editor.document, '"factorio-l'));
+    assert.ok(items.length > 0 && items.length <= 50, `completions: ${items.length}`);
+    // Read again and again, reported once.
+    await vscode.commands.executeCommand('factorioPortal.refresh');
+    await diagnosticsWhere(uri, (l) => l.some((d) => d.code === 'unknown-mod'), 'checked again');
+    const problems = await waitFor(() => {
+      const seen = api.settingProblems().filter((p) => Object.keys(BAD).includes(p.setting));
+      return seen.length >= Object.keys(BAD).length && seen;
+    }, { message: `every bad setting reported; seen: ${JSON.stringify(api.settingProblems())}` });
+    assert.deepEqual(problems.map((p) => p.setting).sort(), Object.keys(BAD).sort());
+    assert.match(problems.find((p) => p.setting === 'factorioPortal.requestTimeoutSeconds')!.problem, /3000000 is outside 1 to 300; using 300/);
+  });
 });

@@ -4,7 +4,7 @@ import type { Config } from '../core/config';
 import type { DependencyData } from '../infoJson/dependencyData';
 import type { Logger } from '../core/logger';
 import type { PortalService } from '../services/portalService';
-import { openWebPage, requireTrustedWorkspace } from '../core/safety';
+import { openWebPage, requireTrustedWorkspace, untrustedWorkspaceMessage } from '../core/safety';
 import { addDependency } from './addDependency';
 import { booleanArg, modNameArg, stringArg } from './args';
 import { Credentials } from '../services/credentials';
@@ -86,9 +86,8 @@ export function createLookups(services: LookupServices): { disposable: vscode.Di
       return name;
     },
     'factorioPortal.downloadRelease': (arg): Promise<DownloadOutcome> | DownloadOutcome => {
-      if (!requireTrustedWorkspace(vscode.l10n.t('Downloading a mod release'))) {
-        return { status: 'failed', code: 'untrusted', message: vscode.l10n.t('Downloads need a trusted workspace.') };
-      }
+      const action = vscode.l10n.t('Downloading a mod release');
+      if (!requireTrustedWorkspace(action)) return { status: 'failed', code: 'untrusted', message: untrustedWorkspaceMessage(action) };
       return downloadRelease({ portal, config, data, logger: services.logger, credentials }, arg);
     },
     'factorioPortal.installDependencies': (arg) => installDependencies(installServices, arg),

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseDependency } from '../../model/dependency';
 import { newestFirst } from '../../model/releases';
-import { solveDependencies, type SolverWorkspaceMod, type SolveResult } from '../../model/solver';
+import { solveDependencies, type SolverWorkspaceMod, type SolveResult, type SolveWarning } from '../../model/solver';
 import { cacheSolverSource } from '../../model/solverSource';
 import { parseVersion, releaseMatchesFactorioVersion } from '../../model/version';
 import { namesToEnable, portalDownloader, runInstall, type InstallPlan, type InstallProgress } from '../../mods/install';
@@ -21,7 +21,7 @@ import type { DependencyData } from '../infoJson/dependencyData';
 import { findInfoJson, infoJsonModel, openFactorioVersion } from '../core/documents';
 import type { Logger } from '../core/logger';
 import type { PortalService } from '../services/portalService';
-import { requireTrustedWorkspace } from '../core/safety';
+import { requireTrustedWorkspace, untrustedWorkspaceMessage } from '../core/safety';
 import { booleanArg, modNameArg, stringArg } from './args';
 import type { Credentials } from '../services/credentials';
 import { pickMod } from './pickers';
@@ -30,6 +30,7 @@ import type { WorkspaceModsService } from '../services/workspaceMods';
 
 export type InstallFailureCode =
   | 'untrusted'
+  | 'missing'
   | 'no-info-json'
   | 'no-factorio-version'
   | 'not-found'
@@ -210,7 +211,7 @@ function isOutcome(value: Root | InstallOutcome): value is InstallOutcome {
   return 'status' in value;
 }
 
-function planText(plan: InstallPlan, kept: InstallOutcome['kept'], toEnable: readonly string[]): string {
+function planText(plan: InstallPlan, kept: InstallOutcome['kept'], toEnable: readonly string[], warnings: readonly SolveWarning[]): string {
   const lines: string[] = [];
   const section = (title: string, items: string[]): void => {
     if (items.length === 0) return;
@@ -223,6 +224,8 @@ function planText(plan: InstallPlan, kept: InstallOutcome['kept'], toEnable: rea
   section(vscode.l10n.t('Comes with the game:'), kept.filter((k) => k.origin === 'builtin').map((k) => k.name));
   section(vscode.l10n.t('Enabled in mod-list.json:'), toEnable.length > 0 ? [toEnable.join(', ')] : []);
   lines.push(vscode.l10n.t('Mods folder: {0}', plan.folder));
+  // The game refuses a mod with a malformed dependency; the solver could only skip it.
+  section(vscode.l10n.t('Warnings:'), warnings.slice(0, 10).map((w) => w.message).concat(warnings.length > 10 ? [vscode.l10n.t('and {0} more (see the log)', warnings.length - 10)] : []));
   return lines.join('\n');
 }
 
@@ -236,22 +239,37 @@ function progressMessage(p: InstallProgress): string {
   return vscode.l10n.t('{0} of {1} files · {2}', p.filesDone, p.filesTotal, bytes);
 }
 
-async function solve(services: InstallServices, root: Root, chosenOptional: readonly string[], installed: Array<{ name: string; version: string }>): Promise<SolveResult<Release>> {
+async function solve(
+  services: InstallServices,
+  root: Root,
+  chosenOptional: readonly string[],
+  installed: Array<{ name: string; version: string }>,
+  external: vscode.CancellationToken | undefined,
+): Promise<SolveResult<Release>> {
   const workspace = await workspaceMods(services.workspace, root.infoJsonUri);
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Resolving the dependencies of {0}…', root.label) },
-    () =>
-      solveDependencies<Release>({
-        ...(root.name ? { rootName: root.name } : {}),
-        ...(root.version ? { rootVersion: root.version } : {}),
-        factorioVersion: root.factorioVersion,
-        dependencies: root.dependencies,
-        chosenOptional,
-        source: cacheSolverSource((name, options) => services.portal.cache.fetchFullMod(name, options)),
-        // The root is resolved as itself, not as a workspace copy of itself.
-        workspace: workspace.filter((m) => m.name !== root.name),
-        installed,
-      }),
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Resolving the dependencies of {0}…', root.label), cancellable: true },
+    async (_progress, token) => {
+      const controller = new AbortController();
+      const subscriptions = [token.onCancellationRequested(() => controller.abort()), ...(external ? [external.onCancellationRequested(() => controller.abort())] : [])];
+      if (external?.isCancellationRequested) controller.abort();
+      try {
+        return await solveDependencies<Release>({
+          ...(root.name ? { rootName: root.name } : {}),
+          ...(root.version ? { rootVersion: root.version } : {}),
+          factorioVersion: root.factorioVersion,
+          dependencies: root.dependencies,
+          chosenOptional,
+          source: cacheSolverSource((name, options) => services.portal.cache.fetchFullMod(name, options)),
+          // The root is resolved as itself, not as a workspace copy of itself.
+          workspace: workspace.filter((m) => m.name !== root.name),
+          installed,
+          signal: controller.signal,
+        });
+      } finally {
+        for (const s of subscriptions) s.dispose();
+      }
+    },
   );
 }
 
@@ -269,23 +287,30 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
   const installed = scan.mods.filter((m) => m.name !== (root.release ? root.name : undefined)).map((m) => ({ name: m.name, version: m.version }));
   const installedRoot = root.release ? scan.mods.filter((m) => m.name === root.name).map((m) => m.version) : [];
 
-  const solved = await solve(services, root, chosenOptional, installed);
+  const solved = await solve(services, root, chosenOptional, installed, cancelledBy(arg));
   if (!solved.ok) {
     const failure = solved.failure;
+    if (failure.kind === 'cancelled') return outcome('cancelled', { folder });
     logger.warn(`Resolving the dependencies of ${root.label} failed: ${failure.message}`);
     if (failure.kind === 'conflict') {
       const text = failure.explanation.text;
+      // The message shows the cause and a few facts; the log and the details have them all.
+      logger.warn(`Every fact of the conflict:\n${failure.explanation.full}`);
       const details = [
         vscode.l10n.t('No set of releases for Factorio {0} satisfies every dependency of {1}:', root.factorioVersion, root.label),
         '',
-        ...failure.explanation.facts.map((f) => `- ${f.text}`),
-        ...(failure.explanation.notes.length > 0 ? ['', ...failure.explanation.notes.map((n) => `- ${n}`)] : []),
+        ...failure.explanation.full.split('\n').map((line) => `- ${line}`),
       ].join('\n');
       return fail('conflict', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text), { folder }, { explanation: text, details });
+    }
+    if (failure.kind === 'missing') {
+      const details = failure.missing.map((m) => `- ${m.name}: ${m.requiredBy.map((r) => (r.mod ? `${r.mod} ${r.version ?? ''} (${r.dependency})`.trim() : `${root.label} (${r.dependency})`)).join(', ')}`).join('\n');
+      return fail('missing', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder }, { explanation: failure.message, details });
     }
     return fail('portal', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder });
   }
 
+  for (const w of solved.warnings) logger.warn(`${root.label}: ${w.message}`);
   const { plan, kept } = planFromSolution(folder, solved.mods, root.release && root.name ? { name: root.name, release: root.release, installedVersions: installedRoot } : undefined);
   const toEnable = namesToEnable(plan);
   const downloads = plan.steps.filter((s) => s.action !== 'keep');
@@ -305,7 +330,7 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
     return outcome('nothing-to-do', { folder, kept });
   }
 
-  const detail = planText(plan, kept, newlyEnabled);
+  const detail = planText(plan, kept, newlyEnabled, solved.warnings);
   const confirmArg = booleanArg(arg, 'confirm');
   const install = vscode.l10n.t('Install');
   const confirmed =
@@ -407,9 +432,8 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
  * comes from the user's settings or the user's choice, never from an argument.
  */
 export async function installDependencies(services: InstallServices, arg?: unknown): Promise<InstallOutcome> {
-  if (!requireTrustedWorkspace(vscode.l10n.t('Installing dependencies'))) {
-    return outcome('failed', { failure: { code: 'untrusted', message: vscode.l10n.t('Installing needs a trusted workspace.') } });
-  }
+  const action = vscode.l10n.t('Installing dependencies');
+  if (!requireTrustedWorkspace(action)) return outcome('failed', { failure: { code: 'untrusted', message: untrustedWorkspaceMessage(action) } });
   const root = await rootFromInfoJson();
   return isOutcome(root) ? root : installClosure(services, root, arg);
 }
@@ -420,9 +444,8 @@ export async function installDependencies(services: InstallServices, arg?: unkno
  * node), `factorioVersion`, and the answers installDependencies takes.
  */
 export async function installModWithDependencies(services: InstallServices, arg?: unknown): Promise<InstallOutcome> {
-  if (!requireTrustedWorkspace(vscode.l10n.t('Installing a mod'))) {
-    return outcome('failed', { failure: { code: 'untrusted', message: vscode.l10n.t('Installing needs a trusted workspace.') } });
-  }
+  const action = vscode.l10n.t('Installing a mod');
+  if (!requireTrustedWorkspace(action)) return outcome('failed', { failure: { code: 'untrusted', message: untrustedWorkspaceMessage(action) } });
   const root = await rootFromMod(services, arg);
   if (!root) return outcome('cancelled');
   return isOutcome(root) ? root : installClosure(services, root, arg);

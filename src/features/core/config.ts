@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FindingCode, Severity } from '../../model/analysis';
+import type { FindingCode } from '../../model/analysis';
 import type { ChangelogCode, VERSION_BEHIND_CODE } from '../../model/changelog';
 import { chooseModsFolder, factorioDataFolderCandidates, type ModsFolderChoice } from '../../mods/modsFolder';
 import { checkPortalUrl, OFFICIAL_PORTAL_URL, type PortalUrlProblem } from '../../portal/portalUrl';
+import { checkNumber, checkSeverityTable, checkString, checkStringList, type Checked, type NumberRule, type SeveritySetting } from './settingValues';
 
-export type SeveritySetting = Severity | 'off';
+export type { SeveritySetting } from './settingValues';
 
 const SECTION = 'factorioPortal';
 
@@ -27,6 +28,13 @@ const PROBLEMS: Readonly<Record<PortalUrlProblem, string>> = {
   query: 'it must not carry a query or fragment',
 };
 
+/** The ranges of package.json, enforced where the values are read. */
+const RULES = {
+  requestTimeoutSeconds: { default: 20, min: 1, max: 300 },
+  completionMaxResults: { default: 50, min: 5, max: 200, integer: true },
+  tagChecks: { default: 500, min: 0, max: 5000, integer: true },
+} as const satisfies Record<string, NumberRule>;
+
 /**
  * Every setting of the extension, read in one place.
  *
@@ -40,8 +48,9 @@ export class Config implements vscode.Disposable {
   /** Fires when any `factorioPortal.*` setting changes. */
   readonly onDidChange = this.emitter.event;
   private readonly listener: vscode.Disposable;
-  /** Bad portal URLs already reported: one message per value, not one per read. */
+  /** Bad values already reported: one message per value, not one per read. */
   private readonly reported = new Set<string>();
+  private readonly problems: Array<{ setting: string; problem: string }> = [];
 
   constructor() {
     this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
@@ -87,38 +96,63 @@ export class Config implements vscode.Disposable {
       });
   }
 
+  /**
+   * A setting's value after its check. A value that needed mending is reported once (per
+   * setting and value), not on every read: getters run on every keystroke's lint.
+   */
+  private checked<T>(key: string, check: (raw: unknown) => Checked<T>, raw: unknown = this.section.get<unknown>(key)): T {
+    const result = check(raw);
+    if (result.problem !== undefined) this.reportBadSetting(key, result.problem);
+    return result.value;
+  }
+
+  private reportBadSetting(key: string, problem: string): void {
+    // The problem names the value (cut short), so a changed bad value is reported again.
+    const id = `${key}\u0000${problem}`;
+    if (this.reported.has(id)) return;
+    this.reported.add(id);
+    this.problems.push({ setting: `${SECTION}.${key}`, problem });
+    const open = vscode.l10n.t('Open Settings');
+    void vscode.window
+      .showWarningMessage(vscode.l10n.t('The setting {0} is not usable as it is: {1}.', `${SECTION}.${key}`, problem), open)
+      .then((chosen) => {
+        if (chosen === open) void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${key}`);
+      });
+  }
+
+  /** Every setting reported as not usable, for the exported API. */
+  settingProblems(): ReadonlyArray<{ setting: string; problem: string }> {
+    return this.problems;
+  }
+
   get requestTimeoutMs(): number {
-    return Math.max(1, this.section.get<number>('requestTimeoutSeconds', 20)) * 1000;
+    // Beyond Node's timer range a timeout fires at once: the range keeps requests possible.
+    return this.checked('requestTimeoutSeconds', (raw) => checkNumber(raw, RULES.requestTimeoutSeconds)) * 1000;
   }
 
   /** Dependency names the portal-based diagnostics leave alone. */
   get ignoredDependencies(): ReadonlySet<string> {
-    return new Set(this.section.get<string[]>('diagnostics.ignore', []));
+    return new Set(this.checked('diagnostics.ignore', checkStringList));
   }
 
   /** The severity the user chose for a diagnostic code, or undefined for the default. */
   severityFor(code: FindingCode | ChangelogCode | typeof VERSION_BEHIND_CODE): SeveritySetting | undefined {
-    const table = this.section.get<Record<string, SeveritySetting>>('diagnostics.severity', {});
-    const value = table[code];
-    return value === 'error' || value === 'warning' || value === 'information' || value === 'hint' || value === 'off'
-      ? value
-      : undefined;
+    return this.checked('diagnostics.severity', checkSeverityTable).get(code);
   }
 
   get completionLimit(): number {
-    return Math.min(200, Math.max(5, this.section.get<number>('completion.maxResults', 50)));
+    return this.checked('completion.maxResults', (raw) => checkNumber(raw, RULES.completionMaxResults));
   }
 
   /** How many of the most downloaded mods the explorer checks for tags. */
   get tagCheckLimit(): number {
-    const value = this.section.get<number>('explorer.tagChecks', 500);
-    return Number.isFinite(value) ? Math.max(0, Math.min(5000, Math.floor(value))) : 500;
+    return this.checked('explorer.tagChecks', (raw) => checkNumber(raw, RULES.tagChecks));
   }
 
   /** The mods folder to read and install into: the user's setting (`~` expanded), else Factorio's default place. */
   get modsFolderChoice(): ModsFolderChoice {
-    const raw = this.userValue<unknown>('modsFolder');
-    return chooseModsFolder(typeof raw === 'string' ? raw : undefined, process.platform, process.env, os.homedir(), isFolder);
+    const raw = this.checked('modsFolder', (value) => checkString(value, ''), this.userValue<unknown>('modsFolder'));
+    return chooseModsFolder(raw === '' ? undefined : raw, process.platform, process.env, os.homedir(), isFolder);
   }
 
   /** Where downloads go by default: the configured mods folder, else Factorio's own when it exists. */
@@ -137,10 +171,11 @@ export class Config implements vscode.Disposable {
   }
 
   async addIgnoredDependency(name: string): Promise<void> {
-    const current = this.section.inspect<string[]>('diagnostics.ignore');
+    const current = this.section.inspect<unknown>('diagnostics.ignore');
     const hasWorkspace = vscode.workspace.workspaceFolders !== undefined;
     const target = hasWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    const existing = (hasWorkspace ? current?.workspaceValue : current?.globalValue) ?? [];
+    // A value of the wrong type is replaced rather than spread into the new list.
+    const existing = checkStringList(hasWorkspace ? current?.workspaceValue : current?.globalValue).value;
     if (existing.includes(name)) return;
     await this.section.update('diagnostics.ignore', [...existing, name], target);
   }

@@ -14,17 +14,25 @@ export async function openWebPage(url: string): Promise<boolean> {
   return vscode.env.openExternal(vscode.Uri.parse(url));
 }
 
+/** What a refused action is told: why, and what keeps working. */
+export function untrustedWorkspaceMessage(action: string): string {
+  return vscode.l10n.t(
+    '{0} writes outside this workspace, so it needs a trusted workspace. Trust this folder to go on; in Restricted Mode, info.json features and browsing the portal keep working.',
+    action,
+  );
+}
+
 /**
- * In Restricted Mode a workspace may be a stranger's: what writes outside it waits until
- * the user trusts it. Says so, with a way to do it, and answers whether to go on.
+ * In Restricted Mode a workspace may be a stranger's: what writes outside it (downloads,
+ * installs, packages, uploads) waits until the user trusts it. Says so, with a button that
+ * opens VS Code's trust editor for this folder, and answers whether to go on. Every command
+ * that writes outside the workspace or sends the user's token calls this first.
  */
 export function requireTrustedWorkspace(action: string): boolean {
   if (vscode.workspace.isTrusted) return true;
-  const manage = vscode.l10n.t('Manage Workspace Trust');
-  void vscode.window
-    .showWarningMessage(vscode.l10n.t('{0} writes outside this workspace, so it needs a trusted workspace. Restricted Mode keeps info.json features and browsing the portal.', action), manage)
-    .then((chosen) => {
-      if (chosen === manage) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
+  const trust = vscode.l10n.t('Trust This Folder…');
+  void vscode.window.showWarningMessage(untrustedWorkspaceMessage(action), trust).then((chosen) => {
+    if (chosen === trust) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
   return false;
 }
