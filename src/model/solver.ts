@@ -50,7 +50,7 @@
 // minimal explanation is minimal for the order facts are tried in, not the smallest
 // possible, and minimisation stops early if it runs out of its own budget.
 
-import { Semaphore } from '../portal/semaphore';
+import { Limiter } from '../util/limit';
 import { builtinAvailableIn, builtinMod, builtinVersionRange, isBuiltinMod } from './builtins';
 import { dependencySpec, formatDependency, parseDependency, type DependencyKind } from './dependency';
 import { compareVersions, formatVersion, parseFactorioVersion, parseVersion, releaseMatchesFactorioVersion, type Operator, type Version } from './version';
@@ -839,7 +839,7 @@ export async function solveDependencies<P>(input: SolveInput<P>): Promise<SolveR
   if (!fv.ok) return fail({ kind: 'invalid', message: fv.message });
   const universe = new Universe<P>({ ...input, factorioVersion: fv.text });
   const maxSteps = input.maxSteps ?? DEFAULT_SOLVER_STEPS;
-  const semaphore = new Semaphore(input.maxConcurrentRequests ?? 4);
+  const semaphore = new Limiter(input.maxConcurrentRequests ?? 4);
   let inFlight = 0;
   const cancelled = (): SolveResult<P> => fail({ kind: 'cancelled', message: 'Resolving the dependencies was cancelled' });
 

@@ -10,7 +10,9 @@ import type { PortalClient, PortalCredentials } from '../portal/client';
 import { downloadRelease } from '../portal/download';
 import type { Release } from '../portal/types';
 import { findInstall, InstalledByUs, InstallRecord, readInstallRecord, sameFolder, writeInstallRecord } from './installRecord';
-import { enableInModListText, enableModsInFolder, MOD_LIST_FILE, ModListWrite } from './modList';
+import { enableInModListText, enableModsInFolder, MOD_LIST_FILE, ModListError, ModListWrite, readModListText } from './modList';
+import { messageOf } from '../util/errors';
+import { mapLimited } from '../util/limit';
 
 /** At most this many downloads run at once, whatever the caller asks. */
 export const MAX_PARALLEL_DOWNLOADS = 4;
@@ -127,10 +129,6 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 type Download = Extract<InstallStep, { action: 'install' | 'update' }>;
 
 /** The names a plan enables: everything it installs or updates, and the kept mods marked `enable`. */
@@ -138,27 +136,49 @@ export function namesToEnable(plan: InstallPlan): string[] {
   return [...new Set(plan.steps.filter((s) => s.action !== 'keep' || s.enable === true).map((s) => s.name))];
 }
 
-/** Runs a plan. Never throws for an expected failure: the result says what happened. */
-export async function runInstall(plan: InstallPlan, options: InstallOptions): Promise<InstallResult> {
+/** A plan checked against the mods folder as it is now: what is left to download and to enable. */
+export interface PreparedInstall {
+  plan: InstallPlan;
+  /** Every install and update step. */
+  downloads: readonly Download[];
+  /** Those whose file is not in the folder yet. */
+  pending: readonly Download[];
+  /** Files the plan wants that are already there with the right sha1. */
+  alreadyPresent: readonly string[];
+  /** Every name the plan enables (see namesToEnable). */
+  toEnable: readonly string[];
+  /** The names mod-list.json would gain or switch on: what the user is shown. */
+  newlyEnabled: readonly string[];
+  /** Nothing to download and mod-list.json already says it all. */
+  nothingToDo: boolean;
+}
+
+export type Preparation =
+  | { ok: true; prepared: PreparedInstall }
+  /** `modList`: mod-list.json cannot be read or understood; else a step is refused. */
+  | { ok: false; problem: 'mod-list' | 'refused'; error: string };
+
+/**
+ * Checks a plan before anything is written: every file name and sha1, which files are
+ * already there, and what the enable step would change in mod-list.json (read once,
+ * through the capped reader). The command shows this and the executor carries it out.
+ */
+export async function prepareInstall(plan: InstallPlan): Promise<Preparation> {
   const folder = plan.folder;
-  const signal = options.signal;
   const downloads = plan.steps.filter((s): s is Download => s.action !== 'keep');
   const toEnable = namesToEnable(plan);
-
-  // Everything that can be refused is refused before the first byte is written.
   for (const step of downloads) {
-    if (!isPlainFileName(step.release.file_name)) return { status: 'failed', error: `${step.name}: unsafe file name "${step.release.file_name}"`, removed: [] };
-    if (!/^[0-9a-fA-F]{40}$/.test(step.release.sha1)) return { status: 'failed', error: `${step.name} ${step.version}: the portal gave no sha1 to check the download against`, removed: [] };
+    if (!isPlainFileName(step.release.file_name)) return { ok: false, problem: 'refused', error: `${step.name}: unsafe file name "${step.release.file_name}"` };
+    if (!/^[0-9a-fA-F]{40}$/.test(step.release.sha1)) return { ok: false, problem: 'refused', error: `${step.name} ${step.version}: the portal gave no sha1 to check the download against` };
   }
   let modListText: string | undefined;
   try {
-    modListText = await fs.readFile(path.join(folder, MOD_LIST_FILE), 'utf8');
+    modListText = await readModListText(path.join(folder, MOD_LIST_FILE));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') return { status: 'failed', error: `${MOD_LIST_FILE}: ${messageOf(err)}`, removed: [] };
+    if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') return { ok: false, problem: 'mod-list', error: err instanceof ModListError ? err.message : `${MOD_LIST_FILE}: ${messageOf(err)}` };
   }
   const preview = enableInModListText(modListText, toEnable);
-  if (!preview.ok) return { status: 'failed', error: `${preview.problem}; fix or remove it, then try again`, removed: [] };
+  if (!preview.ok) return { ok: false, problem: 'mod-list', error: preview.problem };
 
   const alreadyPresent: string[] = [];
   const pending: Download[] = [];
@@ -168,15 +188,35 @@ export async function runInstall(plan: InstallPlan, options: InstallOptions): Pr
     try {
       sha1 = await fileSha1(target);
     } catch (err) {
-      return { status: 'failed', error: `${target}: ${messageOf(err)}`, removed: [] };
+      return { ok: false, problem: 'refused', error: `${target}: ${messageOf(err)}` };
     }
     if (sha1 === undefined) pending.push(step);
     else if (sha1 === step.release.sha1.toLowerCase()) alreadyPresent.push(target);
-    else return { status: 'failed', error: `${target} already exists with other content; move it away, then try again`, removed: [] };
+    else return { ok: false, problem: 'refused', error: `${target} already exists with other content; move it away, then try again` };
   }
+  const newlyEnabled = [...preview.added, ...preview.enabled];
+  return { ok: true, prepared: { plan, downloads, pending, alreadyPresent, toEnable, newlyEnabled, nothingToDo: pending.length === 0 && !preview.changed } };
+}
+
+/**
+ * Runs a plan, prepared or not (a plain plan is prepared first). Never throws for an
+ * expected failure: the result says what happened.
+ */
+export async function runInstall(input: InstallPlan | PreparedInstall, options: InstallOptions): Promise<InstallResult> {
+  let prepared: PreparedInstall;
+  if ('pending' in input) {
+    prepared = input;
+  } else {
+    const preparation = await prepareInstall(input);
+    if (!preparation.ok) return { status: 'failed', error: preparation.problem === 'mod-list' ? `${preparation.error}; fix or remove it, then try again` : preparation.error, removed: [] };
+    prepared = preparation.prepared;
+  }
+  const { plan, downloads, pending, alreadyPresent, toEnable } = prepared;
+  const folder = plan.folder;
+  const signal = options.signal;
 
   const { record, problem: readProblem } = await readInstallRecord(options.storageFolder);
-  if (pending.length === 0 && !preview.changed) return { status: 'nothing-to-do', ...(readProblem ? { recordProblem: readProblem } : {}) };
+  if (prepared.nothingToDo) return { status: 'nothing-to-do', ...(readProblem ? { recordProblem: readProblem } : {}) };
   if (signal?.aborted) return { status: 'cancelled', removed: [] };
 
   const createdFolder = !(await exists(folder));
@@ -247,7 +287,7 @@ export async function runInstall(plan: InstallPlan, options: InstallOptions): Pr
   return {
     status: 'done',
     installed,
-    alreadyPresent,
+    alreadyPresent: [...alreadyPresent],
     removedOld,
     keptOld,
     modList,
@@ -284,48 +324,45 @@ async function downloadAll(
     });
   };
 
-  let firstError: unknown;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < steps.length && !stop.signal.aborted) {
-      const i = next++;
-      const step = steps[i];
-      started = Math.max(started, i + 1);
-      try {
-        const file = await options.download(step.release, {
-          folder,
-          fileName: step.release.file_name,
-          signal: stop.signal,
-          onProgress: (received, total) => {
-            bytes[i] = received;
-            totals[i] = total;
-            report();
-          },
-        });
-        written.push(file.path);
-        if (file.sha1.toLowerCase() !== step.release.sha1.toLowerCase()) {
-          throw new InstallError(`${step.name} ${step.version}: the download's sha1 ${file.sha1} is not the portal's ${step.release.sha1}`);
-        }
-        if (stop.signal.aborted) return;
-        bytes[i] = file.bytes;
-        totals[i] = file.bytes;
-        filesDone++;
-        fetched.push({ step, file });
-        report();
-      } catch (err) {
-        firstError ??= err;
-        stop.abort(err);
-        return;
+  const one = async (step: Download, i: number): Promise<void> => {
+    started = Math.max(started, i + 1);
+    try {
+      const file = await options.download(step.release, {
+        folder,
+        fileName: step.release.file_name,
+        signal: stop.signal,
+        onProgress: (received, total) => {
+          bytes[i] = received;
+          totals[i] = total;
+          report();
+        },
+      });
+      written.push(file.path);
+      if (file.sha1.toLowerCase() !== step.release.sha1.toLowerCase()) {
+        throw new InstallError(`${step.name} ${step.version}: the download's sha1 ${file.sha1} is not the portal's ${step.release.sha1}`);
       }
+      if (stop.signal.aborted) return;
+      bytes[i] = file.bytes;
+      totals[i] = file.bytes;
+      filesDone++;
+      fetched.push({ step, file });
+      report();
+    } catch (err) {
+      // The first failure stops the downloads still running, not just the ones to come.
+      stop.abort(err);
+      throw err;
     }
   };
   const parallel = Math.max(1, Math.min(MAX_PARALLEL_DOWNLOADS, Math.floor(options.parallel ?? MAX_PARALLEL_DOWNLOADS)));
+  let failure: { error: unknown } | undefined;
   try {
     report();
-    await Promise.all(Array.from({ length: Math.min(parallel, steps.length) }, worker));
+    await mapLimited(steps, parallel, one, stop.signal);
+  } catch (error) {
+    failure = { error };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
   if (options.signal?.aborted) throw options.signal.reason ?? new InstallError('cancelled');
-  if (firstError !== undefined) throw firstError;
+  if (failure) throw failure.error;
 }

@@ -3,7 +3,8 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from './modList';
+import { messageOf } from '../util/errors';
+import { writeFileAtomic } from '../util/atomicWrite';
 
 export const INSTALL_RECORD_FILE = 'installed-mods.json';
 
@@ -43,7 +44,7 @@ export async function readInstallRecord(storageFolder: string): Promise<InstallR
     text = await fs.readFile(path.join(storageFolder, INSTALL_RECORD_FILE), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { record: { installs: [] } };
-    return { record: { installs: [] }, problem: `${INSTALL_RECORD_FILE}: ${err instanceof Error ? err.message : String(err)}` };
+    return { record: { installs: [] }, problem: `${INSTALL_RECORD_FILE}: ${messageOf(err)}` };
   }
   try {
     const parsed = JSON.parse(text) as unknown;
@@ -53,7 +54,7 @@ export async function readInstallRecord(storageFolder: string): Promise<InstallR
     const dropped = installs.length - good.length;
     return { record: { installs: good }, ...(dropped > 0 ? { problem: `${INSTALL_RECORD_FILE}: ${dropped} malformed entries ignored` } : {}) };
   } catch (err) {
-    return { record: { installs: [] }, problem: `${INSTALL_RECORD_FILE} is malformed and was ignored: ${err instanceof Error ? err.message : String(err)}` };
+    return { record: { installs: [] }, problem: `${INSTALL_RECORD_FILE} is malformed and was ignored: ${messageOf(err)}` };
   }
 }
 

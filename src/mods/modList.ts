@@ -2,10 +2,11 @@
 // add keys of their own, so an edit here touches only the bytes it must: every other
 // entry, key, order and formatting stays exactly as it was, and no change writes nothing.
 
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { applyEdits, Edit, modify, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { writeFileAtomic } from '../util/atomicWrite';
+import { readCappedText, TooLargeError } from '../util/readCapped';
+import { messageOf } from '../util/errors';
 
 export const MOD_LIST_FILE = 'mod-list.json';
 /** One backup, replaced at each write: the state just before the last change. */
@@ -68,20 +69,13 @@ export function parseModList(text: string | undefined, file = MOD_LIST_FILE): Mo
   };
 }
 
-async function readText(file: string): Promise<string | undefined> {
+/** The text of `file` (undefined: it does not exist), through the capped reader. */
+export async function readModListText(file: string): Promise<string | undefined> {
   try {
-    const handle = await fs.open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size > MAX_MOD_LIST_BYTES) throw new ModListError(`${MOD_LIST_FILE} is ${size} bytes: too large to be one`);
-      const buffer = Buffer.alloc(size);
-      const { bytesRead } = await handle.read(buffer, 0, size, 0);
-      return buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
+    return await readCappedText(file, MAX_MOD_LIST_BYTES, MOD_LIST_FILE);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof TooLargeError) throw new ModListError(`${MOD_LIST_FILE} is ${err.size} bytes: too large to be one`);
     throw err;
   }
 }
@@ -90,9 +84,9 @@ async function readText(file: string): Promise<string | undefined> {
 export async function readModList(folder: string): Promise<ModList> {
   const file = path.join(folder, MOD_LIST_FILE);
   try {
-    return parseModList(await readText(file), file);
+    return parseModList(await readModListText(file), file);
   } catch (err) {
-    return { path: file, present: true, entries: [], problem: `${MOD_LIST_FILE}: ${err instanceof Error ? err.message : String(err)}` };
+    return { path: file, present: true, entries: [], problem: `${MOD_LIST_FILE}: ${messageOf(err)}` };
   }
 }
 
@@ -118,12 +112,6 @@ export class ModListError extends Error {
 export type EnableResult =
   | { ok: true; /** The new text; equal to the input when nothing changes. */ text: string; changed: boolean; /** Names appended as new entries. */ added: string[]; /** Listed names switched from disabled to enabled. */ enabled: string[] }
   | { ok: false; problem: string };
-
-interface Edit {
-  offset: number;
-  length: number;
-  content: string;
-}
 
 function lineIndent(text: string, offset: number): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
@@ -175,7 +163,7 @@ export function enableInModListText(text: string | undefined, names: readonly st
       if (entry.enabledNode?.value === true) continue;
       switched = true;
       if (entry.enabledNode) {
-        edits.push({ offset: entry.enabledNode.offset, length: entry.enabledNode.length, content: 'true' });
+        edits.push(...modify(body, ['mods', parsed.mods.children?.indexOf(entry.node) ?? -1, 'enabled'], true, {}));
       } else {
         // No "enabled" key: add one after the last property, in the same object.
         const last = entry.node.children?.at(-1);
@@ -203,29 +191,8 @@ export function enableInModListText(text: string | undefined, names: readonly st
   }
 
   if (edits.length === 0) return { ok: true, text, changed: false, added, enabled };
-  let out = body;
-  for (const edit of edits.sort((a, b) => b.offset - a.offset)) {
-    out = out.slice(0, edit.offset) + edit.content + out.slice(edit.offset + edit.length);
-  }
-  return { ok: true, text: bom + out, changed: true, added, enabled };
-}
-
-/** Writes `file` atomically: a temporary file beside it, then a rename over it. */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await fs.open(temp, 'wx');
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, file);
-  } catch (err) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw err;
-  }
+  // Every edit is computed on the same text and none overlaps another, as applyEdits needs.
+  return { ok: true, text: bom + applyEdits(body, edits), changed: true, added, enabled };
 }
 
 export interface ModListWrite {
@@ -244,7 +211,7 @@ export interface ModListWrite {
  */
 export async function enableModsInFolder(folder: string, names: readonly string[]): Promise<ModListWrite> {
   const file = path.join(folder, MOD_LIST_FILE);
-  const text = await readText(file);
+  const text = await readModListText(file);
   const result = enableInModListText(text, names);
   if (!result.ok) throw new ModListError(result.problem);
   if (!result.changed) return { path: file, changed: false, added: [], enabled: [] };

@@ -4,7 +4,7 @@
 import { decodeErrorMessage, decodeFullModEntry, decodeModEntry, decodeModListResponse, isModNotFoundAnswer, looksLikeHtml } from './decode';
 import { PortalError, displayUrl, httpError } from './errors';
 import { Attempt, Http, discardBody, type HttpOptions, type Outcome, type TextResponse } from './http';
-import { withoutTrailingSlashes } from './portalUrl';
+import { withoutTrailingSlashes } from '../util/text';
 import { parseRetryAfter } from './retry';
 import { isLoopbackHost, mayFollowDownload, tokenOriginKind } from './tokenOrigin';
 import type { FullModEntry, ListQuery, ModEntry, ModListResponse, Release } from './types';

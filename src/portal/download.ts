@@ -10,8 +10,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DownloadBody, PortalClient, PortalCredentials } from './client';
-import { isPortalError } from './errors';
+import { cancelledError, isPortalError } from './errors';
 import type { Release } from './types';
+import { messageOf } from '../util/errors';
 
 export type DownloadErrorKind =
   /** The file name would leave the target folder, or is not a plain name. */
@@ -24,8 +25,7 @@ export type DownloadErrorKind =
   | 'folder'
   /** Larger than the size cap. */
   | 'too-large'
-  | 'write'
-  | 'cancelled';
+  | 'write';
 
 export class DownloadError extends Error {
   constructor(
@@ -79,10 +79,6 @@ export function targetPath(folder: string, fileName: string): string {
 /** The portal's file name for a release, or the one the game uses when it gave none. */
 export function releaseFileName(modName: string, release: Pick<Release, 'file_name' | 'version'>): string {
   return release.file_name !== '' ? release.file_name : `${modName}_${release.version}.zip`;
-}
-
-function cancelled(): DownloadError {
-  return new DownloadError('cancelled', 'The download was cancelled');
 }
 
 function normaliseSha1(sha1: string): string | undefined {
@@ -142,7 +138,7 @@ export async function saveStream(options: SaveStreamOptions): Promise<SavedRelea
     throw new DownloadError('no-checksum', `The Mod Portal gave no usable sha1 for ${fileName}, so the download cannot be verified`);
   }
   if (body.total !== undefined && body.total > maxBytes) throw tooLarge(fileName, maxBytes);
-  if (signal?.aborted) throw cancelled();
+  if (signal?.aborted) throw cancelledError();
   const folder = await checkFolder(options.folder);
   const target = targetPath(folder, fileName);
   // Same folder as the target, so the rename cannot cross file systems.
@@ -185,7 +181,7 @@ export async function saveStream(options: SaveStreamOptions): Promise<SavedRelea
         `The download of ${fileName} is corrupt: its sha1 is ${actual}, the Mod Portal says ${expected}. Nothing was saved.`,
       );
     }
-    if (signal?.aborted) throw cancelled();
+    if (signal?.aborted) throw cancelledError();
     try {
       await fs.rename(temp, target);
     } catch (e) {
@@ -199,7 +195,7 @@ export async function saveStream(options: SaveStreamOptions): Promise<SavedRelea
 }
 
 function writeError(fileName: string, folder: string, e: unknown): DownloadError {
-  const detail = e instanceof Error ? e.message : String(e);
+  const detail = messageOf(e);
   return new DownloadError('write', `Could not save ${fileName} in ${folder}: ${detail}`);
 }
 
@@ -217,8 +213,8 @@ export interface DownloadReleaseOptions {
 /**
  * Downloads one release into `folder` as `fileName`, verified against its sha1. The
  * name, folder and sha1 are checked before any request, so nothing is fetched that
- * could not be saved. Throws a DownloadError (the file side, or 'cancelled') or a
- * PortalError (the portal side: credentials, 403, 404, network); either way no file
+ * could not be saved. Throws a DownloadError (the file side) or a
+ * PortalError (the portal side: credentials, 403, 404, network, or 'cancelled'); either way no file
  * is left behind.
  */
 export async function downloadRelease(
@@ -232,7 +228,7 @@ export async function downloadRelease(
     throw new DownloadError('no-checksum', `The Mod Portal gave no usable sha1 for ${fileName}, so the download cannot be verified`);
   }
   await checkFolder(folder);
-  if (signal?.aborted) throw cancelled();
+  if (signal?.aborted) throw cancelledError();
   try {
     return await client.download(
       release,
@@ -250,7 +246,7 @@ export async function downloadRelease(
       signal ? { signal } : {},
     );
   } catch (e) {
-    if (signal?.aborted && (isPortalError(e) || isDownloadError(e))) throw cancelled();
+    if (signal?.aborted && (isPortalError(e) || isDownloadError(e))) throw cancelledError();
     throw e;
   }
 }

@@ -9,6 +9,7 @@ import type { Clock, FullRecord } from './cache';
 import { Emitter, type Subscription } from './emitter';
 import type { CacheStorage } from './storage';
 import type { FullModEntry } from './types';
+import { messageOf } from '../util/errors';
 
 export interface TagSource {
   peekFullMod(name: string): FullRecord;
@@ -208,7 +209,7 @@ export class TagIndex {
     const run: Promise<void> = previous
       .then(() => this.load())
       .then(() => this.fill(generation))
-      .catch((e: unknown) => this.log(`Tag checks stopped: ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e: unknown) => this.log(`Tag checks stopped: ${messageOf(e)}`))
       .finally(() => {
         if (this.filling === run) {
           this.filling = undefined;
@@ -394,7 +395,7 @@ export class TagIndex {
       }
       if (loaded > 0) this.emitter.fire();
     } catch (e) {
-      this.log(`Discarding ${TAGS_FILE} (${e instanceof Error ? e.message : String(e)})`);
+      this.log(`Discarding ${TAGS_FILE} (${messageOf(e)})`);
       await this.storage.delete(TAGS_FILE).catch(() => undefined);
     }
   }
@@ -417,6 +418,6 @@ export class TagIndex {
     const text = JSON.stringify({ version: FORMAT_VERSION, entries });
     this.writes = this.writes
       .then(() => this.storage.write(TAGS_FILE, text))
-      .catch((e: unknown) => this.log(`Could not write ${TAGS_FILE}: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e: unknown) => this.log(`Could not write ${TAGS_FILE}: ${messageOf(e)}`));
   }
 }

@@ -13,6 +13,7 @@ import { modNameArg, stringArg } from './args';
 import type { Credentials } from '../services/credentials';
 import { pickMod } from './pickers';
 import { pickOne, type Choice } from '../core/quickPick';
+import { messageOf } from '../../util/errors';
 
 export type DownloadFailure =
   | DownloadErrorKind
@@ -168,7 +169,6 @@ export async function downloadRelease(services: DownloadServices, arg?: unknown)
     return { status: 'saved', ...saved };
   } catch (e) {
     if (isDownloadError(e)) {
-      if (e.kind === 'cancelled') return { status: 'cancelled' };
       logger.warn(`Download of ${fileName} failed: ${e.message}`);
       return fail(e.kind, e.message);
     }
@@ -194,7 +194,7 @@ export async function downloadRelease(services: DownloadServices, arg?: unknown)
       }
       return fail('network', vscode.l10n.t('Downloading {0} failed: {1}. Nothing was saved.', fileName, e.message));
     }
-    const message = e instanceof Error ? e.message : String(e);
+    const message = messageOf(e);
     logger.warn(`Download of ${fileName} failed: ${message}`);
     return fail('network', vscode.l10n.t('Downloading {0} failed: {1}. Nothing was saved.', fileName, message));
   }

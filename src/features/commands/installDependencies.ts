@@ -4,16 +4,14 @@
 // src/mods/install.ts); this file asks the questions and says what happened.
 
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { parseDependency } from '../../model/dependency';
 import { newestFirst } from '../../model/releases';
 import { solveDependencies, type SolverWorkspaceMod, type SolveResult } from '../../model/solver';
-import { cacheSolverSource } from '../../model/solverSource';
+import { cacheSolverSource } from './solverSource';
 import { parseVersion, releaseMatchesFactorioVersion } from '../../model/version';
-import { namesToEnable, portalDownloader, runInstall, type InstallPlan, type InstallProgress } from '../../mods/install';
+import { portalDownloader, prepareInstall, runInstall, type InstallPlan, type InstallProgress } from '../../mods/install';
 import { planFromSolution, type KeptMod } from '../../mods/installPlan';
-import { enableInModListText, MOD_LIST_BACKUP_FILE, MOD_LIST_FILE } from '../../mods/modList';
+import { MOD_LIST_BACKUP_FILE, MOD_LIST_FILE } from '../../mods/modList';
 import { readModsFolder } from '../../mods/modsFolder';
 import type { Release } from '../../portal/types';
 import type { Config } from '../core/config';
@@ -287,20 +285,15 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
   }
 
   const { plan, kept } = planFromSolution(folder, solved.mods, root.release && root.name ? { name: root.name, release: root.release, installedVersions: installedRoot } : undefined);
-  const toEnable = namesToEnable(plan);
-  const downloads = plan.steps.filter((s) => s.action !== 'keep');
-  let modListText: string | undefined;
-  try {
-    modListText = await fs.readFile(path.join(folder, MOD_LIST_FILE), 'utf8');
-  } catch {
-    modListText = undefined;
+  const preparation = await prepareInstall(plan);
+  if (!preparation.ok) {
+    return preparation.problem === 'mod-list'
+      ? fail('install', vscode.l10n.t('{0} in {1} cannot be read ({2}); fix or remove it, then try again. Nothing was installed.', MOD_LIST_FILE, folder, preparation.error), { folder })
+      : fail('install', vscode.l10n.t('Installing the dependencies of {0} failed: {1}. Nothing was installed and mod-list.json is unchanged.', root.label, preparation.error), { folder, kept });
   }
-  const preview = enableInModListText(modListText, toEnable);
-  if (!preview.ok) {
-    return fail('install', vscode.l10n.t('{0} in {1} cannot be read ({2}); fix or remove it, then try again. Nothing was installed.', MOD_LIST_FILE, folder, preview.problem), { folder });
-  }
-  const newlyEnabled = [...preview.added, ...preview.enabled];
-  if (downloads.length === 0 && !preview.changed) {
+  const prepared = preparation.prepared;
+  const newlyEnabled = [...prepared.newlyEnabled];
+  if (prepared.nothingToDo) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to install: every dependency of {0} is already in {1} and enabled.', root.label, folder));
     return outcome('nothing-to-do', { folder, kept });
   }
@@ -318,7 +311,7 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
   if (!confirmed) return outcome('cancelled', { folder, kept });
 
   let download: ReturnType<typeof portalDownloader> = () => Promise.reject(new Error('no downloads in this plan'));
-  if (downloads.length > 0) {
+  if (prepared.pending.length > 0) {
     const creds = (await services.credentials.get()) ?? (await services.credentials.ask());
     if (!creds) {
       return fail('no-credentials', vscode.l10n.t('Downloading from the Mod Portal needs your Factorio username and token (Sign In for Downloads…). Nothing was installed.'), { folder, kept });
@@ -345,7 +338,7 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
       if (external?.isCancellationRequested) controller.abort();
       let shownPercent = 0;
       try {
-        return await runInstall(plan, {
+        return await runInstall(prepared, {
           download,
           storageFolder: services.storageFolder,
           signal: controller.signal,
