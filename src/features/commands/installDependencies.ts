@@ -62,6 +62,8 @@ export interface InstallServices {
   storageFolder: string;
   /** The workspace's own mods, used as they are and never downloaded. */
   workspace: WorkspaceModsService;
+  /** Settles once an install an earlier window left unfinished is finished or undone. */
+  recovered?: Promise<void>;
 }
 
 /** What the solver is asked for: the root's dependencies, for one Factorio version. */
@@ -261,6 +263,7 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
   const folder = await chooseFolder(services.config);
   if (!folder) return outcome('cancelled');
 
+  await services.recovered;
   const scan = await readModsFolder(folder);
   for (const bad of scan.unreadable) logger.warn(`Mods folder: ${bad.path}: ${bad.reason}`);
   // The root of Install Mod with Dependencies is planned separately, so it is not "installed" to the solver.

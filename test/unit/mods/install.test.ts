@@ -159,7 +159,7 @@ describe('runInstall', () => {
     assert.ok(result.status === 'cancelled');
     assert.equal(result.removed.length, 4);
     assert.deepEqual(snapshot(folder), before);
-    assert.equal(existsSync(path.join(storage, INSTALL_RECORD_FILE)), false);
+    assert.deepEqual((await readInstallRecord(storage)).record, { installs: [] }, 'no install and no pending run');
   });
 
   test('a failed download (wrong sha1) removes everything and leaves mod-list.json untouched', async () => {
@@ -171,7 +171,7 @@ describe('runInstall', () => {
     assert.ok(result.status === 'failed');
     assert.match(result.error, /sha1/);
     assert.deepEqual(snapshot(folder), before);
-    assert.equal(existsSync(path.join(storage, INSTALL_RECORD_FILE)), false);
+    assert.deepEqual((await readInstallRecord(storage)).record, { installs: [] }, 'no install and no pending run');
   });
 
   test('a server error fails the run the same way', async () => {
