@@ -14,7 +14,8 @@ import { downloadRelease } from '../portal/download';
 import type { Release } from '../portal/types';
 import { messageOf } from '../util/errors';
 import { mapLimited } from '../util/limit';
-import { commitInstall, completeInstall, fileSha1, markCommitting, STAGED_SUFFIX, undoInstall } from './installCommit';
+import { fileSha1 } from '../util/fileHash';
+import { commitInstall, completeInstall, markCommitting, STAGED_SUFFIX, undoInstall } from './installCommit';
 import { changeInstallRecord, InstalledByUs, isPlainFileName, PendingInstall, readInstallRecord, withPending } from './installRecord';
 import { enableInModListText, MOD_LIST_FILE, ModListError, ModListWrite, readModListText } from './modList';
 
@@ -150,6 +151,9 @@ export type Preparation =
 
 function refuseStep(step: Download): string | undefined {
   if (!isPlainFileName(step.release.file_name)) return `${step.name}: unsafe file name "${step.release.file_name}"`;
+  // The game loads only `<name>_<version>.zip`; any other name could be another mod's zip.
+  const expected = `${step.name}_${step.version}.zip`;
+  if (step.release.file_name !== expected) return `${step.name} ${step.version}: the portal names its file "${step.release.file_name}", not "${expected}"`;
   if (!/^[0-9a-fA-F]{40}$/.test(step.release.sha1)) return `${step.name} ${step.version}: the portal gave no sha1 to check the download against`;
   return undefined;
 }

@@ -3,27 +3,15 @@
 // Every step can be repeated: a file already in place with its sha1 is left as it is, and
 // enabling mods that are enabled writes nothing.
 
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { messageOf } from '../util/errors';
+import { fileSha1 } from '../util/fileHash';
 import { changeInstallRecord, findInstall, InstalledByUs, isPlainFileName, PendingInstall, readInstallRecord, sameFolder, withoutPending, withPending } from './installRecord';
 import { enableModsInFolder, ModListWrite } from './modList';
 
 /** Ends the temporary name of every file an install stages (see stagedName). */
 export const STAGED_SUFFIX = '.fmp-staged';
-
-/** The sha1 of a file, or undefined when it does not exist. */
-export async function fileSha1(file: string): Promise<string | undefined> {
-  try {
-    const hash = createHash('sha1');
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-    return hash.digest('hex');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
 
 /** Removes the files; gives back the ones it was asked to remove. Never throws. */
 export async function removeFiles(files: readonly string[]): Promise<string[]> {

@@ -2,6 +2,7 @@
 // add keys of their own, so an edit here touches only the bytes it must: every other
 // entry, key, order and formatting stays exactly as it was, and no change writes nothing.
 
+import { promises as fs, Stats } from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits, Edit, modify, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { writeFileAtomic } from '../util/atomicWrite';
@@ -39,8 +40,35 @@ function property(object: Node, key: string): Node | undefined {
   return prop?.children?.[1];
 }
 
+/** A real mod-list.json nests three levels; far deeper is not one, and would exhaust the parser's stack. */
+const MAX_MOD_LIST_DEPTH = 32;
+
+/** The deepest nesting of arrays and objects in `text`, stopping once past `limit`. Linear; strings are skipped. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
 /** Strict JSON, as the game reads it: a comment or a trailing comma is a problem too. */
 function parseModListText(text: string): ParsedModList | { problem: string } {
+  if (nestingDepth(text, MAX_MOD_LIST_DEPTH) > MAX_MOD_LIST_DEPTH) return { problem: `nested more than ${MAX_MOD_LIST_DEPTH} levels deep` };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0) return { problem: `not valid JSON (${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset})` };
@@ -202,11 +230,32 @@ export interface ModListWrite {
   enabled: string[];
   /** The backup made before writing (`mod-list.json.bak`), when a file existed. */
   backupPath?: string;
+  /** Why no backup was made although a file existed (a `mod-list.json.bak` that is not a plain file). */
+  backupSkipped?: string;
+}
+
+/**
+ * The backup of the text about to be replaced. `mod-list.json.bak` always holds the state
+ * just before this extension's latest change, so a plain file of that name is replaced.
+ * Anything else of that name (a link, a folder) is not ours to write through or over:
+ * it is left alone and the write goes on without a backup, saying why.
+ */
+async function writeBackup(folder: string, text: string): Promise<{ backupPath: string } | { backupSkipped: string }> {
+  const backupPath = path.join(folder, MOD_LIST_BACKUP_FILE);
+  let stat: Stats | undefined;
+  try {
+    stat = await fs.lstat(backupPath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { backupSkipped: `${MOD_LIST_BACKUP_FILE}: ${messageOf(err)}` };
+  }
+  if (stat && !stat.isFile()) return { backupSkipped: `${MOD_LIST_BACKUP_FILE} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a plain file'}; it was left as it is and no backup was made` };
+  await writeFileAtomic(backupPath, text);
+  return { backupPath };
 }
 
 /**
  * Enables `names` in `<folder>/mod-list.json`: copies the current file to
- * `mod-list.json.bak`, then writes atomically. Writes nothing when nothing changes.
+ * `mod-list.json.bak` (see writeBackup), then writes atomically. Writes nothing when nothing changes.
  * Throws ModListError when the file cannot be understood (it is then left untouched).
  */
 export async function enableModsInFolder(folder: string, names: readonly string[]): Promise<ModListWrite> {
@@ -215,11 +264,8 @@ export async function enableModsInFolder(folder: string, names: readonly string[
   const result = enableInModListText(text, names);
   if (!result.ok) throw new ModListError(result.problem);
   if (!result.changed) return { path: file, changed: false, added: [], enabled: [] };
-  let backupPath: string | undefined;
-  if (text !== undefined) {
-    backupPath = path.join(folder, MOD_LIST_BACKUP_FILE);
-    await writeFileAtomic(backupPath, text);
-  }
+  const backup = text !== undefined ? await writeBackup(folder, text) : {};
+  // Through a symbolic link to its target, keeping the file's mode (see writeFileAtomic).
   await writeFileAtomic(file, result.text);
-  return { path: file, changed: true, added: result.added, enabled: result.enabled, ...(backupPath ? { backupPath } : {}) };
+  return { path: file, changed: true, added: result.added, enabled: result.enabled, ...backup };
 }

@@ -17,6 +17,10 @@ import { messageOf } from '../util/errors';
 export type DownloadErrorKind =
   /** The file name would leave the target folder, or is not a plain name. */
   | 'unsafe-name'
+  /** The portal names the file something other than `<name>_<version>.zip`. */
+  | 'unexpected-name'
+  /** A file of that name is in the folder, and replacing it was not asked for. */
+  | 'exists'
   /** The portal gave no sha1 to verify against. */
   | 'no-checksum'
   /** The bytes do not match the sha1. */
@@ -76,9 +80,18 @@ export function targetPath(folder: string, fileName: string): string {
   return target;
 }
 
-/** The portal's file name for a release, or the one the game uses when it gave none. */
+/**
+ * The file name of a release: `<name>_<version>.zip`, the only name the game loads. A
+ * portal answer naming it anything else (another mod's zip, a path) is refused with an
+ * 'unexpected-name' DownloadError rather than followed.
+ */
 export function releaseFileName(modName: string, release: Pick<Release, 'file_name' | 'version'>): string {
-  return release.file_name !== '' ? release.file_name : `${modName}_${release.version}.zip`;
+  const expected = `${modName}_${release.version}.zip`;
+  if (release.file_name !== '' && release.file_name !== expected) {
+    throw new DownloadError('unexpected-name', `The Mod Portal names the file of ${modName} ${release.version} "${release.file_name}", not "${expected}"; it was not downloaded`);
+  }
+  targetPath('.', expected);
+  return expected;
 }
 
 function normaliseSha1(sha1: string): string | undefined {
@@ -112,6 +125,8 @@ export interface SaveStreamOptions {
   maxBytes?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Replace a file of the same name (default: never; the save fails with 'exists'). */
+  replace?: boolean;
 }
 
 export interface SavedRelease {
@@ -126,7 +141,7 @@ function tooLarge(fileName: string, maxBytes: number): DownloadError {
 
 /**
  * Streams `body` into a temporary file beside the target while hashing it, then, when
- * the sha1 matches, renames it into place (replacing an older copy). Errors from reading
+ * the sha1 matches, puts it in place (replacing a file of that name only when asked). Errors from reading
  * the body (PortalErrors) pass through unchanged, after the temporary file is removed.
  */
 export async function saveStream(options: SaveStreamOptions): Promise<SavedRelease> {
@@ -182,16 +197,40 @@ export async function saveStream(options: SaveStreamOptions): Promise<SavedRelea
       );
     }
     if (signal?.aborted) throw cancelledError();
-    try {
-      await fs.rename(temp, target);
-    } catch (e) {
-      throw writeError(fileName, folder, e);
-    }
+    await putInPlace(temp, target, options.replace === true, fileName, folder);
   } catch (e) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
     throw e;
   }
   return { path: target, sha1: expected, bytes };
+}
+
+/**
+ * Moves the finished temporary file to its name. Without `replace`, a hard link makes the
+ * name only if it is free (checked and made in one step, so a file that appeared since
+ * anyone looked is never replaced); where links are not supported, a check then a rename.
+ */
+async function putInPlace(temp: string, target: string, replace: boolean, fileName: string, folder: string): Promise<void> {
+  const exists = (): DownloadError => new DownloadError('exists', `${fileName} is already in ${folder}; it was left as it is`);
+  try {
+    if (replace) {
+      await fs.rename(temp, target);
+      return;
+    }
+    try {
+      await fs.link(temp, target);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw exists();
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') throw e;
+      if (await fs.lstat(target).then(() => true, () => false)) throw exists();
+      await fs.rename(temp, target);
+      return;
+    }
+    await fs.rm(temp, { force: true });
+  } catch (e) {
+    throw isDownloadError(e) ? e : writeError(fileName, folder, e);
+  }
 }
 
 function writeError(fileName: string, folder: string, e: unknown): DownloadError {
@@ -208,6 +247,8 @@ export interface DownloadReleaseOptions {
   onProgress?: ProgressListener;
   /** Default DEFAULT_MAX_DOWNLOAD_BYTES. */
   maxBytes?: number;
+  /** Replace a file of the same name (default: never; see saveStream). */
+  replace?: boolean;
 }
 
 /**
@@ -240,6 +281,7 @@ export async function downloadRelease(
           sha1: release.sha1,
           body,
           ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+          ...(options.replace ? { replace: true } : {}),
           ...(signal ? { signal } : {}),
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         }),

@@ -21,6 +21,8 @@ import type { Logger } from '../core/logger';
 import type { PortalService } from '../services/portalService';
 import { requireTrustedWorkspace } from '../core/safety';
 import { booleanArg, modNameArg, stringArg } from './args';
+import { consentRefusal } from './downloadRelease';
+import { formatSize } from '../../util/text';
 import type { Credentials } from '../services/credentials';
 import { pickMod } from './pickers';
 import { pickOne, type Choice } from '../core/quickPick';
@@ -226,13 +228,8 @@ function planText(plan: InstallPlan, kept: InstallOutcome['kept'], toEnable: rea
   return lines.join('\n');
 }
 
-function size(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
 function progressMessage(p: InstallProgress): string {
-  const bytes = p.totalBytes !== undefined ? `${size(p.bytes)} / ${size(p.totalBytes)}` : size(p.bytes);
+  const bytes = p.totalBytes !== undefined ? `${formatSize(p.bytes)} / ${formatSize(p.totalBytes)}` : formatSize(p.bytes);
   return vscode.l10n.t('{0} of {1} files · {2}', p.filesDone, p.filesTotal, bytes);
 }
 
@@ -319,17 +316,11 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
     if (!creds) {
       return fail('no-credentials', vscode.l10n.t('Downloading from the Mod Portal needs your Factorio username and token (Sign In for Downloads…). Nothing was installed.'), { folder, kept });
     }
-    const consent = await services.credentials.allowOrigin(services.portal.url);
-    if (consent !== 'yes') {
-      return fail(
-        'untrusted-portal',
-        consent === 'refused'
-          ? vscode.l10n.t('Your Factorio token is sent only to https portals (or a test portal on this machine), not to {0}. Nothing was installed.', services.portal.url)
-          : vscode.l10n.t('Your Factorio token was not sent to {0}. Nothing was installed.', services.portal.url),
-        { folder, kept },
-      );
-    }
-    download = portalDownloader(services.portal.client, creds);
+    // The client asked about is the one that sends the token, whatever the setting says by then.
+    const client = services.portal.client;
+    const consent = await services.credentials.allowClient(client, () => services.portal.client);
+    if (consent !== 'yes') return fail('untrusted-portal', consentRefusal(consent, client.baseUrl, vscode.l10n.t('Nothing was installed.')), { folder, kept });
+    download = portalDownloader(client, creds);
   }
 
   const external = cancelledBy(arg);
@@ -382,6 +373,7 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
     `Installed into ${folder}: ${installedOut.map((i) => `${i.name} ${i.version}`).join(', ') || 'nothing new'}; ` +
       `enabled in ${MOD_LIST_FILE}: ${enabled.join(', ') || 'none'}` +
       (result.modList.backupPath ? `; previous list kept as ${MOD_LIST_BACKUP_FILE}` : '') +
+      (result.modList.backupSkipped ? `; ${result.modList.backupSkipped}` : '') +
       (result.removedOld.length > 0 ? `; removed older zips: ${result.removedOld.join(', ')}` : '') +
       (result.recordProblem ? `; ${result.recordProblem}` : ''),
   );

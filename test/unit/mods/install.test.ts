@@ -241,7 +241,7 @@ describe('runInstall', () => {
 
   test('unsafe file names and missing checksums are refused before anything is written', async () => {
     const [m] = mods(1);
-    for (const release of [{ ...newest(m), file_name: '../escape.zip' }, { ...newest(m), sha1: '' }]) {
+    for (const release of [{ ...newest(m), file_name: '../escape.zip' }, { ...newest(m), sha1: '' }, { ...newest(m), file_name: `${m.name}_9.9.9.zip` }]) {
       const result = await runInstall({ folder, steps: [{ action: 'install', name: m.name, version: release.version, release }] }, { download, storageFolder: storage });
       assert.equal(result.status, 'failed');
     }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { messageOf } from '../../../src/util/errors';
 import { readCappedText, TooLargeError } from '../../../src/util/readCapped';
 import { withinBudget } from '../../../src/util/time';
+import { formatSize } from '../../../src/util/text';
 
 test('messageOf: an Error gives its message, anything else its text', () => {
   assert.equal(messageOf(new Error('boom')), 'boom');
@@ -30,4 +31,14 @@ test('readCappedText: the text without its BOM; larger than the cap is refused b
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('formatSize: a small file says its size, not "0 KB"', () => {
+  assert.equal(formatSize(3174), '3.1 KB');
+  assert.equal(formatSize(512), '512 B');
+  assert.equal(formatSize(0), '0 B');
+  assert.equal(formatSize(1024), '1.0 KB');
+  assert.equal(formatSize(12.4 * 1024 * 1024), '12.4 MB');
+  assert.equal(formatSize(250 * 1024 * 1024), '250 MB');
+  assert.equal(formatSize(3 * 1024 ** 3), '3.0 GB');
 });
