@@ -9,7 +9,8 @@
 // FACTORIO_PORTAL_TEST_TIMEOUT_MS (per test, default 20 s), FACTORIO_PORTAL_TEST_DEADLINE_MS
 // (whole suite, default 10 min), FACTORIO_PORTAL_TEST_VERBOSE=1 (echo code-server and
 // workbench logs), FACTORIO_PORTAL_TEST_MODS (local portal size, default 3000),
-// FACTORIO_PORTAL_TEST_SKIP_UI=1 (suite only; `npm run bench` uses these). Screenshots of the UI checks land in test-results/.
+// FACTORIO_PORTAL_TEST_SKIP_UI=1 (suite only; `npm run bench` uses these),
+// FACTORIO_PORTAL_TEST_UI_GREP (only UI checks whose name contains it). Screenshots of the UI checks land in test-results/.
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -264,7 +265,8 @@ function tail(text: string, lines = 40): string {
 
 async function runUiChecks(tally: Tally, context: BrowserContext, server: RunningCodeServer, workspaceDir: string, prepared: Prepared): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  for (const check of UI_CHECKS) {
+  const grep = process.env.FACTORIO_PORTAL_TEST_UI_GREP;
+  for (const check of UI_CHECKS.filter((c) => !grep || c.name.includes(grep))) {
     if (server.process.exitCode !== null || server.process.signalCode !== null) {
       tally.fail(`UI › ${check.name}`, `code-server is no longer running\n${tail(server.output(), 15)}`);
       continue;
