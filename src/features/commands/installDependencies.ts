@@ -9,7 +9,7 @@ import { newestFirst } from '../../model/releases';
 import { solveDependencies, type SolverWorkspaceMod, type SolveResult } from '../../model/solver';
 import { cacheSolverSource } from './solverSource';
 import { parseVersion, releaseMatchesFactorioVersion } from '../../model/version';
-import { portalDownloader, prepareInstall, runInstall, type InstallPlan, type InstallProgress } from '../../mods/install';
+import { portalDownloader, prepareInstall, runInstall, type DownloadRelease, type InstallPlan, type InstallProgress, type InstallResult, type PreparedInstall } from '../../mods/install';
 import { planFromSolution, type KeptMod } from '../../mods/installPlan';
 import { MOD_LIST_BACKUP_FILE, MOD_LIST_FILE } from '../../mods/modList';
 import { readModsFolder } from '../../mods/modsFolder';
@@ -252,79 +252,53 @@ async function solve(services: InstallServices, root: Root, chosenOptional: read
   );
 }
 
-/** Both commands, once the root is known: resolve, plan, ask, install, tell. */
-async function installClosure(services: InstallServices, root: Root, arg: unknown): Promise<InstallOutcome> {
-  const { logger } = services;
-  const chosenOptional = await chooseOptional(root, arg);
-  if (chosenOptional === undefined) return outcome('cancelled');
-  const folder = await chooseFolder(services.config);
-  if (!folder) return outcome('cancelled');
-
-  await services.recovered;
-  const scan = await readModsFolder(folder);
-  for (const bad of scan.unreadable) logger.warn(`Mods folder: ${bad.path}: ${bad.reason}`);
-  // The root of Install Mod with Dependencies is planned separately, so it is not "installed" to the solver.
-  const installed = scan.mods.filter((m) => m.name !== (root.release ? root.name : undefined)).map((m) => ({ name: m.name, version: m.version }));
-  const installedRoot = root.release ? scan.mods.filter((m) => m.name === root.name).map((m) => m.version) : [];
-
-  const solved = await solve(services, root, chosenOptional, installed);
-  if (!solved.ok) {
-    const failure = solved.failure;
-    logger.warn(`Resolving the dependencies of ${root.label} failed: ${failure.message}`);
-    if (failure.kind === 'conflict') {
-      const text = failure.explanation.text;
-      const details = [
-        vscode.l10n.t('No set of releases for Factorio {0} satisfies every dependency of {1}:', root.factorioVersion, root.label),
-        '',
-        ...failure.explanation.facts.map((f) => `- ${f.text}`),
-        ...(failure.explanation.notes.length > 0 ? ['', ...failure.explanation.notes.map((n) => `- ${n}`)] : []),
-      ].join('\n');
-      return fail('conflict', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text), { folder }, { explanation: text, details });
-    }
-    return fail('portal', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder });
+/** What the user is told when no set of releases can be installed, or the portal failed. */
+function solveFailure(services: InstallServices, root: Root, failure: Extract<SolveResult<Release>, { ok: false }>['failure'], folder: string): InstallOutcome {
+  services.logger.warn(`Resolving the dependencies of ${root.label} failed: ${failure.message}`);
+  if (failure.kind === 'conflict') {
+    const text = failure.explanation.text;
+    const details = [
+      vscode.l10n.t('No set of releases for Factorio {0} satisfies every dependency of {1}:', root.factorioVersion, root.label),
+      '',
+      ...failure.explanation.facts.map((f) => `- ${f.text}`),
+      ...(failure.explanation.notes.length > 0 ? ['', ...failure.explanation.notes.map((n) => `- ${n}`)] : []),
+    ].join('\n');
+    return fail('conflict', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text), { folder }, { explanation: text, details });
   }
+  return fail('portal', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder });
+}
 
-  const { plan, kept } = planFromSolution(folder, solved.mods, root.release && root.name ? { name: root.name, release: root.release, installedVersions: installedRoot } : undefined);
-  const preparation = await prepareInstall(plan);
-  if (!preparation.ok) {
-    return preparation.problem === 'mod-list'
-      ? fail('install', vscode.l10n.t('{0} in {1} cannot be read ({2}); fix or remove it, then try again. Nothing was installed.', MOD_LIST_FILE, folder, preparation.error), { folder })
-      : fail('install', vscode.l10n.t('Installing the dependencies of {0} failed: {1}. Nothing was installed and mod-list.json is unchanged.', root.label, preparation.error), { folder, kept });
-  }
-  const prepared = preparation.prepared;
-  const newlyEnabled = [...prepared.newlyEnabled];
-  if (prepared.nothingToDo) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to install: every dependency of {0} is already in {1} and enabled.', root.label, folder));
-    return outcome('nothing-to-do', { folder, kept });
-  }
-
+/** Shows the plan and asks (or takes the `confirm` answer given in advance). */
+async function confirmPlan(root: Root, plan: InstallPlan, kept: KeptMod[], newlyEnabled: readonly string[], arg: unknown): Promise<boolean> {
   const detail = planText(plan, kept, newlyEnabled);
-  const confirmArg = booleanArg(arg, 'confirm');
   const install = vscode.l10n.t('Install');
-  const confirmed =
-    confirmArg ??
+  return (
+    booleanArg(arg, 'confirm') ??
     (await vscode.window.showInformationMessage(
       vscode.l10n.t('Install the dependencies of {0} for Factorio {1}?', root.label, root.factorioVersion),
       { modal: true, detail: `${detail}\n\n${vscode.l10n.t('If Factorio is running, it may overwrite mod-list.json when it exits.')}` },
       install,
-    )) === install;
-  if (!confirmed) return outcome('cancelled', { folder, kept });
+    )) === install
+  );
+}
 
-  let download: ReturnType<typeof portalDownloader> = () => Promise.reject(new Error('no downloads in this plan'));
-  if (prepared.pending.length > 0) {
-    const creds = (await services.credentials.get()) ?? (await services.credentials.ask());
-    if (!creds) {
-      return fail('no-credentials', vscode.l10n.t('Downloading from the Mod Portal needs your Factorio username and token (Sign In for Downloads…). Nothing was installed.'), { folder, kept });
-    }
-    // The client asked about is the one that sends the token, whatever the setting says by then.
-    const client = services.portal.client;
-    const consent = await services.credentials.allowClient(client, () => services.portal.client);
-    if (consent !== 'yes') return fail('untrusted-portal', consentRefusal(consent, client.baseUrl, vscode.l10n.t('Nothing was installed.')), { folder, kept });
-    download = portalDownloader(client, creds);
+/** The downloader, once the credentials are at hand and the user agreed to send them to this portal's client. */
+async function downloaderFor(services: InstallServices, extra: Partial<InstallOutcome>): Promise<DownloadRelease | InstallOutcome> {
+  const creds = (await services.credentials.get()) ?? (await services.credentials.ask());
+  if (!creds) {
+    return fail('no-credentials', vscode.l10n.t('Downloading from the Mod Portal needs your Factorio username and token (Sign In for Downloads…). Nothing was installed.'), extra);
   }
+  // The client asked about is the one that sends the token, whatever the setting says by then.
+  const client = services.portal.client;
+  const consent = await services.credentials.allowClient(client, () => services.portal.client);
+  if (consent !== 'yes') return fail('untrusted-portal', consentRefusal(consent, client.baseUrl, vscode.l10n.t('Nothing was installed.')), extra);
+  return portalDownloader(client, creds);
+}
 
+/** Runs the install under one cancellable progress notification (and the caller's `cancel` token). */
+function installWithProgress(services: InstallServices, root: Root, prepared: PreparedInstall, download: DownloadRelease, arg: unknown): Thenable<InstallResult> {
   const external = cancelledBy(arg);
-  const result = await vscode.window.withProgress(
+  return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Installing the dependencies of {0}', root.label), cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
@@ -349,7 +323,12 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
       }
     },
   );
+}
 
+/** Says what the install did, in the log and a message, and gives the command's outcome. */
+function tellResult(services: InstallServices, root: Root, plan: InstallPlan, kept: KeptMod[], result: InstallResult): InstallOutcome {
+  const { logger } = services;
+  const folder = plan.folder;
   if (result.status === 'nothing-to-do') {
     void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to install: every dependency of {0} is already in {1} and enabled.', root.label, folder));
     return outcome('nothing-to-do', { folder, kept });
@@ -385,6 +364,43 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
       : vscode.l10n.t('Installed {0} mods into {1}; enabled in mod-list.json: {2}.', installedOut.length, folder, enabledText),
   );
   return outcome('installed', { folder, installed: installedOut, kept, enabled });
+}
+
+/** Both commands, once the root is known: resolve, plan, ask, install, tell. */
+async function installClosure(services: InstallServices, root: Root, arg: unknown): Promise<InstallOutcome> {
+  const chosenOptional = await chooseOptional(root, arg);
+  if (chosenOptional === undefined) return outcome('cancelled');
+  const folder = await chooseFolder(services.config);
+  if (!folder) return outcome('cancelled');
+
+  await services.recovered;
+  const scan = await readModsFolder(folder);
+  for (const bad of scan.unreadable) services.logger.warn(`Mods folder: ${bad.path}: ${bad.reason}`);
+  // The root of Install Mod with Dependencies is planned separately, so it is not "installed" to the solver.
+  const installed = scan.mods.filter((m) => m.name !== (root.release ? root.name : undefined)).map((m) => ({ name: m.name, version: m.version }));
+  const installedRoot = root.release ? scan.mods.filter((m) => m.name === root.name).map((m) => m.version) : [];
+
+  const solved = await solve(services, root, chosenOptional, installed);
+  if (!solved.ok) return solveFailure(services, root, solved.failure, folder);
+
+  const { plan, kept } = planFromSolution(folder, solved.mods, root.release && root.name ? { name: root.name, release: root.release, installedVersions: installedRoot } : undefined);
+  const preparation = await prepareInstall(plan);
+  if (!preparation.ok) {
+    return preparation.problem === 'mod-list'
+      ? fail('install', vscode.l10n.t('{0} in {1} cannot be read ({2}); fix or remove it, then try again. Nothing was installed.', MOD_LIST_FILE, folder, preparation.error), { folder })
+      : fail('install', vscode.l10n.t('Installing the dependencies of {0} failed: {1}. Nothing was installed and mod-list.json is unchanged.', root.label, preparation.error), { folder, kept });
+  }
+  const prepared = preparation.prepared;
+  if (prepared.nothingToDo) return tellResult(services, root, plan, kept, { status: 'nothing-to-do' });
+  if (!(await confirmPlan(root, plan, kept, prepared.newlyEnabled, arg))) return outcome('cancelled', { folder, kept });
+
+  let download: DownloadRelease = () => Promise.reject(new Error('no downloads in this plan'));
+  if (prepared.pending.length > 0) {
+    const downloader = await downloaderFor(services, { folder, kept });
+    if (typeof downloader !== 'function') return downloader;
+    download = downloader;
+  }
+  return tellResult(services, root, plan, kept, await installWithProgress(services, root, prepared, download, arg));
 }
 
 /**
