@@ -6,6 +6,7 @@
 // membership reflects, since a tag's mod list is only as complete as the checks so far.
 
 import type { Clock, FullRecord } from './cache';
+import { normaliseTags } from './decode';
 import { Emitter, type Subscription } from './emitter';
 import type { CacheStorage } from './storage';
 import type { FullModEntry } from './types';
@@ -380,9 +381,11 @@ export class TagIndex {
       let loaded = 0;
       for (const raw of data.entries as unknown[]) {
         const e = raw as { name?: unknown; tags?: unknown; deprecated?: unknown; missing?: unknown; checkedAt?: unknown };
-        if (typeof e.name !== 'string' || typeof e.checkedAt !== 'number' || !Array.isArray(e.tags)) continue;
+        // The file is on disk, where anything can change it: its tags get the portal answer's own decoding.
+        const tags = Array.isArray(e.tags) ? normaliseTags(e.tags, undefined) : undefined;
+        if (typeof e.name !== 'string' || e.name === '' || typeof e.checkedAt !== 'number' || !Number.isFinite(e.checkedAt) || tags === undefined) continue;
         const entry: Entry = {
-          tags: e.tags.filter((t): t is string => typeof t === 'string'),
+          tags,
           deprecated: e.deprecated === true,
           missing: e.missing === true,
           checkedAt: e.checkedAt,
