@@ -7,10 +7,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
 import { openWorkbenchWithFile } from '../workbench';
 import { runFromPalette, setPortalFaults } from './palette';
-import { signIn, signOut, toast, useModsFolder } from './steps';
+import { acceptInstallPlan, dialog, installSession, toast } from './steps';
 import type { UiCheck } from './types';
 
 const EXTENSION_ID = 'factorio-portal-tools.factorio-mod-portal';
@@ -19,10 +18,6 @@ const MOD_LIST = '{\n  "mods": [\n    {\n      "name": "base",\n      "enabled":
 interface RecordOnDisk {
   installs?: unknown[];
   pending?: Array<{ pid: number; phase: string; folder: string }>;
-}
-
-function dialog(page: Page, text: string) {
-  return page.locator('.monaco-dialog-box', { hasText: text });
 }
 
 /** The install record, wherever this server keeps the extension's global storage. */
@@ -67,7 +62,8 @@ async function until<T>(what: string, timeoutMs: number, probe: () => T | undefi
 export const installCrashCheck: UiCheck = {
   name: 'Install Dependencies: the extension host killed half-way, a new window finds the mods folder as it was',
   timeoutMs: 180_000,
-  async run({ page, baseUrl, workspaceDir, machineSettingsFile, portalUrl, screenshot }) {
+  async run(ctx) {
+    const { page, baseUrl, workspaceDir, machineSettingsFile, portalUrl, screenshot } = ctx;
     const userDataDir = path.dirname(path.dirname(machineSettingsFile));
     const mods = mkdtempSync(path.join(tmpdir(), 'fmp-ui-crash-'));
     writeFileSync(path.join(mods, 'mod-list.json'), MOD_LIST);
@@ -78,55 +74,43 @@ export const installCrashCheck: UiCheck = {
       infoJson,
       JSON.stringify({ name: 'ui-crash-mod', version: '0.1.0', title: 'UI Crash Mod', author: 'Tester', factorio_version: '2.0', dependencies: ['base >= 2.0.0', 'pack-extras >= 2.0.0'] }, null, 2) + '\n',
     );
-    const restoreSettings = useModsFolder(machineSettingsFile, mods);
-    await openWorkbenchWithFile(page, baseUrl, workspaceDir, infoJson);
-    let signedIn = false;
     try {
-      await signIn(page);
-      signedIn = true;
+      await installSession(ctx, mods, infoJson, async () => {
+        // pack-graphics is held: the four others land under their temporary names and wait.
+        await setPortalFaults(portalUrl, { hang: true, match: '/download/pack-graphics/' });
+        await runFromPalette(page, 'Factorio Portal: Install Dependencies into Mods Folder');
+        await dialog(page, 'Install the dependencies of ui-crash-mod').waitFor({ state: 'visible', timeout: 60_000 });
+        await acceptInstallPlan(page, 'ui-crash-mod');
 
-      // pack-graphics is held: the four others land under their temporary names and wait.
-      await setPortalFaults(portalUrl, { hang: true, match: '/download/pack-graphics/' });
-      await runFromPalette(page, 'Factorio Portal: Install Dependencies into Mods Folder');
-      const plan = dialog(page, 'Install the dependencies of ui-crash-mod');
-      await plan.waitFor({ state: 'visible', timeout: 60_000 });
-      await plan.locator('.monaco-button', { hasText: /^Install$/ }).click();
-      const send = dialog(page, 'Send your Factorio username and token');
-      const progress = toast(page, 'Installing the dependencies of ui-crash-mod');
-      await Promise.race([send.waitFor({ state: 'visible', timeout: 30_000 }), progress.waitFor({ state: 'visible', timeout: 30_000 })]);
-      if (await send.isVisible()) await send.locator('.monaco-button', { hasText: 'Send the Token' }).click();
+        const staged = (): string[] => readdirSync(mods).filter((n) => n.startsWith('.') && n.endsWith('.fmp-staged'));
+        const run = await until('a pending install with four files staged', 60_000, () => {
+          const pending = readRecord(findRecord(userDataDir))?.pending?.[0];
+          return pending && pending.phase === 'staging' && staged().length === 4 ? pending : undefined;
+        });
+        await screenshot('install-crash-before-kill.png');
+        process.kill(run.pid, 'SIGKILL');
+        await until('the extension host to die', 15_000, () => {
+          try {
+            process.kill(run.pid, 0);
+            return undefined;
+          } catch {
+            return true;
+          }
+        });
+        await setPortalFaults(portalUrl, null);
 
-      const staged = (): string[] => readdirSync(mods).filter((n) => n.startsWith('.') && n.endsWith('.fmp-staged'));
-      const run = await until('a pending install with four files staged', 60_000, () => {
-        const pending = readRecord(findRecord(userDataDir))?.pending?.[0];
-        return pending && pending.phase === 'staging' && staged().length === 4 ? pending : undefined;
+        // A new window: a new extension host, which finds the run its predecessor left.
+        await openWorkbenchWithFile(page, baseUrl, workspaceDir, infoJson);
+        await toast(page, 'An install that was interrupted while downloading was undone').waitFor({ state: 'visible', timeout: 60_000 });
+        await screenshot('install-crash-undone.png');
+        const record = readRecord(findRecord(userDataDir));
+        if (record?.pending?.length) throw new Error(`the record still names a pending install: ${JSON.stringify(record.pending)}`);
+        const left = readdirSync(mods).sort();
+        if (left.join(',') !== 'mod-list.json') throw new Error(`the mods folder holds ${left.join(', ')}; expected only mod-list.json`);
+        const list = readFileSync(path.join(mods, 'mod-list.json'), 'utf8');
+        if (list !== MOD_LIST) throw new Error(`mod-list.json changed:\n${list}`);
       });
-      await screenshot('install-crash-before-kill.png');
-      process.kill(run.pid, 'SIGKILL');
-      await until('the extension host to die', 15_000, () => {
-        try {
-          process.kill(run.pid, 0);
-          return undefined;
-        } catch {
-          return true;
-        }
-      });
-      await setPortalFaults(portalUrl, null);
-
-      // A new window: a new extension host, which finds the run its predecessor left.
-      await openWorkbenchWithFile(page, baseUrl, workspaceDir, infoJson);
-      await toast(page, 'An install that was interrupted while downloading was undone').waitFor({ state: 'visible', timeout: 60_000 });
-      await screenshot('install-crash-undone.png');
-      const record = readRecord(findRecord(userDataDir));
-      if (record?.pending?.length) throw new Error(`the record still names a pending install: ${JSON.stringify(record.pending)}`);
-      const left = readdirSync(mods).sort();
-      if (left.join(',') !== 'mod-list.json') throw new Error(`the mods folder holds ${left.join(', ')}; expected only mod-list.json`);
-      const list = readFileSync(path.join(mods, 'mod-list.json'), 'utf8');
-      if (list !== MOD_LIST) throw new Error(`mod-list.json changed:\n${list}`);
     } finally {
-      await setPortalFaults(portalUrl, null).catch(() => undefined);
-      if (signedIn) await signOut(page);
-      restoreSettings();
       rmSync(mods, { recursive: true, force: true });
       rmSync(modDir, { recursive: true, force: true });
     }
