@@ -165,14 +165,15 @@ suite('install dependencies into the mods folder', () => {
     assert.deepEqual(readdirSync(mods), []);
   });
 
-  test('Cancel half-way: the files already downloaded are removed and mod-list.json is untouched', async () => {
+  test('Cancel half-way: the files already downloaded (staged) are removed and mod-list.json is untouched', async () => {
     writeFileSync(path.join(mods, 'mod-list.json'), MOD_LIST);
     // One download never answers, so Cancel lands while the others are done.
     await setFaults({ hang: true, match: '/download/pack-graphics/' });
     const cancel = new vscode.CancellationTokenSource();
     try {
       const running = installMod({ name: 'modpack-demo', factorioVersion: '2.0', optional: [], confirm: true, cancel: cancel.token });
-      await waitFor(() => readdirSync(mods).some((f) => /^[^.].*_\d+\.\d+\.\d+\.zip$/.test(f)), { message: 'a finished download in the mods folder' });
+      // Finished downloads wait under hidden temporary names until every one has arrived.
+      await waitFor(() => readdirSync(mods).some((f) => /^\..*_\d+\.\d+\.\d+\.zip\.[0-9a-f]{12}\.fmp-staged$/.test(f)), { message: 'a finished download staged in the mods folder' });
       cancel.cancel();
       const outcome = await running;
       assert.equal(outcome.status, 'cancelled', JSON.stringify(outcome));
