@@ -69,6 +69,7 @@
 // minimal explanation is minimal for the order facts are tried in, not the smallest
 // possible, and minimisation stops early if it runs out of its own budget.
 
+import { mapLimited } from '../util/limit';
 import { builtinAvailableIn, builtinMod, builtinVersionRange, isBuiltinMod } from './builtins';
 import { dependencySpec, formatDependency, parseDependency, type DependencyKind, type DependencySpec } from './dependency';
 import { compareVersions, formatVersion, parseFactorioVersion, parseVersion, releaseMatchesFactorioVersion, type Operator, type Version } from './version';
@@ -1236,29 +1237,28 @@ export async function solveDependencies<P>(input: SolveInput<P>): Promise<SolveR
       // A round waits for all its answers, so the next search sees the same records
       // whatever order they arrive in.
       const answers = new Map<string, readonly SolverRelease<P>[] | undefined>();
-      let failure: SourceFailed | undefined;
-      let at = 0;
       pacer.endSlice();
-      const worker = async (): Promise<void> => {
-        while (at < wanted.length && !failure && !input.signal?.aborted) {
-          const name = wanted[at++]!;
+      await mapLimited(
+        wanted,
+        concurrency,
+        async (name) => {
           inFlight++;
           stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
           stats.requests++;
           try {
             answers.set(name, await input.source.releases(name, input.signal));
           } catch (error) {
-            if (!input.signal?.aborted) failure ??= new SourceFailed(name, error);
+            // The first failure stops the round (mapLimited starts no further mod).
+            if (!input.signal?.aborted) throw new SourceFailed(name, error);
           } finally {
             inFlight--;
           }
           // Answers from a memory cache come back without a turn of the event loop.
           if (pacer.due()) await pacer.breathe();
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, wanted.length) }, worker));
+        },
+        input.signal,
+      );
       pacer.startSlice();
-      if (failure) throw failure;
       for (const name of wanted) universe.addRecord(name, answers.get(name));
       search.rewind(new Set(wanted));
     }

@@ -1,16 +1,23 @@
-// Carries out an install plan in a mods folder: downloads in parallel (at most 4 at once),
-// checks every sha1, and only when all of them arrived enables the mods in mod-list.json.
-// Cancel or any failure removes every file this run wrote and leaves mod-list.json as it
-// was. The download itself (streamed, redirect-aware, atomic) is injected.
+// Carries out an install plan in a mods folder, so that a crash at any point loses nothing
+// and leaves nothing unknown: every file is downloaded (at most 4 at once) and verified
+// under a temporary name; then a pending entry in the install record says what is about
+// to happen; then every file is renamed into place, then mod-list.json is written, then
+// the record is completed. A run cut short is finished or undone on the next start
+// (installRecovery.ts). Cancel or a failure before the commit removes every file this
+// run wrote and leaves mod-list.json as it was. The download itself is injected.
 
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { PortalClient, PortalCredentials } from '../portal/client';
 import { downloadRelease } from '../portal/download';
 import type { Release } from '../portal/types';
-import { findInstall, InstalledByUs, InstallRecord, readInstallRecord, sameFolder, writeInstallRecord } from './installRecord';
-import { enableInModListText, enableModsInFolder, MOD_LIST_FILE, ModListWrite } from './modList';
+import { messageOf } from '../util/errors';
+import { mapLimited } from '../util/limit';
+import { fileSha1 } from '../util/fileHash';
+import { commitInstall, completeInstall, markCommitting, STAGED_SUFFIX, undoInstall } from './installCommit';
+import { changeInstallRecord, InstalledByUs, isPlainFileName, PendingInstall, readInstallRecord, withPending } from './installRecord';
+import { enableInModListText, MOD_LIST_FILE, ModListError, ModListWrite, readModListText } from './modList';
 
 /** At most this many downloads run at once, whatever the caller asks. */
 export const MAX_PARALLEL_DOWNLOADS = 4;
@@ -94,27 +101,13 @@ export type InstallResult =
       recordProblem?: string;
     }
   | { status: 'cancelled'; /** Files this run wrote, now removed. */ removed: string[] }
+  /** `removed`: files this run wrote, now removed. */
   | { status: 'failed'; error: string; removed: string[] };
 
 export class InstallError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'InstallError';
-  }
-}
-
-function isPlainFileName(name: string): boolean {
-  return name !== '' && name !== '.' && name !== '..' && !/[/\\\0:]/.test(name) && name === path.basename(name);
-}
-
-async function fileSha1(file: string): Promise<string | undefined> {
-  try {
-    const hash = createHash('sha1');
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-    return hash.digest('hex');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
   }
 }
 
@@ -127,10 +120,6 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 type Download = Extract<InstallStep, { action: 'install' | 'update' }>;
 
 /** The names a plan enables: everything it installs or updates, and the kept mods marked `enable`. */
@@ -138,27 +127,58 @@ export function namesToEnable(plan: InstallPlan): string[] {
   return [...new Set(plan.steps.filter((s) => s.action !== 'keep' || s.enable === true).map((s) => s.name))];
 }
 
-/** Runs a plan. Never throws for an expected failure: the result says what happened. */
-export async function runInstall(plan: InstallPlan, options: InstallOptions): Promise<InstallResult> {
+/** A plan checked against the mods folder as it is now: what is left to download and to enable. */
+export interface PreparedInstall {
+  plan: InstallPlan;
+  /** Every install and update step. */
+  downloads: readonly Download[];
+  /** Those whose file is not in the folder yet. */
+  pending: readonly Download[];
+  /** Files the plan wants that are already there with the right sha1. */
+  alreadyPresent: readonly string[];
+  /** Every name the plan enables (see namesToEnable). */
+  toEnable: readonly string[];
+  /** The names mod-list.json would gain or switch on: what the user is shown. */
+  newlyEnabled: readonly string[];
+  /** Nothing to download and mod-list.json already says it all. */
+  nothingToDo: boolean;
+}
+
+export type Preparation =
+  | { ok: true; prepared: PreparedInstall }
+  /** `mod-list`: mod-list.json cannot be read or understood; `refused`: a step is refused. */
+  | { ok: false; problem: 'mod-list' | 'refused'; error: string };
+
+function refuseStep(step: Download): string | undefined {
+  if (!isPlainFileName(step.release.file_name)) return `${step.name}: unsafe file name "${step.release.file_name}"`;
+  // The game loads only `<name>_<version>.zip`; any other name could be another mod's zip.
+  const expected = `${step.name}_${step.version}.zip`;
+  if (step.release.file_name !== expected) return `${step.name} ${step.version}: the portal names its file "${step.release.file_name}", not "${expected}"`;
+  if (!/^[0-9a-fA-F]{40}$/.test(step.release.sha1)) return `${step.name} ${step.version}: the portal gave no sha1 to check the download against`;
+  return undefined;
+}
+
+/**
+ * Checks a plan before anything is written: every file name and sha1, which files are
+ * already there, and what the enable step would change in mod-list.json (read once,
+ * through the capped reader). The command shows this and the executor carries it out.
+ */
+export async function prepareInstall(plan: InstallPlan): Promise<Preparation> {
   const folder = plan.folder;
-  const signal = options.signal;
   const downloads = plan.steps.filter((s): s is Download => s.action !== 'keep');
   const toEnable = namesToEnable(plan);
-
-  // Everything that can be refused is refused before the first byte is written.
   for (const step of downloads) {
-    if (!isPlainFileName(step.release.file_name)) return { status: 'failed', error: `${step.name}: unsafe file name "${step.release.file_name}"`, removed: [] };
-    if (!/^[0-9a-fA-F]{40}$/.test(step.release.sha1)) return { status: 'failed', error: `${step.name} ${step.version}: the portal gave no sha1 to check the download against`, removed: [] };
+    const refused = refuseStep(step);
+    if (refused) return { ok: false, problem: 'refused', error: refused };
   }
   let modListText: string | undefined;
   try {
-    modListText = await fs.readFile(path.join(folder, MOD_LIST_FILE), 'utf8');
+    modListText = await readModListText(path.join(folder, MOD_LIST_FILE));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') return { status: 'failed', error: `${MOD_LIST_FILE}: ${messageOf(err)}`, removed: [] };
+    if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') return { ok: false, problem: 'mod-list', error: err instanceof ModListError ? err.message : `${MOD_LIST_FILE}: ${messageOf(err)}` };
   }
   const preview = enableInModListText(modListText, toEnable);
-  if (!preview.ok) return { status: 'failed', error: `${preview.problem}; fix or remove it, then try again`, removed: [] };
+  if (!preview.ok) return { ok: false, problem: 'mod-list', error: preview.problem };
 
   const alreadyPresent: string[] = [];
   const pending: Download[] = [];
@@ -168,164 +188,175 @@ export async function runInstall(plan: InstallPlan, options: InstallOptions): Pr
     try {
       sha1 = await fileSha1(target);
     } catch (err) {
-      return { status: 'failed', error: `${target}: ${messageOf(err)}`, removed: [] };
+      return { ok: false, problem: 'refused', error: `${target}: ${messageOf(err)}` };
     }
     if (sha1 === undefined) pending.push(step);
     else if (sha1 === step.release.sha1.toLowerCase()) alreadyPresent.push(target);
-    else return { status: 'failed', error: `${target} already exists with other content; move it away, then try again`, removed: [] };
+    else return { ok: false, problem: 'refused', error: `${target} already exists with other content; move it away, then try again` };
   }
+  const newlyEnabled = [...preview.added, ...preview.enabled];
+  return { ok: true, prepared: { plan, downloads, pending, alreadyPresent, toEnable, newlyEnabled, nothingToDo: pending.length === 0 && !preview.changed } };
+}
 
-  const { record, problem: readProblem } = await readInstallRecord(options.storageFolder);
-  if (pending.length === 0 && !preview.changed) return { status: 'nothing-to-do', ...(readProblem ? { recordProblem: readProblem } : {}) };
-  if (signal?.aborted) return { status: 'cancelled', removed: [] };
+async function prepared(input: InstallPlan | PreparedInstall): Promise<PreparedInstall | InstallResult> {
+  if ('pending' in input) return input;
+  const preparation = await prepareInstall(input);
+  if (preparation.ok) return preparation.prepared;
+  return { status: 'failed', error: preparation.problem === 'mod-list' ? `${preparation.error}; fix or remove it, then try again` : preparation.error, removed: [] };
+}
 
-  const createdFolder = !(await exists(folder));
-  const written: string[] = [];
-  const rollback = async (): Promise<string[]> => {
-    const removed: string[] = [];
-    for (const file of written) {
-      await fs.rm(file, { force: true }).catch(() => undefined);
-      removed.push(file);
-    }
-    if (createdFolder) await fs.rmdir(folder).catch(() => undefined);
-    return removed;
-  };
+/**
+ * Runs a plan, prepared or not (a plain plan is prepared first). Never throws for an
+ * expected failure: the result says what happened.
+ */
+export async function runInstall(input: InstallPlan | PreparedInstall, options: InstallOptions): Promise<InstallResult> {
+  const plan = await prepared(input);
+  if ('status' in plan) return plan;
+  const { problem: readProblem } = await readInstallRecord(options.storageFolder);
+  if (plan.nothingToDo) return { status: 'nothing-to-do', ...(readProblem ? { recordProblem: readProblem } : {}) };
+  if (options.signal?.aborted) return { status: 'cancelled', removed: [] };
 
-  const fetched: Array<{ step: Download; file: DownloadedFile }> = [];
-  try {
-    if (createdFolder) await fs.mkdir(folder, { recursive: true });
-    await downloadAll(pending, folder, options, written, fetched);
-  } catch (err) {
-    const removed = await rollback();
-    if (signal?.aborted) return { status: 'cancelled', removed };
-    return { status: 'failed', error: messageOf(err), removed };
-  }
-  if (signal?.aborted) return { status: 'cancelled', removed: await rollback() };
-
-  let modList: ModListWrite;
-  try {
-    modList = await enableModsInFolder(folder, toEnable);
-  } catch (err) {
-    return { status: 'failed', error: messageOf(err), removed: await rollback() };
-  }
-
-  // From here on the run has succeeded: the rest only tidies up and records.
-  const removedOld: string[] = [];
-  const keptOld: Array<{ name: string; version: string }> = [];
-  let installs = record.installs;
-  for (const step of downloads) {
-    if (step.action !== 'update' || step.from === step.version) continue;
-    const ours = findInstall(record, folder, step.name, step.from);
-    const oldPath = ours && ours.file !== step.release.file_name && isPlainFileName(ours.file) ? path.join(folder, ours.file) : undefined;
-    const removable = ours && oldPath && (await fileSha1(oldPath).catch(() => undefined)) === ours.sha1;
-    if (removable && (await fs.rm(oldPath, { force: true }).then(() => true, () => false))) {
-      removedOld.push(oldPath);
-      installs = installs.filter((e) => e !== ours);
-    } else {
-      keptOld.push({ name: step.name, version: step.from });
-    }
-  }
-  const when = (options.now ?? (() => new Date()))().toISOString();
-  // In plan order, not in the order the downloads happened to finish: the record is read by people too.
-  const inPlanOrder = [...fetched].sort((a, b) => pending.indexOf(a.step) - pending.indexOf(b.step));
-  const installed: InstalledByUs[] = inPlanOrder.map(({ step, file }) => ({
-    name: step.name,
-    version: step.version,
-    file: path.basename(file.path),
-    sha1: file.sha1.toLowerCase(),
-    installedAt: when,
-    folder,
-  }));
-  installs = installs.filter((e) => !installed.some((n) => n.name === e.name && n.version === e.version && sameFolder(n.folder, e.folder)));
-  let recordProblem = readProblem;
-  try {
-    const next: InstallRecord = { installs: [...installs, ...installed] };
-    await writeInstallRecord(options.storageFolder, next);
-  } catch (err) {
-    recordProblem = `the install record could not be written: ${messageOf(err)}`;
-  }
+  const run = newPendingInstall(plan, !(await exists(plan.plan.folder)), options);
+  const staged = await stage(plan, run, options);
+  if ('status' in staged) return staged;
+  const committed = await commitInstall(options.storageFolder, run);
+  if (!committed.ok) return { status: 'failed', error: committed.error, removed: committed.removed };
+  const done = await completeInstall(options.storageFolder, run, options.now ?? (() => new Date()));
+  const recordProblem = done.problem ?? readProblem;
   return {
     status: 'done',
-    installed,
-    alreadyPresent,
-    removedOld,
-    keptOld,
-    modList,
+    installed: done.installed,
+    alreadyPresent: [...plan.alreadyPresent],
+    removedOld: done.removedOld,
+    keptOld: done.keptOld,
+    modList: committed.modList,
     ...(recordProblem ? { recordProblem } : {}),
   };
 }
 
-async function downloadAll(
-  steps: readonly Download[],
-  folder: string,
-  options: InstallOptions,
-  written: string[],
-  fetched: Array<{ step: Download; file: DownloadedFile }>,
-): Promise<void> {
-  if (steps.length === 0) return;
+function newPendingInstall(plan: PreparedInstall, createdFolder: boolean, options: InstallOptions): PendingInstall {
+  return {
+    id: randomBytes(6).toString('hex'),
+    pid: process.pid,
+    folder: plan.plan.folder,
+    startedAt: (options.now ?? (() => new Date()))().toISOString(),
+    phase: 'staging',
+    createdFolder,
+    files: [],
+    enable: [...plan.toEnable],
+    updates: plan.downloads.flatMap((s) => (s.action === 'update' && s.from !== s.version ? [{ name: s.name, from: s.from }] : [])),
+  };
+}
+
+/**
+ * Downloads every pending file under its temporary name, with the run in the record as
+ * 'staging' while it does, then marks the run 'committing'. A failure or Cancel removes
+ * what the run wrote and the run's entry: the folder is as it was.
+ */
+async function stage(plan: PreparedInstall, run: PendingInstall, options: InstallOptions): Promise<{ ok: true } | InstallResult> {
+  const folder = run.folder;
+  const undo = (): Promise<string[]> => undoInstall(options.storageFolder, run);
+  try {
+    if (run.createdFolder) await fs.mkdir(folder, { recursive: true });
+    if (plan.pending.length > 0) await changeInstallRecord(options.storageFolder, (r) => withPending(r, run));
+    const fetched = await downloadAll(plan.pending, folder, run.id, options);
+    // In plan order, not in the order the downloads finished: the record is read by people too.
+    fetched.sort((a, b) => plan.pending.indexOf(a.step) - plan.pending.indexOf(b.step));
+    run.files = fetched.map(({ step, file }) => ({ name: step.name, version: step.version, file: step.release.file_name, staged: path.basename(file.path), sha1: file.sha1.toLowerCase() }));
+    if (options.signal?.aborted) return { status: 'cancelled', removed: await undo() };
+    if (run.files.length > 0) await markCommitting(options.storageFolder, run);
+    return { ok: true };
+  } catch (err) {
+    const removed = await undo();
+    if (options.signal?.aborted) return { status: 'cancelled', removed };
+    return { status: 'failed', error: messageOf(err), removed };
+  }
+}
+
+class ProgressTally {
+  private readonly bytes: number[];
+  private readonly totals: Array<number | undefined>;
+  private started = 0;
+  filesDone = 0;
+
+  constructor(
+    private readonly count: number,
+    private readonly listener: ((progress: InstallProgress) => void) | undefined,
+  ) {
+    this.bytes = new Array<number>(count).fill(0);
+    this.totals = new Array<number | undefined>(count).fill(undefined);
+  }
+
+  start(i: number): void {
+    this.started = Math.max(this.started, i + 1);
+  }
+
+  set(i: number, received: number, total: number | undefined): void {
+    this.bytes[i] = received;
+    this.totals[i] = total;
+    this.report();
+  }
+
+  report(): void {
+    if (!this.listener) return;
+    const knownTotal = this.totals.slice(0, this.started).every((t) => t !== undefined) ? this.totals.reduce<number>((a, t) => a + (t ?? 0), 0) : undefined;
+    this.listener({
+      bytes: this.bytes.reduce((a, b) => a + b, 0),
+      totalBytes: this.started === this.count ? knownTotal : undefined,
+      filesDone: this.filesDone,
+      filesTotal: this.count,
+    });
+  }
+}
+
+/** The temporary name a run gives a file until it commits; the leading dot keeps it out of the game's sight. */
+export function stagedName(fileName: string, runId: string): string {
+  return `.${fileName}.${runId}${STAGED_SUFFIX}`;
+}
+
+async function downloadAll(steps: readonly Download[], folder: string, runId: string, options: InstallOptions): Promise<Array<{ step: Download; file: DownloadedFile }>> {
+  if (steps.length === 0) return [];
   // One controller for the run: the caller's Cancel or the first failure stops every download.
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) stop.abort(options.signal.reason);
   options.signal?.addEventListener('abort', onAbort);
+  const tally = new ProgressTally(steps.length, options.onProgress);
+  const fetched: Array<{ step: Download; file: DownloadedFile }> = [];
 
-  const bytes = new Array<number>(steps.length).fill(0);
-  const totals = new Array<number | undefined>(steps.length).fill(undefined);
-  let filesDone = 0;
-  let started = 0;
-  const report = (): void => {
-    if (!options.onProgress) return;
-    const knownTotal = totals.slice(0, started).every((t) => t !== undefined) ? totals.reduce<number>((a, t) => a + (t ?? 0), 0) : undefined;
-    options.onProgress({
-      bytes: bytes.reduce((a, b) => a + b, 0),
-      totalBytes: started === steps.length ? knownTotal : undefined,
-      filesDone,
-      filesTotal: steps.length,
-    });
-  };
-
-  let firstError: unknown;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < steps.length && !stop.signal.aborted) {
-      const i = next++;
-      const step = steps[i];
-      started = Math.max(started, i + 1);
-      try {
-        const file = await options.download(step.release, {
-          folder,
-          fileName: step.release.file_name,
-          signal: stop.signal,
-          onProgress: (received, total) => {
-            bytes[i] = received;
-            totals[i] = total;
-            report();
-          },
-        });
-        written.push(file.path);
-        if (file.sha1.toLowerCase() !== step.release.sha1.toLowerCase()) {
-          throw new InstallError(`${step.name} ${step.version}: the download's sha1 ${file.sha1} is not the portal's ${step.release.sha1}`);
-        }
-        if (stop.signal.aborted) return;
-        bytes[i] = file.bytes;
-        totals[i] = file.bytes;
-        filesDone++;
-        fetched.push({ step, file });
-        report();
-      } catch (err) {
-        firstError ??= err;
-        stop.abort(err);
-        return;
+  const one = async (step: Download, i: number): Promise<void> => {
+    tally.start(i);
+    try {
+      const file = await options.download(step.release, {
+        folder,
+        fileName: stagedName(step.release.file_name, runId),
+        signal: stop.signal,
+        onProgress: (received, total) => tally.set(i, received, total),
+      });
+      if (file.sha1.toLowerCase() !== step.release.sha1.toLowerCase()) {
+        throw new InstallError(`${step.name} ${step.version}: the download's sha1 ${file.sha1} is not the portal's ${step.release.sha1}`);
       }
+      if (stop.signal.aborted) return;
+      tally.filesDone++;
+      tally.set(i, file.bytes, file.bytes);
+      fetched.push({ step, file });
+    } catch (err) {
+      // The first failure stops the downloads still running, not just the ones to come.
+      stop.abort(err);
+      throw err;
     }
   };
   const parallel = Math.max(1, Math.min(MAX_PARALLEL_DOWNLOADS, Math.floor(options.parallel ?? MAX_PARALLEL_DOWNLOADS)));
+  let failure: { error: unknown } | undefined;
   try {
-    report();
-    await Promise.all(Array.from({ length: Math.min(parallel, steps.length) }, worker));
+    tally.report();
+    await mapLimited(steps, parallel, one, stop.signal);
+  } catch (error) {
+    failure = { error };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
   if (options.signal?.aborted) throw options.signal.reason ?? new InstallError('cancelled');
-  if (firstError !== undefined) throw firstError;
+  if (failure) throw failure.error;
+  return fetched;
 }

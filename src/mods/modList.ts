@@ -2,10 +2,12 @@
 // add keys of their own, so an edit here touches only the bytes it must: every other
 // entry, key, order and formatting stays exactly as it was, and no change writes nothing.
 
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, Stats } from 'node:fs';
 import * as path from 'node:path';
-import { Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { applyEdits, Edit, modify, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { writeFileAtomic } from '../util/atomicWrite';
+import { readCappedText, TooLargeError } from '../util/readCapped';
+import { messageOf } from '../util/errors';
 
 export const MOD_LIST_FILE = 'mod-list.json';
 /** One backup, replaced at each write: the state just before the last change. */
@@ -38,8 +40,35 @@ function property(object: Node, key: string): Node | undefined {
   return prop?.children?.[1];
 }
 
+/** A real mod-list.json nests three levels; far deeper is not one, and would exhaust the parser's stack. */
+const MAX_MOD_LIST_DEPTH = 32;
+
+/** The deepest nesting of arrays and objects in `text`, stopping once past `limit`. Linear; strings are skipped. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
 /** Strict JSON, as the game reads it: a comment or a trailing comma is a problem too. */
 function parseModListText(text: string): ParsedModList | { problem: string } {
+  if (nestingDepth(text, MAX_MOD_LIST_DEPTH) > MAX_MOD_LIST_DEPTH) return { problem: `nested more than ${MAX_MOD_LIST_DEPTH} levels deep` };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0) return { problem: `not valid JSON (${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset})` };
@@ -68,20 +97,13 @@ export function parseModList(text: string | undefined, file = MOD_LIST_FILE): Mo
   };
 }
 
-async function readText(file: string): Promise<string | undefined> {
+/** The text of `file` (undefined: it does not exist), through the capped reader. */
+export async function readModListText(file: string): Promise<string | undefined> {
   try {
-    const handle = await fs.open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size > MAX_MOD_LIST_BYTES) throw new ModListError(`${MOD_LIST_FILE} is ${size} bytes: too large to be one`);
-      const buffer = Buffer.alloc(size);
-      const { bytesRead } = await handle.read(buffer, 0, size, 0);
-      return buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
+    return await readCappedText(file, MAX_MOD_LIST_BYTES, MOD_LIST_FILE);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof TooLargeError) throw new ModListError(`${MOD_LIST_FILE} is ${err.size} bytes: too large to be one`);
     throw err;
   }
 }
@@ -90,9 +112,9 @@ async function readText(file: string): Promise<string | undefined> {
 export async function readModList(folder: string): Promise<ModList> {
   const file = path.join(folder, MOD_LIST_FILE);
   try {
-    return parseModList(await readText(file), file);
+    return parseModList(await readModListText(file), file);
   } catch (err) {
-    return { path: file, present: true, entries: [], problem: `${MOD_LIST_FILE}: ${err instanceof Error ? err.message : String(err)}` };
+    return { path: file, present: true, entries: [], problem: `${MOD_LIST_FILE}: ${messageOf(err)}` };
   }
 }
 
@@ -118,12 +140,6 @@ export class ModListError extends Error {
 export type EnableResult =
   | { ok: true; /** The new text; equal to the input when nothing changes. */ text: string; changed: boolean; /** Names appended as new entries. */ added: string[]; /** Listed names switched from disabled to enabled. */ enabled: string[] }
   | { ok: false; problem: string };
-
-interface Edit {
-  offset: number;
-  length: number;
-  content: string;
-}
 
 function lineIndent(text: string, offset: number): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
@@ -175,7 +191,7 @@ export function enableInModListText(text: string | undefined, names: readonly st
       if (entry.enabledNode?.value === true) continue;
       switched = true;
       if (entry.enabledNode) {
-        edits.push({ offset: entry.enabledNode.offset, length: entry.enabledNode.length, content: 'true' });
+        edits.push(...modify(body, ['mods', parsed.mods.children?.indexOf(entry.node) ?? -1, 'enabled'], true, {}));
       } else {
         // No "enabled" key: add one after the last property, in the same object.
         const last = entry.node.children?.at(-1);
@@ -203,29 +219,8 @@ export function enableInModListText(text: string | undefined, names: readonly st
   }
 
   if (edits.length === 0) return { ok: true, text, changed: false, added, enabled };
-  let out = body;
-  for (const edit of edits.sort((a, b) => b.offset - a.offset)) {
-    out = out.slice(0, edit.offset) + edit.content + out.slice(edit.offset + edit.length);
-  }
-  return { ok: true, text: bom + out, changed: true, added, enabled };
-}
-
-/** Writes `file` atomically: a temporary file beside it, then a rename over it. */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await fs.open(temp, 'wx');
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, file);
-  } catch (err) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw err;
-  }
+  // Every edit is computed on the same text and none overlaps another, as applyEdits needs.
+  return { ok: true, text: bom + applyEdits(body, edits), changed: true, added, enabled };
 }
 
 export interface ModListWrite {
@@ -235,24 +230,42 @@ export interface ModListWrite {
   enabled: string[];
   /** The backup made before writing (`mod-list.json.bak`), when a file existed. */
   backupPath?: string;
+  /** Why no backup was made although a file existed (a `mod-list.json.bak` that is not a plain file). */
+  backupSkipped?: string;
+}
+
+/**
+ * The backup of the text about to be replaced. `mod-list.json.bak` always holds the state
+ * just before this extension's latest change, so a plain file of that name is replaced.
+ * Anything else of that name (a link, a folder) is not ours to write through or over:
+ * it is left alone and the write goes on without a backup, saying why.
+ */
+async function writeBackup(folder: string, text: string): Promise<{ backupPath: string } | { backupSkipped: string }> {
+  const backupPath = path.join(folder, MOD_LIST_BACKUP_FILE);
+  let stat: Stats | undefined;
+  try {
+    stat = await fs.lstat(backupPath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { backupSkipped: `${MOD_LIST_BACKUP_FILE}: ${messageOf(err)}` };
+  }
+  if (stat && !stat.isFile()) return { backupSkipped: `${MOD_LIST_BACKUP_FILE} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a plain file'}; it was left as it is and no backup was made` };
+  await writeFileAtomic(backupPath, text);
+  return { backupPath };
 }
 
 /**
  * Enables `names` in `<folder>/mod-list.json`: copies the current file to
- * `mod-list.json.bak`, then writes atomically. Writes nothing when nothing changes.
+ * `mod-list.json.bak` (see writeBackup), then writes atomically. Writes nothing when nothing changes.
  * Throws ModListError when the file cannot be understood (it is then left untouched).
  */
 export async function enableModsInFolder(folder: string, names: readonly string[]): Promise<ModListWrite> {
   const file = path.join(folder, MOD_LIST_FILE);
-  const text = await readText(file);
+  const text = await readModListText(file);
   const result = enableInModListText(text, names);
   if (!result.ok) throw new ModListError(result.problem);
   if (!result.changed) return { path: file, changed: false, added: [], enabled: [] };
-  let backupPath: string | undefined;
-  if (text !== undefined) {
-    backupPath = path.join(folder, MOD_LIST_BACKUP_FILE);
-    await writeFileAtomic(backupPath, text);
-  }
+  const backup = text !== undefined ? await writeBackup(folder, text) : {};
+  // Through a symbolic link to its target, keeping the file's mode (see writeFileAtomic).
   await writeFileAtomic(file, result.text);
-  return { path: file, changed: true, added: result.added, enabled: result.enabled, ...(backupPath ? { backupPath } : {}) };
+  return { path: file, changed: true, added: result.added, enabled: result.enabled, ...backup };
 }

@@ -8,6 +8,9 @@ import { parseInfoJson } from '../model/document';
 import { parseModVersion, sortNewestFirst } from '../model/version';
 import { MAX_INFO_JSON_BYTES, readZipInfoJson } from './zipInfo';
 import { readModList, ModList } from './modList';
+import { messageOf } from '../util/errors';
+import { mapLimited } from '../util/limit';
+import { readCappedText } from '../util/readCapped';
 
 export type { ModList, ModListEntry } from './modList';
 
@@ -84,24 +87,12 @@ export function identityFromInfoJson(text: string): Identity | { reason: string 
   };
 }
 
-async function readCappedText(file: string, cap: number): Promise<string> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    if (size > cap) throw new Error(`info.json is ${size} bytes, more than ${cap}`);
-    const buffer = Buffer.alloc(size);
-    const { bytesRead } = await handle.read(buffer, 0, size, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-  } finally {
-    await handle.close();
-  }
-}
-
-function messageOf(err: unknown): string {
+/** Why a folder entry could not be read, in the words a user knows. */
+function fileReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'not found';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return err instanceof Error ? err.message : String(err);
+  return messageOf(err);
 }
 
 async function readEntry(folder: string, fileName: string): Promise<InstalledMod | UnreadableEntry | undefined> {
@@ -116,7 +107,7 @@ async function readEntry(folder: string, fileName: string): Promise<InstalledMod
     isDir = target.isDirectory();
     isFile = target.isFile();
   } catch (err) {
-    return { path: full, fileName, reason: symlink ? `broken link: ${messageOf(err)}` : messageOf(err) };
+    return { path: full, fileName, reason: symlink ? `broken link: ${fileReason(err)}` : fileReason(err) };
   }
 
   let text: string;
@@ -128,11 +119,11 @@ async function readEntry(folder: string, fileName: string): Promise<InstalledMod
     kind = 'zip';
   } else if (isDir) {
     try {
-      text = await readCappedText(path.join(full, 'info.json'), MAX_INFO_JSON_BYTES);
+      text = await readCappedText(path.join(full, 'info.json'), MAX_INFO_JSON_BYTES, 'info.json');
     } catch (err) {
       // A folder without info.json is not a mod (a backup, a tool's folder): not worth a report.
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      return { path: full, fileName, reason: `info.json: ${messageOf(err)}` };
+      return { path: full, fileName, reason: `info.json: ${fileReason(err)}` };
     }
     kind = 'folder';
   } else {
@@ -146,19 +137,6 @@ async function readEntry(folder: string, fileName: string): Promise<InstalledMod
   return { ...identity, kind, path: full, fileName, symlink, nameMismatch };
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** Reads a mods folder. Never throws: a missing folder gives `exists: false`, a bad entry lands in `unreadable`. */
 export async function readModsFolder(folder: string): Promise<ModsFolderScan> {
   let names: string[];
@@ -168,7 +146,7 @@ export async function readModsFolder(folder: string): Promise<ModsFolderScan> {
     const code = (err as NodeJS.ErrnoException).code;
     const modList = await readModList(folder);
     if (code === 'ENOENT' || code === 'ENOTDIR') return { folder, exists: false, mods: [], unreadable: [], modList };
-    return { folder, exists: true, mods: [], unreadable: [{ path: folder, fileName: '', reason: messageOf(err) }], modList };
+    return { folder, exists: true, mods: [], unreadable: [{ path: folder, fileName: '', reason: fileReason(err) }], modList };
   }
   const candidates = names.filter((n) => !NOT_MODS.has(n) && !n.startsWith('.')).sort();
   const [entries, modList] = await Promise.all([mapLimited(candidates, PARALLEL_READS, (n) => readEntry(folder, n)), readModList(folder)]);

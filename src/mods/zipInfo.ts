@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
+import { messageOf } from '../util/errors';
 
 /** The largest info.json accepted, inflated (real ones are a few hundred bytes). */
 export const MAX_INFO_JSON_BYTES = 1024 * 1024;
@@ -99,10 +100,6 @@ async function readCapped(stream: Readable, cap: number): Promise<Buffer> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** The text of `<top>/info.json` inside the zip at `file`. Never throws. */

@@ -4,7 +4,7 @@
 import { decodeErrorMessage, decodeFullModEntry, decodeModEntry, decodeModListResponse, isModNotFoundAnswer, looksLikeHtml } from './decode';
 import { PortalError, displayUrl, httpError } from './errors';
 import { Attempt, Http, discardBody, type HttpOptions, type Outcome, type TextResponse } from './http';
-import { withoutTrailingSlashes } from './portalUrl';
+import { withoutTrailingSlashes } from '../util/text';
 import { parseRetryAfter } from './retry';
 import { isLoopbackHost, mayFollowDownload, tokenOriginKind } from './tokenOrigin';
 import type { FullModEntry, ListQuery, ModEntry, ModListResponse, Release } from './types';
@@ -369,7 +369,6 @@ export class PortalClient {
   private async downloadAttempt<T>(url: string, receive: (body: DownloadBody) => Promise<T>, outer: AbortSignal): Promise<Outcome<T>> {
     // An idle timeout: a large zip on a slow line may take long, but must keep moving.
     const attempt = new Attempt(this.timeoutMs, outer);
-    const stalled = 'The download stalled for';
     let disposeAttempt = true;
     try {
       const init: RequestInit = { headers: { 'User-Agent': this.userAgent }, signal: attempt.signal, redirect: 'manual' };
@@ -377,99 +376,22 @@ export class PortalClient {
       try {
         response = await this.http.fetch(url, init);
       } catch (e) {
-        throw attempt.error(e, url, stalled);
+        throw attempt.error(e, url, STALLED);
       }
       let at = url;
       if (isRedirect(response.status) || response.type === 'opaqueredirect') {
-        await discardBody(response);
-        const location = response.headers.get('location');
-        let target: URL;
-        try {
-          target = new URL(location ?? '', url);
-        } catch {
-          return { ok: false, retry: false, error: malformedError('it redirected the download to an invalid address', url) };
-        }
-        if (location === null) return { ok: false, retry: false, error: malformedError('it redirected the download without saying where', url) };
-        // The portal sends missing or wrong credentials to its login page. Only the
-        // Location's path can say so: a mod may well be called "login-tools".
-        if (target.pathname === '/login' || target.pathname.startsWith('/login/')) return { ok: false, retry: false, error: badCredentials(url) };
-        if (!this.mayFollow(target)) {
-          return {
-            ok: false,
-            retry: false,
-            error: new PortalError('http', `The Mod Portal sent the download to an unexpected address (${target.protocol}//${target.host}); it was not followed`, {
-              status: response.status,
-              url,
-            }),
-          };
-        }
-        // The download host gets no credentials, even should the Location echo them.
-        if (target.searchParams.has('username') || target.searchParams.has('token')) {
-          target.searchParams.delete('username');
-          target.searchParams.delete('token');
-        }
-        at = target.href;
-        try {
-          response = await this.http.fetch(at, { ...init, headers: { 'User-Agent': this.userAgent } });
-        } catch (e) {
-          throw attempt.error(e, at, stalled);
-        }
-        if (isRedirect(response.status)) {
-          await discardBody(response);
-          return { ok: false, retry: false, error: malformedError('the download host redirected again', at) };
-        }
+        const followed = await this.followDownloadRedirect(response, url, init, attempt);
+        if (!followed.ok) return followed;
+        ({ response, at } = followed.value);
       }
-      const status = response.status;
-      if (status < 200 || status >= 300) {
-        await discardBody(response);
-        if (status === 401) return { ok: false, retry: false, error: badCredentials(at) };
-        if (status === 403 && at === url) {
-          return {
-            ok: false,
-            retry: false,
-            error: new PortalError('http', DOWNLOAD_FORBIDDEN, { status: 403, url }),
-          };
-        }
-        if (status === 404 && at === url) {
-          return { ok: false, retry: false, error: new PortalError('not-found', `The Mod Portal has no such release (${displayUrl(url)})`, { status, url }) };
-        }
-        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
-        // A refused signed URL (expired, say) gets a fresh one on the next attempt.
-        const retry = status === 429 || status === 408 || status >= 500 || (at !== url && (status === 403 || status === 410));
-        return { ok: false, error: httpError(status, at, retryAfterMs), retry };
-      }
+      const refused = await downloadRefusal(response, url, at, this.now());
+      if (refused) return refused;
       const lengthHeader = response.headers.get('content-length');
       const total = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
       const body = response.body;
-      const source = at;
-      async function* chunks(): AsyncGenerator<Uint8Array> {
-        let received = 0;
-        if (body) {
-          const reader = body.getReader();
-          try {
-            for (;;) {
-              let chunk: ReadableStreamReadResult<Uint8Array>;
-              try {
-                chunk = await reader.read();
-              } catch (e) {
-                if (attempt.signal.aborted) throw attempt.error(e, source, stalled);
-                throw cutOff(source);
-              }
-              if (chunk.done) break;
-              attempt.arm();
-              received += chunk.value.byteLength;
-              yield chunk.value;
-            }
-          } finally {
-            if (!attempt.signal.aborted) await reader.cancel().catch(() => undefined);
-            reader.releaseLock();
-          }
-        }
-        if (total !== undefined && received < total) throw cutOff(source);
-      }
       disposeAttempt = false;
       try {
-        return { ok: true, value: await receive({ total, chunks: chunks() }) };
+        return { ok: true, value: await receive({ total, chunks: bodyChunks(body, total, attempt, at) }) };
       } finally {
         attempt.dispose();
         // A receiver that gave up before reading (a size cap, a missing folder) leaves the body unread.
@@ -479,6 +401,98 @@ export class PortalClient {
       if (disposeAttempt) attempt.dispose();
     }
   }
+
+  /**
+   * The portal's answer to a download is a redirect to the download host: followed only to
+   * an expected host, never with the credentials, and never a second time. A redirect to
+   * the login page means the credentials are wrong.
+   */
+  private async followDownloadRedirect(response: Response, url: string, init: RequestInit, attempt: Attempt): Promise<Outcome<{ response: Response; at: string }>> {
+    await discardBody(response);
+    const location = response.headers.get('location');
+    let target: URL;
+    try {
+      target = new URL(location ?? '', url);
+    } catch {
+      return { ok: false, retry: false, error: malformedError('it redirected the download to an invalid address', url) };
+    }
+    if (location === null) return { ok: false, retry: false, error: malformedError('it redirected the download without saying where', url) };
+    // The portal sends missing or wrong credentials to its login page. Only the
+    // Location's path can say so: a mod may well be called "login-tools".
+    if (target.pathname === '/login' || target.pathname.startsWith('/login/')) return { ok: false, retry: false, error: badCredentials(url) };
+    if (!this.mayFollow(target)) {
+      return {
+        ok: false,
+        retry: false,
+        error: new PortalError('http', `The Mod Portal sent the download to an unexpected address (${target.protocol}//${target.host}); it was not followed`, {
+          status: response.status,
+          url,
+        }),
+      };
+    }
+    // The download host gets no credentials, even should the Location echo them.
+    if (target.searchParams.has('username') || target.searchParams.has('token')) {
+      target.searchParams.delete('username');
+      target.searchParams.delete('token');
+    }
+    const at = target.href;
+    let next: Response;
+    try {
+      next = await this.http.fetch(at, { ...init, headers: { 'User-Agent': this.userAgent } });
+    } catch (e) {
+      throw attempt.error(e, at, STALLED);
+    }
+    if (isRedirect(next.status)) {
+      await discardBody(next);
+      return { ok: false, retry: false, error: malformedError('the download host redirected again', at) };
+    }
+    return { ok: true, value: { response: next, at } };
+  }
+}
+
+const STALLED = 'The download stalled for';
+
+/** The failure a download's non-2xx answer is (from the portal at `url` or the download host at `at`), or undefined for a 2xx. */
+async function downloadRefusal(response: Response, url: string, at: string, now: number): Promise<Outcome<never> | undefined> {
+  const status = response.status;
+  if (status >= 200 && status < 300) return undefined;
+  await discardBody(response);
+  if (status === 401) return { ok: false, retry: false, error: badCredentials(at) };
+  if (status === 403 && at === url) return { ok: false, retry: false, error: new PortalError('http', DOWNLOAD_FORBIDDEN, { status: 403, url }) };
+  if (status === 404 && at === url) {
+    return { ok: false, retry: false, error: new PortalError('not-found', `The Mod Portal has no such release (${displayUrl(url)})`, { status, url }) };
+  }
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
+  // A refused signed URL (expired, say) gets a fresh one on the next attempt.
+  const retry = status === 429 || status === 408 || status >= 500 || (at !== url && (status === 403 || status === 410));
+  return { ok: false, error: httpError(status, at, retryAfterMs), retry };
+}
+
+/** A download's body as chunks; each chunk re-arms the idle timeout, and a body shorter than its length is cut off. */
+async function* bodyChunks(body: ReadableStream<Uint8Array> | null, total: number | undefined, attempt: Attempt, source: string): AsyncGenerator<Uint8Array> {
+  let received = 0;
+  if (body) {
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (e) {
+          if (attempt.signal.aborted) throw attempt.error(e, source, STALLED);
+          throw cutOff(source);
+        }
+        if (chunk.done) break;
+        attempt.arm();
+        received += chunk.value.byteLength;
+        yield chunk.value;
+      }
+    } finally {
+      if (!attempt.signal.aborted) await reader.cancel().catch(() => undefined);
+      reader.releaseLock();
+    }
+  }
+  if (total !== undefined && received < total) throw cutOff(source);
 }
 
 const DOWNLOAD_FORBIDDEN = 'The Mod Portal refused the download: this account may not download mods (does it own the game?)';

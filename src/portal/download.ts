@@ -10,12 +10,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DownloadBody, PortalClient, PortalCredentials } from './client';
-import { isPortalError } from './errors';
+import { cancelledError, isPortalError } from './errors';
 import type { Release } from './types';
+import { messageOf } from '../util/errors';
 
 export type DownloadErrorKind =
   /** The file name would leave the target folder, or is not a plain name. */
   | 'unsafe-name'
+  /** The portal names the file something other than `<name>_<version>.zip`. */
+  | 'unexpected-name'
+  /** A file of that name is in the folder, and replacing it was not asked for. */
+  | 'exists'
   /** The portal gave no sha1 to verify against. */
   | 'no-checksum'
   /** The bytes do not match the sha1. */
@@ -24,8 +29,7 @@ export type DownloadErrorKind =
   | 'folder'
   /** Larger than the size cap. */
   | 'too-large'
-  | 'write'
-  | 'cancelled';
+  | 'write';
 
 export class DownloadError extends Error {
   constructor(
@@ -76,13 +80,18 @@ export function targetPath(folder: string, fileName: string): string {
   return target;
 }
 
-/** The portal's file name for a release, or the one the game uses when it gave none. */
+/**
+ * The file name of a release: `<name>_<version>.zip`, the only name the game loads. A
+ * portal answer naming it anything else (another mod's zip, a path) is refused with an
+ * 'unexpected-name' DownloadError rather than followed.
+ */
 export function releaseFileName(modName: string, release: Pick<Release, 'file_name' | 'version'>): string {
-  return release.file_name !== '' ? release.file_name : `${modName}_${release.version}.zip`;
-}
-
-function cancelled(): DownloadError {
-  return new DownloadError('cancelled', 'The download was cancelled');
+  const expected = `${modName}_${release.version}.zip`;
+  if (release.file_name !== '' && release.file_name !== expected) {
+    throw new DownloadError('unexpected-name', `The Mod Portal names the file of ${modName} ${release.version} "${release.file_name}", not "${expected}"; it was not downloaded`);
+  }
+  targetPath('.', expected);
+  return expected;
 }
 
 function normaliseSha1(sha1: string): string | undefined {
@@ -116,6 +125,8 @@ export interface SaveStreamOptions {
   maxBytes?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Replace a file of the same name (default: never; the save fails with 'exists'). */
+  replace?: boolean;
 }
 
 export interface SavedRelease {
@@ -130,7 +141,7 @@ function tooLarge(fileName: string, maxBytes: number): DownloadError {
 
 /**
  * Streams `body` into a temporary file beside the target while hashing it, then, when
- * the sha1 matches, renames it into place (replacing an older copy). Errors from reading
+ * the sha1 matches, puts it in place (replacing a file of that name only when asked). Errors from reading
  * the body (PortalErrors) pass through unchanged, after the temporary file is removed.
  */
 export async function saveStream(options: SaveStreamOptions): Promise<SavedRelease> {
@@ -142,7 +153,7 @@ export async function saveStream(options: SaveStreamOptions): Promise<SavedRelea
     throw new DownloadError('no-checksum', `The Mod Portal gave no usable sha1 for ${fileName}, so the download cannot be verified`);
   }
   if (body.total !== undefined && body.total > maxBytes) throw tooLarge(fileName, maxBytes);
-  if (signal?.aborted) throw cancelled();
+  if (signal?.aborted) throw cancelledError();
   const folder = await checkFolder(options.folder);
   const target = targetPath(folder, fileName);
   // Same folder as the target, so the rename cannot cross file systems.
@@ -185,12 +196,8 @@ export async function saveStream(options: SaveStreamOptions): Promise<SavedRelea
         `The download of ${fileName} is corrupt: its sha1 is ${actual}, the Mod Portal says ${expected}. Nothing was saved.`,
       );
     }
-    if (signal?.aborted) throw cancelled();
-    try {
-      await fs.rename(temp, target);
-    } catch (e) {
-      throw writeError(fileName, folder, e);
-    }
+    if (signal?.aborted) throw cancelledError();
+    await putInPlace(temp, target, options.replace === true, fileName, folder);
   } catch (e) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
     throw e;
@@ -198,8 +205,36 @@ export async function saveStream(options: SaveStreamOptions): Promise<SavedRelea
   return { path: target, sha1: expected, bytes };
 }
 
+/**
+ * Moves the finished temporary file to its name. Without `replace`, a hard link makes the
+ * name only if it is free (checked and made in one step, so a file that appeared since
+ * anyone looked is never replaced); where links are not supported, a check then a rename.
+ */
+async function putInPlace(temp: string, target: string, replace: boolean, fileName: string, folder: string): Promise<void> {
+  const exists = (): DownloadError => new DownloadError('exists', `${fileName} is already in ${folder}; it was left as it is`);
+  try {
+    if (replace) {
+      await fs.rename(temp, target);
+      return;
+    }
+    try {
+      await fs.link(temp, target);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw exists();
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') throw e;
+      if (await fs.lstat(target).then(() => true, () => false)) throw exists();
+      await fs.rename(temp, target);
+      return;
+    }
+    await fs.rm(temp, { force: true });
+  } catch (e) {
+    throw isDownloadError(e) ? e : writeError(fileName, folder, e);
+  }
+}
+
 function writeError(fileName: string, folder: string, e: unknown): DownloadError {
-  const detail = e instanceof Error ? e.message : String(e);
+  const detail = messageOf(e);
   return new DownloadError('write', `Could not save ${fileName} in ${folder}: ${detail}`);
 }
 
@@ -212,13 +247,15 @@ export interface DownloadReleaseOptions {
   onProgress?: ProgressListener;
   /** Default DEFAULT_MAX_DOWNLOAD_BYTES. */
   maxBytes?: number;
+  /** Replace a file of the same name (default: never; see saveStream). */
+  replace?: boolean;
 }
 
 /**
  * Downloads one release into `folder` as `fileName`, verified against its sha1. The
  * name, folder and sha1 are checked before any request, so nothing is fetched that
- * could not be saved. Throws a DownloadError (the file side, or 'cancelled') or a
- * PortalError (the portal side: credentials, 403, 404, network); either way no file
+ * could not be saved. Throws a DownloadError (the file side) or a
+ * PortalError (the portal side: credentials, 403, 404, network, or 'cancelled'); either way no file
  * is left behind.
  */
 export async function downloadRelease(
@@ -232,7 +269,7 @@ export async function downloadRelease(
     throw new DownloadError('no-checksum', `The Mod Portal gave no usable sha1 for ${fileName}, so the download cannot be verified`);
   }
   await checkFolder(folder);
-  if (signal?.aborted) throw cancelled();
+  if (signal?.aborted) throw cancelledError();
   try {
     return await client.download(
       release,
@@ -244,13 +281,14 @@ export async function downloadRelease(
           sha1: release.sha1,
           body,
           ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+          ...(options.replace ? { replace: true } : {}),
           ...(signal ? { signal } : {}),
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         }),
       signal ? { signal } : {},
     );
   } catch (e) {
-    if (signal?.aborted && (isPortalError(e) || isDownloadError(e))) throw cancelled();
+    if (signal?.aborted && (isPortalError(e) || isDownloadError(e))) throw cancelledError();
     throw e;
   }
 }

@@ -1,6 +1,8 @@
 // Every failure that reaches the rest of the extension is a PortalError, so callers can
 // switch on `kind` instead of guessing from TypeErrors or fetch internals.
 
+import { messageOf } from '../util/errors';
+
 export type PortalErrorKind = 'not-found' | 'network' | 'timeout' | 'http' | 'malformed' | 'cancelled';
 
 export interface PortalErrorOptions {
@@ -47,9 +49,14 @@ export function toPortalError(e: unknown, url = ''): PortalError {
   }
   const cause = (e as { cause?: { code?: unknown } } | undefined)?.cause;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const detail = code ?? (e instanceof Error ? e.message : String(e));
+  const detail = code ?? messageOf(e);
   const where = url === '' ? '' : ` for ${displayUrl(url)}`;
   return new PortalError('network', `Could not reach the Mod Portal (${redactSecrets(detail)})${where}`, { url });
+}
+
+/** The error every wait, request or download gives when its caller cancels it. */
+export function cancelledError(url = ''): PortalError {
+  return toPortalError(new DOMException('aborted', 'AbortError'), url);
 }
 
 /**

@@ -3,9 +3,9 @@
 // with full jitter, Retry-After honoured). JSON requests and downloads both go through it,
 // so the etiquette the portal's operators ask for holds for every request.
 
-import { PortalError, displayUrl, redactSecrets, toPortalError } from './errors';
+import { PortalError, cancelledError, displayUrl, redactSecrets, toPortalError } from './errors';
 import { abortableSleep, backoffDelay } from './retry';
-import { Semaphore } from './semaphore';
+import { Limiter } from '../util/limit';
 
 export interface HttpOptions {
   fetch?: typeof globalThis.fetch;
@@ -121,7 +121,7 @@ export class Http {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly maxRetryAfterMs: number;
-  private readonly semaphore: Semaphore;
+  private readonly limiter: Limiter;
   private readonly random: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly log: (message: string) => void;
@@ -133,7 +133,7 @@ export class Http {
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 20_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
-    this.semaphore = new Semaphore(options.concurrency ?? 4);
+    this.limiter = new Limiter(options.concurrency ?? 4);
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? abortableSleep;
     const log = options.log;
@@ -169,7 +169,7 @@ export class Http {
    * aborted only when every waiter has gone.
    */
   coalesce<T>(key: string, url: string, signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (signal?.aborted) return Promise.reject(cancelled(url));
+    if (signal?.aborted) return Promise.reject(cancelledError(url));
     let shared = this.inflight.get(key) as Shared<T> | undefined;
     if (shared === undefined) {
       const controller = new AbortController();
@@ -225,22 +225,18 @@ export class Http {
     try {
       await this.sleep(delay, signal);
     } catch {
-      throw cancelled(url);
+      throw cancelledError(url);
     }
-    if (signal.aborted) throw cancelled(url);
+    if (signal.aborted) throw cancelledError(url);
   }
 
   private async acquire(url: string, signal: AbortSignal): Promise<() => void> {
     try {
-      return await this.semaphore.acquire(signal);
+      return await this.limiter.acquire(signal);
     } catch {
-      throw cancelled(url);
+      throw cancelledError(url);
     }
   }
-}
-
-function cancelled(url: string): PortalError {
-  return toPortalError(new DOMException('aborted', 'AbortError'), url);
 }
 
 function wait<T>(shared: Shared<T>, url: string, signal?: AbortSignal): Promise<T> {
@@ -250,7 +246,7 @@ function wait<T>(shared: Shared<T>, url: string, signal?: AbortSignal): Promise<
     const onAbort = (): void => {
       shared.waiters--;
       if (shared.waiters === 0) shared.controller.abort();
-      reject(cancelled(url));
+      reject(cancelledError(url));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     shared.promise.then(

@@ -1,3 +1,5 @@
+import { withoutTrailingSlashes } from '../util/text';
+
 /** The portal everything talks to unless the user configures another. */
 export const OFFICIAL_PORTAL_URL = 'https://mods.factorio.com';
 
@@ -39,14 +41,4 @@ export function isWebUrl(raw: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * `url` without its trailing slashes. A loop, not `/\/+$/`: that regex rescans a run of
- * slashes from every position in it, quadratic on a long run.
- */
-export function withoutTrailingSlashes(url: string): string {
-  let end = url.length;
-  while (end > 0 && url.charCodeAt(end - 1) === 0x2f) end--;
-  return url.slice(0, end);
 }

@@ -6,9 +6,11 @@
 // membership reflects, since a tag's mod list is only as complete as the checks so far.
 
 import type { Clock, FullRecord } from './cache';
+import { normaliseTags } from './decode';
 import { Emitter, type Subscription } from './emitter';
 import type { CacheStorage } from './storage';
 import type { FullModEntry } from './types';
+import { messageOf } from '../util/errors';
 
 export interface TagSource {
   peekFullMod(name: string): FullRecord;
@@ -208,7 +210,7 @@ export class TagIndex {
     const run: Promise<void> = previous
       .then(() => this.load())
       .then(() => this.fill(generation))
-      .catch((e: unknown) => this.log(`Tag checks stopped: ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e: unknown) => this.log(`Tag checks stopped: ${messageOf(e)}`))
       .finally(() => {
         if (this.filling === run) {
           this.filling = undefined;
@@ -379,9 +381,11 @@ export class TagIndex {
       let loaded = 0;
       for (const raw of data.entries as unknown[]) {
         const e = raw as { name?: unknown; tags?: unknown; deprecated?: unknown; missing?: unknown; checkedAt?: unknown };
-        if (typeof e.name !== 'string' || typeof e.checkedAt !== 'number' || !Array.isArray(e.tags)) continue;
+        // The file is on disk, where anything can change it: its tags get the portal answer's own decoding.
+        const tags = Array.isArray(e.tags) ? normaliseTags(e.tags, undefined) : undefined;
+        if (typeof e.name !== 'string' || e.name === '' || typeof e.checkedAt !== 'number' || !Number.isFinite(e.checkedAt) || tags === undefined) continue;
         const entry: Entry = {
-          tags: e.tags.filter((t): t is string => typeof t === 'string'),
+          tags,
           deprecated: e.deprecated === true,
           missing: e.missing === true,
           checkedAt: e.checkedAt,
@@ -394,7 +398,7 @@ export class TagIndex {
       }
       if (loaded > 0) this.emitter.fire();
     } catch (e) {
-      this.log(`Discarding ${TAGS_FILE} (${e instanceof Error ? e.message : String(e)})`);
+      this.log(`Discarding ${TAGS_FILE} (${messageOf(e)})`);
       await this.storage.delete(TAGS_FILE).catch(() => undefined);
     }
   }
@@ -417,6 +421,6 @@ export class TagIndex {
     const text = JSON.stringify({ version: FORMAT_VERSION, entries });
     this.writes = this.writes
       .then(() => this.storage.write(TAGS_FILE, text))
-      .catch((e: unknown) => this.log(`Could not write ${TAGS_FILE}: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e: unknown) => this.log(`Could not write ${TAGS_FILE}: ${messageOf(e)}`));
   }
 }

@@ -44,3 +44,24 @@ export function mayFollowDownload(loopbackPortal: boolean, hosts: ReadonlySet<st
   if (loopbackPortal) return target.protocol === 'https:' || target.protocol === 'http:';
   return target.protocol === 'https:' && hosts.has(target.hostname.toLowerCase());
 }
+
+/** The user's answer about sending the token to a portal. */
+export type OriginConsent = 'yes' | 'declined' | 'refused';
+
+/**
+ * Consent for the token to go with `client`, the very client that will send it: the
+ * question names the client's own base URL, and once it is answered the client must
+ * still be the current one ('changed' otherwise). The portal URL setting can change
+ * while the question is open, and the token must not then go to the new portal on the
+ * strength of a yes given for the old one.
+ */
+export async function consentForClient<C extends { readonly baseUrl: string }>(
+  client: C,
+  current: () => C,
+  ask: (portalUrl: string) => Promise<OriginConsent>,
+): Promise<OriginConsent | 'changed'> {
+  const answer = await ask(client.baseUrl);
+  if (answer !== 'yes') return answer;
+  const now = current();
+  return now === client && now.baseUrl === client.baseUrl ? 'yes' : 'changed';
+}

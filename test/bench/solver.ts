@@ -7,7 +7,7 @@
 
 import { resolveDependencies } from '../../src/model/resolve';
 import { solveDependencies, type SolverRelease, type SolverSource, type SolveResult } from '../../src/model/solver';
-import { clientSolverSource, solverReleases } from '../../src/model/solverSource';
+import { clientSolverSource, solverReleases } from '../../src/features/commands/solverSource';
 import { PortalClient } from '../../src/portal/client';
 import type { Release } from '../../src/portal/types';
 import { makeRelease, type DatasetMod } from '../portal-server/records';

@@ -9,8 +9,9 @@
 // FACTORIO_PORTAL_TEST_TIMEOUT_MS (per test, default 20 s), FACTORIO_PORTAL_TEST_DEADLINE_MS
 // (whole suite, default 10 min), FACTORIO_PORTAL_TEST_VERBOSE=1 (echo code-server and
 // workbench logs), FACTORIO_PORTAL_TEST_MODS (local portal size, default 3000),
-// FACTORIO_PORTAL_TEST_SKIP_UI=1 (suite only; `npm run bench` uses these), FACTORIO_PORTAL_TEST_UI (only UI
-// checks whose name contains it). Screenshots of the UI checks land in test-results/.
+// FACTORIO_PORTAL_TEST_SKIP_UI=1 (suite only; `npm run bench` uses these),
+// FACTORIO_PORTAL_TEST_UI_GREP (only UI checks whose name contains one of its |-separated
+// parts). Screenshots of the UI checks land in test-results/.
 //
 // A second, short pass runs the "Restricted Mode" suite in another code-server with
 // workspace trust on and a folder nobody trusted (the main pass turns trust off). A grep
@@ -325,8 +326,8 @@ function tail(text: string, lines = 40): string {
 
 async function runUiChecks(tally: Tally, context: BrowserContext, server: RunningCodeServer, workspaceDir: string, prepared: Prepared): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const only = process.env.FACTORIO_PORTAL_TEST_UI;
-  for (const check of UI_CHECKS.filter((c) => !only || c.name.includes(only))) {
+  const grep = (process.env.FACTORIO_PORTAL_TEST_UI_GREP ?? '').split('|').filter((part) => part !== '');
+  for (const check of UI_CHECKS.filter((c) => grep.length === 0 || grep.some((part) => c.name.includes(part)))) {
     if (server.process.exitCode !== null || server.process.signalCode !== null) {
       tally.fail(`UI › ${check.name}`, `code-server is no longer running\n${tail(server.output(), 15)}`);
       continue;

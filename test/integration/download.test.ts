@@ -25,6 +25,7 @@ const NO_GAME = { username: 'no-game-user', token: 'no-game-token-456', trustPor
 
 type Outcome =
   | { status: 'saved'; path: string; sha1: string; bytes: number }
+  | { status: 'present'; path: string }
   | { status: 'failed'; code: string; message: string }
   | { status: 'cancelled' };
 
@@ -82,6 +83,43 @@ suite('download a release', () => {
     assert.equal(createHash('sha1').update(bytes).digest('hex'), release.sha1);
     assert.equal(outcome.sha1, release.sha1);
     assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK');
+  });
+
+  test('a portal file_name that is not <name>_<version>.zip is refused before any download', async () => {
+    await vscode.commands.executeCommand('factorioPortal.signIn', GOOD);
+    await clearRequests();
+    const outcome = await download({ name: 'odd-file-name', version: '1.0.0', folder });
+    assert.equal(outcome.status, 'failed', JSON.stringify(outcome));
+    if (outcome.status !== 'failed') return;
+    assert.equal(outcome.code, 'unexpected-name');
+    assert.match(outcome.message, /factorio-lib_1\.4\.2\.zip/);
+    assert.deepEqual(readdirSync(folder), []);
+    assert.deepEqual((await getRequests()).filter((r) => r.path.startsWith('/download/') || r.host === 'download'), []);
+  });
+
+  test('a file already there is never replaced silently: same bytes need no download, other bytes are kept beside', async () => {
+    await vscode.commands.executeCommand('factorioPortal.signIn', GOOD);
+    const release = await releaseOf('factorio-lib', '1.4.2');
+    const target = path.join(folder, release.file_name);
+    writeFileSync(target, 'my own build');
+    const cancelled = await download({ name: 'factorio-lib', version: '1.4.2', folder, existing: 'cancel' });
+    assert.equal(cancelled.status, 'cancelled');
+    assert.equal(readFileSync(target, 'utf8'), 'my own build');
+
+    const both = await download({ name: 'factorio-lib', version: '1.4.2', folder, existing: 'keep-both' });
+    assert.equal(both.status, 'saved', JSON.stringify(both));
+    assert.equal(readFileSync(target, 'utf8'), 'my own build');
+    assert.deepEqual(readdirSync(folder).sort(), ['factorio-lib_1.4.2 (2).zip', release.file_name].sort());
+    assert.equal(createHash('sha1').update(readFileSync(path.join(folder, 'factorio-lib_1.4.2 (2).zip'))).digest('hex'), release.sha1);
+
+    const replaced = await download({ name: 'factorio-lib', version: '1.4.2', folder, existing: 'replace' });
+    assert.equal(replaced.status, 'saved', JSON.stringify(replaced));
+    assert.equal(createHash('sha1').update(readFileSync(target)).digest('hex'), release.sha1);
+
+    await clearRequests();
+    const present = await download({ name: 'factorio-lib', version: '1.4.2', folder });
+    assert.deepEqual(present, { status: 'present', path: target });
+    assert.deepEqual((await getRequests()).filter((r) => r.path.startsWith('/download/') || r.host === 'download'), []);
   });
 
   test('through the portal’s redirect: the download host serves the zip and never sees the username or token', async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -122,6 +122,26 @@ suite('install dependencies into the mods folder', () => {
     assert.deepEqual(outcome.kept, [{ name: 'base', version: '2.0', origin: 'builtin' }]);
   });
 
+  test('a symbolic link as mod-list.json: its target gets the change and keeps its mode, the link stays', async () => {
+    const profile = mkdtempSync(path.join(tmpdir(), 'fmp-profile-'));
+    try {
+      const target = path.join(profile, 'mod-list.json');
+      writeFileSync(target, MOD_LIST);
+      chmodSync(target, 0o640);
+      symlinkSync(target, path.join(mods, 'mod-list.json'));
+      const outcome = await installMod({ name: 'pack-graphics', factorioVersion: '2.0', optional: [], confirm: true });
+      assert.equal(outcome.status, 'installed', JSON.stringify(outcome));
+      assert.ok(lstatSync(path.join(mods, 'mod-list.json')).isSymbolicLink(), 'the link stays a link');
+      const list = JSON.parse(readFileSync(target, 'utf8')) as { mods: Array<{ name: string; enabled: boolean }> };
+      assert.deepEqual(list.mods.map((m) => `${m.name}:${m.enabled}`), ['base:true', 'factorio-lib:false', 'some-old-mod:false', 'pack-graphics:true']);
+      assert.equal(statSync(target).mode & 0o777, 0o640);
+      assert.deepEqual(readdirSync(profile), ['mod-list.json'], 'nothing else beside the target');
+      assert.equal(readFileSync(path.join(mods, 'mod-list.json.bak'), 'utf8'), MOD_LIST);
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
   test('a second run finds nothing to do: no download, no file changed', async () => {
     const first = await installMod({ name: 'modpack-demo', factorioVersion: '2.0', optional: [], confirm: true });
     assert.equal(first.status, 'installed', JSON.stringify(first));
@@ -145,14 +165,15 @@ suite('install dependencies into the mods folder', () => {
     assert.deepEqual(readdirSync(mods), []);
   });
 
-  test('Cancel half-way: the files already downloaded are removed and mod-list.json is untouched', async () => {
+  test('Cancel half-way: the files already downloaded (staged) are removed and mod-list.json is untouched', async () => {
     writeFileSync(path.join(mods, 'mod-list.json'), MOD_LIST);
     // One download never answers, so Cancel lands while the others are done.
     await setFaults({ hang: true, match: '/download/pack-graphics/' });
     const cancel = new vscode.CancellationTokenSource();
     try {
       const running = installMod({ name: 'modpack-demo', factorioVersion: '2.0', optional: [], confirm: true, cancel: cancel.token });
-      await waitFor(() => readdirSync(mods).some((f) => /^[^.].*_\d+\.\d+\.\d+\.zip$/.test(f)), { message: 'a finished download in the mods folder' });
+      // Finished downloads wait under hidden temporary names until every one has arrived.
+      await waitFor(() => readdirSync(mods).some((f) => /^\..*_\d+\.\d+\.\d+\.zip\.[0-9a-f]{12}\.fmp-staged$/.test(f)), { message: 'a finished download staged in the mods folder' });
       cancel.cancel();
       const outcome = await running;
       assert.equal(outcome.status, 'cancelled', JSON.stringify(outcome));

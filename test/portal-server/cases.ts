@@ -52,6 +52,8 @@ export const CASES = {
   clashPack: 'clash-pack',
   clashAlpha: 'clash-alpha',
   clashBeta: 'clash-beta',
+  /** Its 2.0 release's `file_name` is another mod's zip (factorio-lib_1.4.2.zip): a download must refuse it. */
+  oddFileName: 'odd-file-name',
 } as const;
 
 export const CASE_NAMES: readonly string[] = Object.values(CASES);
@@ -434,6 +436,12 @@ export function buildCaseMods(): DatasetMod[] {
       { version: '1.0.0', factorio: '2.0', date: '2025-05-21T10:00:00.000000Z', deps: ['base >= 2.0.0', '! clash-alpha'] },
     ]),
   );
+  // Last, so every mod above keeps its generated values.
+  const odd = small(CASES.oddFileName, 'Odd File Name', 'Its release claims to be another mod.', [
+    { version: '1.0.0', factorio: '2.0', date: '2025-06-02T10:00:00.000000Z', deps: ['base >= 2.0.0'] },
+  ]);
+  odd.releases[0]!.file_name = `${CASES.library}_1.4.2.zip`;
+  mods.push(odd);
 
   return mods;
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 
 const SRC = path.join(__dirname, '..', '..', 'src');
-const PURE_LAYERS = ['portal', 'model', 'mods'];
+const PURE_LAYERS = ['portal', 'model', 'mods', 'util'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -39,6 +39,16 @@ for (const layer of PURE_LAYERS) {
     }
   });
 }
+
+test('src/util stands alone: it imports nothing else of src', () => {
+  for (const file of tsFiles(path.join(SRC, 'util'))) {
+    for (const spec of importsOf(file)) {
+      if (!spec.startsWith('.')) continue;
+      const target = path.relative(path.join(SRC, 'util'), path.resolve(path.dirname(file), spec));
+      assert.ok(!target.startsWith('..'), `${path.relative(SRC, file)} imports ${spec}`);
+    }
+  }
+});
 
 test('the import scanner sees the forms it must catch', () => {
   const sample = `import * as vscode from 'vscode';\nimport type { X } from "../features/a";\nconst v = require('vscode');\nexport { y } from './y';`;

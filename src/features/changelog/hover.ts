@@ -5,7 +5,8 @@ import { compareVersions, parseModVersion } from '../../model/version';
 import { clip, PORTAL_TEXT_LIMITS } from '../core/portalText';
 import { toRange } from '../core/documents';
 import type { DependencyData } from '../infoJson/dependencyData';
-import { finish, withinBudget } from '../infoJson/localHover';
+import { withinBudget } from '../../util/time';
+import { finish, HOVER_BUDGET_MS } from '../infoJson/localHover';
 import { CHANGELOG_SELECTOR, changelogAnalysis, readSibling } from './documents';
 
 /**
@@ -24,7 +25,7 @@ export class ChangelogHoverProvider implements vscode.HoverProvider {
     const name = info ? parseInfoJson(info.text).modName : undefined;
     if (!version || !name || isBuiltinMod(name)) return undefined;
     const range = toRange(document, section.versionRange.start, section.versionRange.end);
-    await withinBudget(this.data.ensure([name], { full: false }));
+    await withinBudget(this.data.ensure([name], { full: false }), HOVER_BUDGET_MS);
     const line = (text: string): string => clip(text, PORTAL_TEXT_LIMITS.line);
     const md = new vscode.MarkdownString();
     const facts = this.data.facts(name);

@@ -6,6 +6,7 @@
 
 import { newestFirst } from '../../model/releases';
 import type { FullModEntry, ModEntry, Release } from '../../portal/types';
+import { withoutTrailingSlashes } from '../../util/text';
 import { PORTAL_TEXT_LIMITS, clip, cutText, safeHomepageUrl, safeLinkUrl } from '../core/portalText';
 import { renderPortalMarkdown } from './portalMarkdown';
 
@@ -34,12 +35,6 @@ export function escapeHtml(text: string): string {
 /** One line of portal text (a title, a name, a tag), cut and escaped. */
 function line(text: string): string {
   return escapeHtml(clip(text, PORTAL_TEXT_LIMITS.line));
-}
-
-function withoutTrailingSlashes(url: string): string {
-  let end = url.length;
-  while (end > 0 && url.charCodeAt(end - 1) === 0x2f) end--;
-  return url.slice(0, end);
 }
 
 export function contentSecurityPolicy(portalUrl: string, nonce: string): string {

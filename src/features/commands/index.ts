@@ -11,6 +11,7 @@ import { Credentials } from '../services/credentials';
 import { DetailsPanel, type DetailsSnapshot } from './details';
 import { downloadRelease, type DownloadOutcome } from './downloadRelease';
 import { installDependencies, installModWithDependencies, type InstallServices } from './installDependencies';
+import { recoverInstallsAtStart } from './installRecovery';
 import { pickMod, type ItemButton } from './pickers';
 import type { WorkspaceModsService } from '../services/workspaceMods';
 
@@ -43,7 +44,8 @@ export function createLookups(services: LookupServices): { disposable: vscode.Di
   const details = new DetailsPanel(portal, data, () => portal.tags);
   const credentials = new Credentials(services.secrets, () => config.playerDataCandidates(), services.globalState);
 
-  const installServices: InstallServices = { portal, config, data, logger: services.logger, credentials, storageFolder: services.storageFolder, workspace: services.workspace };
+  const recovered = recoverInstallsAtStart(services.storageFolder, config, services.logger);
+  const installServices: InstallServices = { portal, config, data, logger: services.logger, credentials, storageFolder: services.storageFolder, workspace: services.workspace, recovered };
 
   const askForMod = async (arg: unknown, title: string): Promise<string | undefined> =>
     modNameArg(arg) ?? (await pickMod(data, { title }))?.name;

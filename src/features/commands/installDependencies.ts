@@ -4,16 +4,14 @@
 // src/mods/install.ts); this file asks the questions and says what happened.
 
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { parseDependency } from '../../model/dependency';
 import { newestFirst } from '../../model/releases';
 import { solveDependencies, type SolverWorkspaceMod, type SolveResult, type SolveWarning } from '../../model/solver';
-import { cacheSolverSource } from '../../model/solverSource';
+import { cacheSolverSource } from './solverSource';
 import { parseVersion, releaseMatchesFactorioVersion } from '../../model/version';
-import { namesToEnable, portalDownloader, runInstall, type InstallPlan, type InstallProgress } from '../../mods/install';
+import { portalDownloader, prepareInstall, runInstall, type DownloadRelease, type InstallPlan, type InstallProgress, type InstallResult, type PreparedInstall } from '../../mods/install';
 import { planFromSolution, type KeptMod } from '../../mods/installPlan';
-import { enableInModListText, MOD_LIST_BACKUP_FILE, MOD_LIST_FILE } from '../../mods/modList';
+import { MOD_LIST_BACKUP_FILE, MOD_LIST_FILE } from '../../mods/modList';
 import { readModsFolder } from '../../mods/modsFolder';
 import type { Release } from '../../portal/types';
 import type { Config } from '../core/config';
@@ -23,6 +21,8 @@ import type { Logger } from '../core/logger';
 import type { PortalService } from '../services/portalService';
 import { requireTrustedWorkspace, untrustedWorkspaceMessage } from '../core/safety';
 import { booleanArg, modNameArg, stringArg } from './args';
+import { consentRefusal } from './downloadRelease';
+import { formatSize } from '../../util/text';
 import type { Credentials } from '../services/credentials';
 import { pickMod } from './pickers';
 import { pickOne, type Choice } from '../core/quickPick';
@@ -65,6 +65,8 @@ export interface InstallServices {
   storageFolder: string;
   /** The workspace's own mods, used as they are and never downloaded. */
   workspace: WorkspaceModsService;
+  /** Settles once an install an earlier window left unfinished is finished or undone. */
+  recovered?: Promise<void>;
 }
 
 /** What the solver is asked for: the root's dependencies, for one Factorio version. */
@@ -229,13 +231,8 @@ function planText(plan: InstallPlan, kept: InstallOutcome['kept'], toEnable: rea
   return lines.join('\n');
 }
 
-function size(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
 function progressMessage(p: InstallProgress): string {
-  const bytes = p.totalBytes !== undefined ? `${size(p.bytes)} / ${size(p.totalBytes)}` : size(p.bytes);
+  const bytes = p.totalBytes !== undefined ? `${formatSize(p.bytes)} / ${formatSize(p.totalBytes)}` : formatSize(p.bytes);
   return vscode.l10n.t('{0} of {1} files · {2}', p.filesDone, p.filesTotal, bytes);
 }
 
@@ -273,96 +270,59 @@ async function solve(
   );
 }
 
-/** Both commands, once the root is known: resolve, plan, ask, install, tell. */
-async function installClosure(services: InstallServices, root: Root, arg: unknown): Promise<InstallOutcome> {
-  const { logger } = services;
-  const chosenOptional = await chooseOptional(root, arg);
-  if (chosenOptional === undefined) return outcome('cancelled');
-  const folder = await chooseFolder(services.config);
-  if (!folder) return outcome('cancelled');
-
-  const scan = await readModsFolder(folder);
-  for (const bad of scan.unreadable) logger.warn(`Mods folder: ${bad.path}: ${bad.reason}`);
-  // The root of Install Mod with Dependencies is planned separately, so it is not "installed" to the solver.
-  const installed = scan.mods.filter((m) => m.name !== (root.release ? root.name : undefined)).map((m) => ({ name: m.name, version: m.version }));
-  const installedRoot = root.release ? scan.mods.filter((m) => m.name === root.name).map((m) => m.version) : [];
-
-  const solved = await solve(services, root, chosenOptional, installed, cancelledBy(arg));
-  if (!solved.ok) {
-    const failure = solved.failure;
-    if (failure.kind === 'cancelled') return outcome('cancelled', { folder });
-    logger.warn(`Resolving the dependencies of ${root.label} failed: ${failure.message}`);
-    if (failure.kind === 'conflict') {
-      const text = failure.explanation.text;
-      // The message shows the cause and a few facts; the log and the details have them all.
-      logger.warn(`Every fact of the conflict:\n${failure.explanation.full}`);
-      const details = [
-        vscode.l10n.t('No set of releases for Factorio {0} satisfies every dependency of {1}:', root.factorioVersion, root.label),
-        '',
-        ...failure.explanation.full.split('\n').map((line) => `- ${line}`),
-      ].join('\n');
-      return fail('conflict', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text), { folder }, { explanation: text, details });
-    }
-    if (failure.kind === 'missing') {
-      const details = failure.missing.map((m) => `- ${m.name}: ${m.requiredBy.map((r) => (r.mod ? `${r.mod} ${r.version ?? ''} (${r.dependency})`.trim() : `${root.label} (${r.dependency})`)).join(', ')}`).join('\n');
-      return fail('missing', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder }, { explanation: failure.message, details });
-    }
-    return fail('portal', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder });
+/** What the user is told when no set of releases can be installed, or the portal failed. */
+function solveFailure(services: InstallServices, root: Root, failure: Extract<SolveResult<Release>, { ok: false }>['failure'], folder: string): InstallOutcome {
+  if (failure.kind === 'cancelled') return outcome('cancelled', { folder });
+  services.logger.warn(`Resolving the dependencies of ${root.label} failed: ${failure.message}`);
+  if (failure.kind === 'conflict') {
+    const text = failure.explanation.text;
+    // The message shows the cause and a few facts; the log and the details have them all.
+    services.logger.warn(`Every fact of the conflict:\n${failure.explanation.full}`);
+    const details = [
+      vscode.l10n.t('No set of releases for Factorio {0} satisfies every dependency of {1}:', root.factorioVersion, root.label),
+      '',
+      ...failure.explanation.full.split('\n').map((line) => `- ${line}`),
+    ].join('\n');
+    return fail('conflict', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text), { folder }, { explanation: text, details });
   }
+  if (failure.kind === 'missing') {
+    const details = failure.missing.map((m) => `- ${m.name}: ${m.requiredBy.map((r) => (r.mod ? `${r.mod} ${r.version ?? ''} (${r.dependency})`.trim() : `${root.label} (${r.dependency})`)).join(', ')}`).join('\n');
+    return fail('missing', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder }, { explanation: failure.message, details });
+  }
+  return fail('portal', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder });
+}
 
-  for (const w of solved.warnings) logger.warn(`${root.label}: ${w.message}`);
-  const { plan, kept } = planFromSolution(folder, solved.mods, root.release && root.name ? { name: root.name, release: root.release, installedVersions: installedRoot } : undefined);
-  const toEnable = namesToEnable(plan);
-  const downloads = plan.steps.filter((s) => s.action !== 'keep');
-  let modListText: string | undefined;
-  try {
-    modListText = await fs.readFile(path.join(folder, MOD_LIST_FILE), 'utf8');
-  } catch {
-    modListText = undefined;
-  }
-  const preview = enableInModListText(modListText, toEnable);
-  if (!preview.ok) {
-    return fail('install', vscode.l10n.t('{0} in {1} cannot be read ({2}); fix or remove it, then try again. Nothing was installed.', MOD_LIST_FILE, folder, preview.problem), { folder });
-  }
-  const newlyEnabled = [...preview.added, ...preview.enabled];
-  if (downloads.length === 0 && !preview.changed) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to install: every dependency of {0} is already in {1} and enabled.', root.label, folder));
-    return outcome('nothing-to-do', { folder, kept });
-  }
-
-  const detail = planText(plan, kept, newlyEnabled, solved.warnings);
-  const confirmArg = booleanArg(arg, 'confirm');
+/** Shows the plan and asks (or takes the `confirm` answer given in advance). */
+async function confirmPlan(root: Root, plan: InstallPlan, kept: KeptMod[], newlyEnabled: readonly string[], warnings: readonly SolveWarning[], arg: unknown): Promise<boolean> {
+  const detail = planText(plan, kept, newlyEnabled, warnings);
   const install = vscode.l10n.t('Install');
-  const confirmed =
-    confirmArg ??
+  return (
+    booleanArg(arg, 'confirm') ??
     (await vscode.window.showInformationMessage(
       vscode.l10n.t('Install the dependencies of {0} for Factorio {1}?', root.label, root.factorioVersion),
       { modal: true, detail: `${detail}\n\n${vscode.l10n.t('If Factorio is running, it may overwrite mod-list.json when it exits.')}` },
       install,
-    )) === install;
-  if (!confirmed) return outcome('cancelled', { folder, kept });
+    )) === install
+  );
+}
 
-  let download: ReturnType<typeof portalDownloader> = () => Promise.reject(new Error('no downloads in this plan'));
-  if (downloads.length > 0) {
-    const creds = (await services.credentials.get()) ?? (await services.credentials.ask());
-    if (!creds) {
-      return fail('no-credentials', vscode.l10n.t('Downloading from the Mod Portal needs your Factorio username and token (Sign In for Downloads…). Nothing was installed.'), { folder, kept });
-    }
-    const consent = await services.credentials.allowOrigin(services.portal.url);
-    if (consent !== 'yes') {
-      return fail(
-        'untrusted-portal',
-        consent === 'refused'
-          ? vscode.l10n.t('Your Factorio token is sent only to https portals (or a test portal on this machine), not to {0}. Nothing was installed.', services.portal.url)
-          : vscode.l10n.t('Your Factorio token was not sent to {0}. Nothing was installed.', services.portal.url),
-        { folder, kept },
-      );
-    }
-    download = portalDownloader(services.portal.client, creds);
+/** The downloader, once the credentials are at hand and the user agreed to send them to this portal's client. */
+async function downloaderFor(services: InstallServices, extra: Partial<InstallOutcome>): Promise<DownloadRelease | InstallOutcome> {
+  const creds = (await services.credentials.get()) ?? (await services.credentials.ask());
+  if (!creds) {
+    return fail('no-credentials', vscode.l10n.t('Downloading from the Mod Portal needs your Factorio username and token (Sign In for Downloads…). Nothing was installed.'), extra);
   }
+  // The client asked about is the one that sends the token, whatever the setting says by then.
+  const client = services.portal.client;
+  const consent = await services.credentials.allowClient(client, () => services.portal.client);
+  if (consent !== 'yes') return fail('untrusted-portal', consentRefusal(consent, client.baseUrl, vscode.l10n.t('Nothing was installed.')), extra);
+  return portalDownloader(client, creds);
+}
 
+/** Runs the install under one cancellable progress notification (and the caller's `cancel` token). */
+function installWithProgress(services: InstallServices, root: Root, prepared: PreparedInstall, download: DownloadRelease, arg: unknown): Thenable<InstallResult> {
   const external = cancelledBy(arg);
-  const result = await vscode.window.withProgress(
+  return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Installing the dependencies of {0}', root.label), cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
@@ -370,7 +330,7 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
       if (external?.isCancellationRequested) controller.abort();
       let shownPercent = 0;
       try {
-        return await runInstall(plan, {
+        return await runInstall(prepared, {
           download,
           storageFolder: services.storageFolder,
           signal: controller.signal,
@@ -387,7 +347,12 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
       }
     },
   );
+}
 
+/** Says what the install did, in the log and a message, and gives the command's outcome. */
+function tellResult(services: InstallServices, root: Root, plan: InstallPlan, kept: KeptMod[], result: InstallResult): InstallOutcome {
+  const { logger } = services;
+  const folder = plan.folder;
   if (result.status === 'nothing-to-do') {
     void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to install: every dependency of {0} is already in {1} and enabled.', root.label, folder));
     return outcome('nothing-to-do', { folder, kept });
@@ -411,6 +376,7 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
     `Installed into ${folder}: ${installedOut.map((i) => `${i.name} ${i.version}`).join(', ') || 'nothing new'}; ` +
       `enabled in ${MOD_LIST_FILE}: ${enabled.join(', ') || 'none'}` +
       (result.modList.backupPath ? `; previous list kept as ${MOD_LIST_BACKUP_FILE}` : '') +
+      (result.modList.backupSkipped ? `; ${result.modList.backupSkipped}` : '') +
       (result.removedOld.length > 0 ? `; removed older zips: ${result.removedOld.join(', ')}` : '') +
       (result.recordProblem ? `; ${result.recordProblem}` : ''),
   );
@@ -422,6 +388,44 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
       : vscode.l10n.t('Installed {0} mods into {1}; enabled in mod-list.json: {2}.', installedOut.length, folder, enabledText),
   );
   return outcome('installed', { folder, installed: installedOut, kept, enabled });
+}
+
+/** Both commands, once the root is known: resolve, plan, ask, install, tell. */
+async function installClosure(services: InstallServices, root: Root, arg: unknown): Promise<InstallOutcome> {
+  const chosenOptional = await chooseOptional(root, arg);
+  if (chosenOptional === undefined) return outcome('cancelled');
+  const folder = await chooseFolder(services.config);
+  if (!folder) return outcome('cancelled');
+
+  await services.recovered;
+  const scan = await readModsFolder(folder);
+  for (const bad of scan.unreadable) services.logger.warn(`Mods folder: ${bad.path}: ${bad.reason}`);
+  // The root of Install Mod with Dependencies is planned separately, so it is not "installed" to the solver.
+  const installed = scan.mods.filter((m) => m.name !== (root.release ? root.name : undefined)).map((m) => ({ name: m.name, version: m.version }));
+  const installedRoot = root.release ? scan.mods.filter((m) => m.name === root.name).map((m) => m.version) : [];
+
+  const solved = await solve(services, root, chosenOptional, installed, cancelledBy(arg));
+  if (!solved.ok) return solveFailure(services, root, solved.failure, folder);
+  for (const w of solved.warnings) services.logger.warn(`${root.label}: ${w.message}`);
+
+  const { plan, kept } = planFromSolution(folder, solved.mods, root.release && root.name ? { name: root.name, release: root.release, installedVersions: installedRoot } : undefined);
+  const preparation = await prepareInstall(plan);
+  if (!preparation.ok) {
+    return preparation.problem === 'mod-list'
+      ? fail('install', vscode.l10n.t('{0} in {1} cannot be read ({2}); fix or remove it, then try again. Nothing was installed.', MOD_LIST_FILE, folder, preparation.error), { folder })
+      : fail('install', vscode.l10n.t('Installing the dependencies of {0} failed: {1}. Nothing was installed and mod-list.json is unchanged.', root.label, preparation.error), { folder, kept });
+  }
+  const prepared = preparation.prepared;
+  if (prepared.nothingToDo) return tellResult(services, root, plan, kept, { status: 'nothing-to-do' });
+  if (!(await confirmPlan(root, plan, kept, prepared.newlyEnabled, solved.warnings, arg))) return outcome('cancelled', { folder, kept });
+
+  let download: DownloadRelease = () => Promise.reject(new Error('no downloads in this plan'));
+  if (prepared.pending.length > 0) {
+    const downloader = await downloaderFor(services, { folder, kept });
+    if (typeof downloader !== 'function') return downloader;
+    download = downloader;
+  }
+  return tellResult(services, root, plan, kept, await installWithProgress(services, root, prepared, download, arg));
 }
 
 /**

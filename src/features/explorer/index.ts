@@ -58,6 +58,83 @@ const SORT_LABELS: Readonly<Record<SortMode, string>> = {
   name: 'Name',
 };
 
+/** The title bar's filter, sort and "load more" commands of the Mod Portal tree. */
+function filterCommands(
+  filter: () => ExplorerFilter,
+  setFilter: (next: ExplorerFilter) => Promise<ExplorerFilter>,
+  loadMore: (parentId: string) => void,
+): Record<string, (arg?: unknown) => unknown> {
+  return {
+    'factorioPortal.explorer.filterVersion': async (arg) => {
+      const current = filter();
+      let version: string | undefined | null = arg === null || arg === '' || arg === 'any' ? null : typeof arg === 'string' ? arg : undefined;
+      if (version === undefined) {
+        const any: Choice<string | null> = { label: vscode.l10n.t('Any Factorio version'), value: null };
+        const items: Choice<string | null>[] = [any, ...[...PORTAL_FACTORIO_VERSIONS].reverse().map((v) => ({ label: `Factorio ${v}`, value: v as string | null }))];
+        const active = items.find((i) => i.value === (current.factorioVersion ?? null));
+        const picked = await pickOne(items, { title: vscode.l10n.t('Show mods with a release for…'), ...(active ? { active } : {}) });
+        if (picked === undefined) return current;
+        version = picked;
+      }
+      if (version !== null && !/^\d+\.\d+$/.test(version)) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" is not a Factorio version such as 2.0.', version));
+        return current;
+      }
+      const { factorioVersion: _dropped, ...rest } = current;
+      return setFilter(version === null ? rest : { ...rest, factorioVersion: version });
+    },
+    'factorioPortal.explorer.hideDeprecated': () => setFilter({ ...filter(), hideDeprecated: true }),
+    'factorioPortal.explorer.showDeprecated': () => setFilter({ ...filter(), hideDeprecated: false }),
+    'factorioPortal.explorer.sort': async (arg) => {
+      const current = filter();
+      let sort = SORT_MODES.find((m) => m === arg);
+      if (!sort) {
+        const items: Choice<SortMode>[] = SORT_MODES.map((m) => ({ label: vscode.l10n.t(SORT_LABELS[m]), value: m }));
+        sort = await pickOne(items, { title: vscode.l10n.t('Sort mods by…'), active: items.find((i) => i.value === current.sort) });
+        if (!sort) return current;
+      }
+      return setFilter({ ...current, sort });
+    },
+    [LOAD_MORE_COMMAND]: (arg) => {
+      if (typeof arg === 'string') loadMore(arg);
+    },
+  };
+}
+
+interface ExplorerViews {
+  portalTree: PortalTreeProvider;
+  dependencyTree: DependencyTreeProvider;
+  portalView: vscode.TreeView<unknown>;
+  dependencyView: vscode.TreeView<unknown>;
+}
+
+/** What keeps the trees current: their visibility, the portal's changes and the status. */
+function followChanges(services: ExplorerServices, views: ExplorerViews): vscode.Disposable[] {
+  const { portal, status } = services;
+  const { portalTree, dependencyTree, portalView, dependencyView } = views;
+  return [
+    portalView.onDidChangeVisibility((e) => {
+      if (e.visible) status.pin();
+      portal.setTagChecksPaused(!e.visible);
+    }),
+    dependencyView.onDidChangeVisibility((e) => {
+      if (e.visible) status.pin();
+      dependencyTree.setVisible(e.visible);
+    }),
+    dependencyTree.onDidResolve(() => (dependencyView.description = dependencyTree.description)),
+    // Another portal, or cleared data: its tags and filter listings are new.
+    portal.onDidReplace(() => portalTree.filterChanged()),
+    // The list was dropped from memory: so is the view built on it.
+    portal.onDidRelease(() => portalTree.filterChanged()),
+    portal.onDidChange(() => portalTree.refreshSoon()),
+    portal.onDidChangeTags(() => portalTree.refreshSoon(1000)),
+    status.onDidChange(() => {
+      if (status.lastFailure === undefined) dependencyTree.reset();
+      portalTree.refreshSoon();
+    }),
+  ];
+}
+
 /**
  * The mod explorer: an activity-bar container with the Mod Portal and Dependencies trees,
  * their commands and their API. The filter lives in global state (it outlasts a session);
@@ -106,67 +183,9 @@ export function createExplorer(
   };
   setContexts();
 
-  const commands: Record<string, (arg?: unknown) => unknown> = {
-    'factorioPortal.explorer.filterVersion': async (arg) => {
-      const current = filter();
-      let version: string | undefined | null = arg === null || arg === '' || arg === 'any' ? null : typeof arg === 'string' ? arg : undefined;
-      if (version === undefined) {
-        const any: Choice<string | null> = { label: vscode.l10n.t('Any Factorio version'), value: null };
-        const items: Choice<string | null>[] = [any, ...[...PORTAL_FACTORIO_VERSIONS].reverse().map((v) => ({ label: `Factorio ${v}`, value: v as string | null }))];
-        const active = items.find((i) => i.value === (current.factorioVersion ?? null));
-        const picked = await pickOne(items, { title: vscode.l10n.t('Show mods with a release for…'), ...(active ? { active } : {}) });
-        if (picked === undefined) return current;
-        version = picked;
-      }
-      if (version !== null && !/^\d+\.\d+$/.test(version)) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" is not a Factorio version such as 2.0.', version));
-        return current;
-      }
-      const { factorioVersion: _dropped, ...rest } = current;
-      return setFilter(version === null ? rest : { ...rest, factorioVersion: version });
-    },
-    'factorioPortal.explorer.hideDeprecated': () => setFilter({ ...filter(), hideDeprecated: true }),
-    'factorioPortal.explorer.showDeprecated': () => setFilter({ ...filter(), hideDeprecated: false }),
-    'factorioPortal.explorer.sort': async (arg) => {
-      const current = filter();
-      let sort = SORT_MODES.find((m) => m === arg);
-      if (!sort) {
-        const items: Choice<SortMode>[] = SORT_MODES.map((m) => ({ label: vscode.l10n.t(SORT_LABELS[m]), value: m }));
-        sort = await pickOne(items, { title: vscode.l10n.t('Sort mods by…'), active: items.find((i) => i.value === current.sort) });
-        if (!sort) return current;
-      }
-      return setFilter({ ...current, sort });
-    },
-    [LOAD_MORE_COMMAND]: (arg) => {
-      if (typeof arg === 'string') portalTree.loadMore(arg);
-    },
-  };
+  const commands = filterCommands(filter, setFilter, (parentId) => portalTree.loadMore(parentId));
 
-  const disposable = vscode.Disposable.from(
-    portalTree,
-    dependencyTree,
-    portalView,
-    dependencyView,
-    portalView.onDidChangeVisibility((e) => {
-      if (e.visible) status.pin();
-      portal.setTagChecksPaused(!e.visible);
-    }),
-    dependencyView.onDidChangeVisibility((e) => {
-      if (e.visible) status.pin();
-      dependencyTree.setVisible(e.visible);
-    }),
-    dependencyTree.onDidResolve(() => (dependencyView.description = dependencyTree.description)),
-    // Another portal, or cleared data: its tags and filter listings are new.
-    portal.onDidReplace(() => portalTree.filterChanged()),
-    // The list was dropped from memory: so is the view built on it.
-    portal.onDidRelease(() => portalTree.filterChanged()),
-    portal.onDidChange(() => portalTree.refreshSoon()),
-    portal.onDidChangeTags(() => portalTree.refreshSoon(1000)),
-    status.onDidChange(() => {
-      if (status.lastFailure === undefined) dependencyTree.reset();
-      portalTree.refreshSoon();
-    }),
-  );
+  const disposable = vscode.Disposable.from(portalTree, dependencyTree, portalView, dependencyView, ...followChanges(services, { portalTree, dependencyTree, portalView, dependencyView }));
   if (dependencyView.visible) dependencyTree.setVisible(true);
   if (portalView.visible) status.pin();
   portal.setTagChecksPaused(!portalView.visible);

@@ -19,6 +19,7 @@ import {
   type FilterSets,
 } from './portalModel';
 import { snapshotOf, type TreeItemSnapshot } from './snapshot';
+import { messageOf } from '../../util/errors';
 
 export const PAGE_SIZE = 100;
 const MAX_TOOLTIP_DEPENDENCIES = 30;
@@ -128,7 +129,7 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
       if (filter.factorioVersion !== undefined) sets.version = await this.services.filterSets().get({ version: filter.factorioVersion });
       else if (filter.hideDeprecated) sets.notDeprecated = await this.services.filterSets().get({ hideDeprecated: true });
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      error = messageOf(e);
       this.services.logger.warn(`Explorer filter could not be applied: ${error}`);
     }
     // Without the filter's names, nothing would pass: show everything and say why.

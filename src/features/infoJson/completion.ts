@@ -4,6 +4,7 @@ import { completionContextAt, isOfferableVersion, stringContentsFor } from '../.
 import { compatibleReleases } from '../../model/releases';
 import { parseFactorioVersion, PORTAL_FACTORIO_VERSIONS } from '../../model/version';
 import type { ModEntry } from '../../portal/types';
+import { withinBudget } from '../../util/time';
 import type { Config } from '../core/config';
 import type { DependencyData } from './dependencyData';
 import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from '../core/documents';
@@ -28,12 +29,6 @@ const PREFIXES: { prefix: string; label: string; since?: string }[] = [
   { prefix: '~', label: vscode.l10n.t('required, without affecting load order') },
   { prefix: '+', label: vscode.l10n.t('recommended mod (Factorio 2.1+)'), since: '2.1' },
 ];
-
-function withinBudget<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 function sortKey(rank: number): string {
   return rank.toString().padStart(5, '0');

@@ -4,6 +4,7 @@ import { isBuiltinMod } from '../../model/builtins';
 import { latestCompatibleRelease, latestRelease } from '../../model/releases';
 import { dependencyInstallState, type DependencyInstallState } from '../../mods/satisfaction';
 import type { ModsFolderScan } from '../../mods/modsFolder';
+import { withinBudget } from '../../util/time';
 import type { DependencyData } from './dependencyData';
 import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from '../core/documents';
 import { clip, PORTAL_TEXT_LIMITS, safeLinkUrl } from '../core/portalText';
@@ -12,13 +13,7 @@ import type { PortalService } from '../services/portalService';
 import type { WorkspaceModsService } from '../services/workspaceMods';
 
 /** How long a hover waits for the portal or the first mods folder scan. */
-const BUDGET_MS = 3000;
-
-export function withinBudget<T>(promise: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), BUDGET_MS)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+export const HOVER_BUDGET_MS = 3000;
 
 /** Portal and file text only ever goes in through appendText; `<` is escaped so no HTML survives. */
 export function finish(md: vscode.MarkdownString): vscode.MarkdownString {
@@ -65,7 +60,7 @@ export class LocalHoverProvider implements vscode.HoverProvider {
     if (!item || !name || item.value === undefined || isBuiltinMod(name)) return undefined;
     const md = new vscode.MarkdownString();
     const lines: string[] = [];
-    await Promise.all([this.workspace.start(), withinBudget(this.modsFolder.scan())]);
+    await Promise.all([this.workspace.start(), withinBudget(this.modsFolder.scan(), HOVER_BUDGET_MS)]);
     const local = this.workspace.byName(name);
     if (local) {
       const mod = this.data.mod(name);
@@ -91,7 +86,7 @@ export class LocalHoverProvider implements vscode.HoverProvider {
       md.appendText(vscode.l10n.t('"{0}" is a mod that comes with the game.', name));
       return md;
     }
-    await withinBudget(this.data.ensure([name], { full: false }));
+    await withinBudget(this.data.ensure([name], { full: false }), HOVER_BUDGET_MS);
     const facts = this.data.facts(name);
     const mod = this.data.mod(name);
     if (facts.state === 'found' && mod) {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import type { PortalCredentials } from '../../portal/client';
-import { tokenOrigin, tokenOriginKind } from '../../portal/tokenOrigin';
+import { consentForClient, tokenOrigin, tokenOriginKind, type OriginConsent } from '../../portal/tokenOrigin';
 import { pickOne, type Choice } from '../core/quickPick';
 
 const SECRET_KEY = 'factorioPortal.credentials';
@@ -9,7 +9,7 @@ const SECRET_KEY = 'factorioPortal.credentials';
 const ORIGINS_KEY = 'factorioPortal.tokenOrigins';
 
 /** Whether the token may go to a portal: 'yes', 'declined' by the user, or 'refused' outright (plain http to another machine). */
-export type OriginConsent = 'yes' | 'declined' | 'refused';
+export type { OriginConsent };
 
 /** Reads `service-username` and `service-token` from Factorio's player-data.json. */
 export async function readPlayerData(file: string): Promise<PortalCredentials | undefined> {
@@ -72,6 +72,14 @@ export class Credentials {
     if (answer !== send) return 'declined';
     await this.trustOrigin(portalUrl);
     return 'yes';
+  }
+
+  /**
+   * Consent for `client` to send the token (see consentForClient): `current` gives the
+   * client in use once the question is answered.
+   */
+  allowClient<C extends { readonly baseUrl: string }>(client: C, current: () => C): Promise<OriginConsent | 'changed'> {
+    return consentForClient(client, current, (url) => this.allowOrigin(url));
   }
 
   /** Remembers that the user agreed to send the token to this portal's origin. */

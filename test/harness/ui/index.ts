@@ -6,6 +6,7 @@ import { explorerCheck } from './explorer';
 import { hoverCheck } from './hover';
 import { installedCheck } from './installed';
 import { installCheck } from './install';
+import { installCrashCheck } from './install-crash';
 import { listDownloadCheck } from './list-download';
 import { problemsCheck } from './problems';
 import { searchCheck } from './search';
@@ -14,4 +15,4 @@ import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
 import { welcomeCheck } from './welcome';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installedCheck, changelogCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installCrashCheck, installedCheck, changelogCheck];

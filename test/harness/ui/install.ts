@@ -6,15 +6,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
-import { openWorkbenchWithFile } from '../workbench';
 import { openExplorer, quickRow, runFromPalette, setPortalFaults, treeRow } from './palette';
-import { signIn, signOut, toast, useModsFolder, waitForTitle } from './steps';
+import { acceptInstallPlan, dialog, installSession, toast, waitForTitle } from './steps';
 import type { UiCheck } from './types';
-
-function dialog(page: Page, text: string) {
-  return page.locator('.monaco-dialog-box', { hasText: text });
-}
 
 // The closure of the info.json below for Factorio 2.0 (test/portal-server/cases.ts), with the optional pack-optional ticked.
 const EXPECTED = ['Mixed_Case-Mod', 'factorio-lib', 'pack-core', 'pack-extras', 'pack-graphics', 'pack-optional'];
@@ -22,7 +16,8 @@ const EXPECTED = ['Mixed_Case-Mod', 'factorio-lib', 'pack-core', 'pack-extras', 
 export const installCheck: UiCheck = {
   name: 'Install Dependencies into Mods Folder: the plan, one progress notification, the Dependencies tree after',
   timeoutMs: 150_000,
-  async run({ page, baseUrl, workspaceDir, machineSettingsFile, portalUrl, screenshot }) {
+  async run(ctx) {
+    const { page, workspaceDir, portalUrl, screenshot } = ctx;
     const mods = mkdtempSync(path.join(tmpdir(), 'fmp-ui-install-'));
     const modDir = path.join(workspaceDir, 'ui-install-mod');
     mkdirSync(modDir, { recursive: true });
@@ -42,66 +37,52 @@ export const installCheck: UiCheck = {
         2,
       ) + '\n',
     );
-    const restoreSettings = useModsFolder(machineSettingsFile, mods);
-    await openWorkbenchWithFile(page, baseUrl, workspaceDir, infoJson);
-    let signedIn = false;
     try {
-      await signIn(page);
-      signedIn = true;
+      await installSession(ctx, mods, infoJson, async () => {
+        // Slow downloads, so the progress notification is on screen long enough to see.
+        await setPortalFaults(portalUrl, { latencyMs: 1500, match: '/download/' });
+        await runFromPalette(page, 'Factorio Portal: Install Dependencies into Mods Folder');
+        await waitForTitle(page, 'which optional ones too?');
+        await quickRow(page, 'pack-optional').click();
+        await screenshot('install-optional.png');
+        await page.keyboard.press('Enter');
 
-      // Slow downloads, so the progress notification is on screen long enough to see.
-      await setPortalFaults(portalUrl, { latencyMs: 1500, match: '/download/' });
-      await runFromPalette(page, 'Factorio Portal: Install Dependencies into Mods Folder');
-      await waitForTitle(page, 'which optional ones too?');
-      await quickRow(page, 'pack-optional').click();
-      await screenshot('install-optional.png');
-      await page.keyboard.press('Enter');
+        const plan = dialog(page, 'Install the dependencies of ui-install-mod');
+        await plan.waitFor({ state: 'visible', timeout: 60_000 });
+        for (const line of ['pack-extras 2.0.0', 'pack-core 1.1.0', 'factorio-lib 1.4.2', 'pack-optional 0.1.0', `Mods folder: ${mods}`]) {
+          await plan.locator('text=' + line).first().waitFor({ state: 'visible', timeout: 5_000 });
+        }
+        await screenshot('install-plan.png');
+        const progress = await acceptInstallPlan(page, 'ui-install-mod');
+        // Part-way: some files done, the notification settled, its Cancel button showing.
+        await progress.locator('text=/[1-5] of 6 files/').waitFor({ state: 'visible', timeout: 30_000 });
+        await progress.locator('.monaco-button', { hasText: 'Cancel' }).waitFor({ state: 'visible', timeout: 5_000 });
+        await screenshot('install-progress.png');
 
-      const plan = dialog(page, 'Install the dependencies of ui-install-mod');
-      await plan.waitFor({ state: 'visible', timeout: 60_000 });
-      for (const line of ['pack-extras 2.0.0', 'pack-core 1.1.0', 'factorio-lib 1.4.2', 'pack-optional 0.1.0', `Mods folder: ${mods}`]) {
-        await plan.locator('text=' + line).first().waitFor({ state: 'visible', timeout: 5_000 });
-      }
-      await screenshot('install-plan.png');
-      await plan.locator('.monaco-button', { hasText: /^Install$/ }).click();
+        await toast(page, 'Installed 6 mods').waitFor({ state: 'visible', timeout: 60_000 });
+        await progress.waitFor({ state: 'hidden', timeout: 10_000 });
 
-      // The local portal is not the official one: unless this profile agreed already, the token question comes first.
-      const send = dialog(page, 'Send your Factorio username and token');
-      const progress = toast(page, 'Installing the dependencies of ui-install-mod');
-      await Promise.race([send.waitFor({ state: 'visible', timeout: 30_000 }), progress.waitFor({ state: 'visible', timeout: 30_000 })]);
-      if (await send.isVisible()) await send.locator('.monaco-button', { hasText: 'Send the Token' }).click();
-      await progress.waitFor({ state: 'visible', timeout: 30_000 });
-      // Part-way: some files done, the notification settled, its Cancel button showing.
-      await progress.locator('text=/[1-5] of 6 files/').waitFor({ state: 'visible', timeout: 30_000 });
-      await progress.locator('.monaco-button', { hasText: 'Cancel' }).waitFor({ state: 'visible', timeout: 5_000 });
-      await screenshot('install-progress.png');
+        const full = async (name: string) =>
+          ((await (await fetch(`${portalUrl}/api/mods/${encodeURIComponent(name)}/full`)).json()) as { releases: Array<{ file_name: string; sha1: string }> }).releases;
+        const zips = readdirSync(mods).filter((f) => f.endsWith('.zip')).sort();
+        if (zips.length !== EXPECTED.length) throw new Error(`expected ${EXPECTED.length} zips, found: ${zips.join(', ') || 'none'}`);
+        for (const name of EXPECTED) {
+          const file = zips.find((z) => z.startsWith(`${name}_`));
+          const release = file && (await full(name)).find((r) => r.file_name === file);
+          if (!file || !release) throw new Error(`${name}: no zip of one of its releases in ${zips.join(', ')}`);
+          const sha1 = createHash('sha1').update(readFileSync(path.join(mods, file))).digest('hex');
+          if (sha1 !== release.sha1) throw new Error(`${file}: sha1 ${sha1}, expected ${release.sha1}`);
+        }
 
-      await toast(page, 'Installed 6 mods').waitFor({ state: 'visible', timeout: 60_000 });
-      await progress.waitFor({ state: 'hidden', timeout: 10_000 });
-
-      const full = async (name: string) =>
-        ((await (await fetch(`${portalUrl}/api/mods/${encodeURIComponent(name)}/full`)).json()) as { releases: Array<{ file_name: string; sha1: string }> }).releases;
-      const zips = readdirSync(mods).filter((f) => f.endsWith('.zip')).sort();
-      if (zips.length !== EXPECTED.length) throw new Error(`expected ${EXPECTED.length} zips, found: ${zips.join(', ') || 'none'}`);
-      for (const name of EXPECTED) {
-        const file = zips.find((z) => z.startsWith(`${name}_`));
-        const release = file && (await full(name)).find((r) => r.file_name === file);
-        if (!file || !release) throw new Error(`${name}: no zip of one of its releases in ${zips.join(', ')}`);
-        const sha1 = createHash('sha1').update(readFileSync(path.join(mods, file))).digest('hex');
-        if (sha1 !== release.sha1) throw new Error(`${file}: sha1 ${sha1}, expected ${release.sha1}`);
-      }
-
-      await openExplorer(page);
-      await treeRow(page, 'Dependencies', 'pack-extras').waitFor({ state: 'visible', timeout: 30_000 });
-      // The view's title bar shows its buttons under the pointer: the install button is one of them.
-      const header = page.locator('.pane-header', { hasText: 'Dependencies' }).first();
-      await header.hover();
-      await header.locator('.action-label[aria-label="Install Dependencies into Mods Folder"]').waitFor({ state: 'visible', timeout: 10_000 });
-      await screenshot('install-dependencies-tree.png');
+        await openExplorer(page);
+        await treeRow(page, 'Dependencies', 'pack-extras').waitFor({ state: 'visible', timeout: 30_000 });
+        // The view's title bar shows its buttons under the pointer: the install button is one of them.
+        const header = page.locator('.pane-header', { hasText: 'Dependencies' }).first();
+        await header.hover();
+        await header.locator('.action-label[aria-label="Install Dependencies into Mods Folder"]').waitFor({ state: 'visible', timeout: 10_000 });
+        await screenshot('install-dependencies-tree.png');
+      });
     } finally {
-      await setPortalFaults(portalUrl, null).catch(() => undefined);
-      if (signedIn) await signOut(page);
-      restoreSettings();
       rmSync(mods, { recursive: true, force: true });
       rmSync(modDir, { recursive: true, force: true });
     }

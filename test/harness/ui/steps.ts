@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEFAULT_CREDENTIALS } from '../../portal-server/server';
-import { QUICK_INPUT, quickRow, runFromPalette } from './palette';
+import { openWorkbenchWithFile } from '../workbench';
+import { QUICK_INPUT, quickRow, runFromPalette, setPortalFaults } from './palette';
+import type { UiCheckContext } from './types';
 
 /** Waits for the quick input titled `title` (a string matches part of the title, a RegExp as written). */
 export async function waitForTitle(page: Page, title: string | RegExp): Promise<void> {
@@ -57,4 +59,44 @@ export async function signOut(page: Page): Promise<void> {
   await page.keyboard.press('Escape').catch(() => undefined);
   await runFromPalette(page, 'Factorio Portal: Sign Out').catch(() => undefined);
   await toast(page, 'were removed from VS Code').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+}
+
+/** A modal dialog showing `text`. */
+export function dialog(page: Page, text: string) {
+  return page.locator('.monaco-dialog-box', { hasText: text });
+}
+
+/**
+ * Clicks Install in the plan dialog of `label`, answers the question asked before the
+ * token first goes to the local portal (unless this profile agreed already), and gives
+ * the install's progress notification once it shows.
+ */
+export async function acceptInstallPlan(page: Page, label: string) {
+  await dialog(page, `Install the dependencies of ${label}`).locator('.monaco-button', { hasText: /^Install$/ }).click();
+  const send = dialog(page, 'Send your Factorio username and token');
+  const progress = toast(page, `Installing the dependencies of ${label}`);
+  await Promise.race([send.waitFor({ state: 'visible', timeout: 30_000 }), progress.waitFor({ state: 'visible', timeout: 30_000 })]);
+  if (await send.isVisible()) await send.locator('.monaco-button', { hasText: 'Send the Token' }).click();
+  await progress.waitFor({ state: 'visible', timeout: 30_000 });
+  return progress;
+}
+
+/**
+ * Runs `body` in a workbench opened on `infoJson`, with `mods` as this machine's mods
+ * folder and signed in; afterwards the portal's faults are cleared, the user signed out
+ * and the settings put back, whatever happened.
+ */
+export async function installSession(ctx: UiCheckContext, mods: string, infoJson: string, body: () => Promise<void>): Promise<void> {
+  const restoreSettings = useModsFolder(ctx.machineSettingsFile, mods);
+  let signedIn = false;
+  try {
+    await openWorkbenchWithFile(ctx.page, ctx.baseUrl, ctx.workspaceDir, infoJson);
+    await signIn(ctx.page);
+    signedIn = true;
+    await body();
+  } finally {
+    await setPortalFaults(ctx.portalUrl, null).catch(() => undefined);
+    if (signedIn) await signOut(ctx.page);
+    restoreSettings();
+  }
 }

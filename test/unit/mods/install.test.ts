@@ -141,6 +141,42 @@ describe('runInstall', () => {
     assert.equal(readFileSync(path.join(folder, 'mod-list.json'), 'utf8'), MOD_LIST.replace('"enabled": false', '"enabled": true'));
   });
 
+  test('files are staged under hidden names while the record names the run; the run commits, then is complete', async () => {
+    const two = mods(2);
+    const seen: Array<{ fileName: string; pending: unknown }> = [];
+    const watching: DownloadRelease = async (release, options) => {
+      const { record } = await readInstallRecord(storage);
+      seen.push({ fileName: options.fileName, pending: record.pending?.map((p) => [p.phase, p.folder, p.pid]) });
+      // Nothing is in place while the downloads run.
+      assert.deepEqual(readdirSync(folder).filter((n) => !n.startsWith('.')), ['mod-list.json']);
+      return download(release, options);
+    };
+    const result = await runInstall({ folder, steps: two.map((m) => install(m)) }, { download: watching, storageFolder: storage });
+    assert.equal(result.status, 'done', JSON.stringify(result));
+    for (const [i, m] of two.entries()) {
+      assert.match(seen[i]!.fileName, new RegExp(`^\\.${newest(m).file_name.replace(/[.]/g, '\\.')}\\.[0-9a-f]{12}\\.fmp-staged$`));
+      assert.deepEqual(seen[i]!.pending, [['staging', folder, process.pid]]);
+    }
+    assert.deepEqual(readdirSync(folder).sort(), [...two.map((m) => newest(m).file_name), 'mod-list.json', 'mod-list.json.bak'].sort());
+    const { record } = await readInstallRecord(storage);
+    assert.equal(record.pending, undefined);
+    assert.equal(record.installs.length, 2);
+  });
+
+  test('mod-list.json spoilt during the downloads: the placed files are taken back, the record left with no run', async () => {
+    const two = mods(2);
+    const spoiling: DownloadRelease = async (release, options) => {
+      writeFileSync(path.join(folder, 'mod-list.json'), '{"mods": [');
+      return download(release, options);
+    };
+    const result = await runInstall({ folder, steps: two.map((m) => install(m)) }, { download: spoiling, storageFolder: storage });
+    assert.ok(result.status === 'failed', JSON.stringify(result));
+    assert.match(result.error, /mod-list\.json/);
+    assert.deepEqual(readdirSync(folder), ['mod-list.json']);
+    assert.equal(readFileSync(path.join(folder, 'mod-list.json'), 'utf8'), '{"mods": [');
+    assert.deepEqual((await readInstallRecord(storage)).record, { installs: [] });
+  });
+
   test('Cancel half-way removes every file the run wrote and leaves mod-list.json untouched', async () => {
     const five = mods(5);
     const hung = five[4];
@@ -159,7 +195,7 @@ describe('runInstall', () => {
     assert.ok(result.status === 'cancelled');
     assert.equal(result.removed.length, 4);
     assert.deepEqual(snapshot(folder), before);
-    assert.equal(existsSync(path.join(storage, INSTALL_RECORD_FILE)), false);
+    assert.deepEqual((await readInstallRecord(storage)).record, { installs: [] }, 'no install and no pending run');
   });
 
   test('a failed download (wrong sha1) removes everything and leaves mod-list.json untouched', async () => {
@@ -171,7 +207,7 @@ describe('runInstall', () => {
     assert.ok(result.status === 'failed');
     assert.match(result.error, /sha1/);
     assert.deepEqual(snapshot(folder), before);
-    assert.equal(existsSync(path.join(storage, INSTALL_RECORD_FILE)), false);
+    assert.deepEqual((await readInstallRecord(storage)).record, { installs: [] }, 'no install and no pending run');
   });
 
   test('a server error fails the run the same way', async () => {
@@ -241,7 +277,7 @@ describe('runInstall', () => {
 
   test('unsafe file names and missing checksums are refused before anything is written', async () => {
     const [m] = mods(1);
-    for (const release of [{ ...newest(m), file_name: '../escape.zip' }, { ...newest(m), sha1: '' }]) {
+    for (const release of [{ ...newest(m), file_name: '../escape.zip' }, { ...newest(m), sha1: '' }, { ...newest(m), file_name: `${m.name}_9.9.9.zip` }]) {
       const result = await runInstall({ folder, steps: [{ action: 'install', name: m.name, version: release.version, release }] }, { download, storageFolder: storage });
       assert.equal(result.status, 'failed');
     }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -147,5 +147,79 @@ describe('enableModsInFolder', () => {
     await assert.rejects(enableModsInFolder(dir, ['a']), ModListError);
     assert.equal(readFileSync(file(), 'utf8'), '{"mods": [,]}');
     assert.equal(existsSync(path.join(dir, 'mod-list.json.bak')), false);
+  });
+
+  test('a symbolic link is written through to its target, which keeps its mode', { skip: process.platform === 'win32' }, async () => {
+    const elsewhere = path.join(dir, 'profiles');
+    mkdirSync(elsewhere);
+    const target = path.join(elsewhere, 'real-mod-list.json');
+    writeFileSync(target, GAME_STYLE);
+    chmodSync(target, 0o640);
+    symlinkSync(target, file());
+    const w = await enableModsInFolder(dir, ['flib']);
+    assert.equal(w.changed, true);
+    assert.ok(lstatSync(file()).isSymbolicLink(), 'the link stays a link');
+    assert.equal(readFirst(readFileSync(target, 'utf8'), 'flib'), true);
+    assert.equal(statSync(target).mode & 0o777, 0o640);
+    assert.deepEqual(readdirSync(elsewhere), ['real-mod-list.json'], 'no temporary file beside the target');
+    assert.equal(readFileSync(path.join(dir, 'mod-list.json.bak'), 'utf8'), GAME_STYLE);
+  });
+
+  test('an existing mod-list.json.bak: a plain file is replaced; a link or a folder is left alone, with no backup', { skip: process.platform === 'win32' }, async () => {
+    writeFileSync(file(), GAME_STYLE);
+    writeFileSync(path.join(dir, 'mod-list.json.bak'), 'an older backup');
+    const plain = await enableModsInFolder(dir, ['flib']);
+    assert.equal(plain.backupPath, path.join(dir, 'mod-list.json.bak'));
+    assert.equal(readFileSync(path.join(dir, 'mod-list.json.bak'), 'utf8'), GAME_STYLE);
+
+    rmSync(path.join(dir, 'mod-list.json.bak'));
+    const precious = path.join(dir, 'precious.txt');
+    writeFileSync(precious, 'do not touch');
+    symlinkSync(precious, path.join(dir, 'mod-list.json.bak'));
+    const linked = await enableModsInFolder(dir, ['space-age']);
+    assert.equal(linked.changed, true);
+    assert.equal(linked.backupPath, undefined);
+    assert.match(linked.backupSkipped ?? '', /symbolic link/);
+    assert.equal(readFileSync(precious, 'utf8'), 'do not touch');
+    assert.equal(readFirst(readFileSync(file(), 'utf8'), 'space-age'), true);
+
+    rmSync(path.join(dir, 'mod-list.json.bak'));
+    mkdirSync(path.join(dir, 'mod-list.json.bak'));
+    const folder = await enableModsInFolder(dir, ['new-one']);
+    assert.match(folder.backupSkipped ?? '', /not a plain file/);
+    assert.ok(statSync(path.join(dir, 'mod-list.json.bak')).isDirectory());
+  });
+
+  test('malformed files: deep, huge or of the wrong types give a problem, never a throw of another kind', async () => {
+    const cases: Array<[string, string | Buffer]> = [
+      ['deep', `{"mods": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`],
+      ['deep in an entry', `{"mods": [{"name": "a", "x": ${'{"y":'.repeat(50_000)}1${'}'.repeat(50_000)}}]}`],
+      ['mods not an array', '{"mods": {"name": "a"}}'],
+      ['root an array', '[{"name": "a", "enabled": true}]'],
+      ['root a string', '"mods"'],
+    ];
+    for (const [what, text] of cases) {
+      writeFileSync(file(), text);
+      const list = await readModList(dir);
+      assert.ok(list.problem, `${what}: reported`);
+      assert.deepEqual(list.entries, [], what);
+      await assert.rejects(enableModsInFolder(dir, ['a']), ModListError, what);
+      assert.equal(readFileSync(file(), 'utf8'), text.toString(), `${what}: left as it was`);
+    }
+    // Entries of the wrong types are skipped, and an "enabled" that is not true counts as off.
+    writeFileSync(file(), '{"mods": [1, "a", {"name": 5}, {"name": "b", "enabled": "yes"}, {"name": "c", "enabled": true}]}');
+    const odd = await readModList(dir);
+    assert.equal(odd.problem, undefined);
+    assert.deepEqual(odd.entries, [{ name: 'b', enabled: false }, { name: 'c', enabled: true }]);
+    const w = await enableModsInFolder(dir, ['b']);
+    assert.deepEqual(w.enabled, ['b']);
+    assert.equal((JSON.parse(readFileSync(file(), 'utf8')) as { mods: Array<{ name?: unknown; enabled?: unknown }> }).mods[3]?.enabled, true);
+  });
+
+  test('a file larger than any mod-list.json is refused before it is read', async () => {
+    writeFileSync(file(), Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
+    const list = await readModList(dir);
+    assert.match(list.problem ?? '', /too large/);
+    await assert.rejects(enableModsInFolder(dir, ['a']), /too large/);
   });
 });

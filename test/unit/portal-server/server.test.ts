@@ -84,7 +84,8 @@ describe('generated dataset', () => {
       for (const r of mod.releases) {
         assert.match(r.sha1, /^[0-9a-f]{40}$/);
         assert.ok(Array.isArray(r.info_json.dependencies));
-        assert.equal(r.file_name, `${mod.name}_${r.version}.zip`);
+        // One case names another mod's zip on purpose, for the download refusal.
+        assert.equal(r.file_name, mod.name === CASES.oddFileName ? `${CASES.library}_1.4.2.zip` : `${mod.name}_${r.version}.zip`);
         assert.ok(r.download_url.startsWith(`/download/${mod.name}/`));
       }
     }

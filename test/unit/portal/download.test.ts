@@ -30,6 +30,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+async function rejectsCancelled(promise: Promise<unknown>): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => isPortalError(e) && e.kind === 'cancelled');
+}
+
 async function rejectsWith(promise: Promise<unknown>, kind: DownloadError['kind']): Promise<DownloadError> {
   try {
     await promise;
@@ -59,6 +63,10 @@ describe('targetPath', () => {
   test('the file name falls back to the one the game uses', () => {
     assert.equal(releaseFileName('lib', { file_name: '', version: '1.0.0' }), 'lib_1.0.0.zip');
     assert.equal(releaseFileName('lib', { file_name: 'lib_1.0.0.zip', version: '1.0.0' }), 'lib_1.0.0.zip');
+    // Another mod's zip, another version, a path: refused, never followed.
+    for (const file_name of ['other_1.0.0.zip', 'lib_1.0.1.zip', '../lib_1.0.0.zip', 'lib_1.0.0.ZIP']) {
+      assert.throws(() => releaseFileName('lib', { file_name, version: '1.0.0' }), (e: unknown) => e instanceof DownloadError && e.kind === 'unexpected-name', file_name);
+    }
   });
 });
 
@@ -85,10 +93,14 @@ describe('saveStream', () => {
     assert.deepEqual(progress[progress.length - 1], [ZIP.byteLength, ZIP.byteLength]);
   });
 
-  test('replaces an older copy of the same file', async () => {
+  test('never replaces a file of the same name unless asked to', async () => {
     writeFileSync(path.join(dir, 'lib_1.0.0.zip'), 'old');
-    await saveStream({ folder: dir, fileName: 'lib_1.0.0.zip', body: bodyOf(ZIP), sha1: SHA1 });
+    await rejectsWith(saveStream({ folder: dir, fileName: 'lib_1.0.0.zip', body: bodyOf(ZIP), sha1: SHA1 }), 'exists');
+    assert.equal(readFileSync(path.join(dir, 'lib_1.0.0.zip'), 'utf8'), 'old');
+    assert.deepEqual(readdirSync(dir), ['lib_1.0.0.zip'], 'no temporary file is left');
+    await saveStream({ folder: dir, fileName: 'lib_1.0.0.zip', body: bodyOf(ZIP), sha1: SHA1, replace: true });
     assert.equal(sha1Hex(readFileSync(path.join(dir, 'lib_1.0.0.zip'))), SHA1);
+    assert.deepEqual(readdirSync(dir), ['lib_1.0.0.zip']);
   });
 
   test('a sha1 mismatch leaves no file, and an existing good copy untouched', async () => {
@@ -119,10 +131,12 @@ describe('saveStream', () => {
   });
 
   test('a failed rename removes the temporary file', async () => {
-    // A non-empty folder under the target name makes the rename fail.
+    // A non-empty folder under the target name makes the rename fail (asked to replace) or the name taken (not asked).
     mkdirSync(path.join(dir, 'lib_1.0.0.zip'));
     writeFileSync(path.join(dir, 'lib_1.0.0.zip', 'inside'), 'x');
-    await rejectsWith(saveStream({ folder: dir, fileName: 'lib_1.0.0.zip', body: bodyOf(ZIP), sha1: SHA1 }), 'write');
+    await rejectsWith(saveStream({ folder: dir, fileName: 'lib_1.0.0.zip', body: bodyOf(ZIP), sha1: SHA1, replace: true }), 'write');
+    assert.deepEqual(readdirSync(dir), ['lib_1.0.0.zip']);
+    await rejectsWith(saveStream({ folder: dir, fileName: 'lib_1.0.0.zip', body: bodyOf(ZIP), sha1: SHA1 }), 'exists');
     assert.deepEqual(readdirSync(dir), ['lib_1.0.0.zip']);
   });
 
@@ -143,7 +157,7 @@ describe('saveStream', () => {
   test('cancelled: no file', async () => {
     const controller = new AbortController();
     controller.abort();
-    await rejectsWith(saveStream({ folder: dir, fileName: 'lib_1.0.0.zip', body: bodyOf(ZIP), sha1: SHA1, signal: controller.signal }), 'cancelled');
+    await rejectsCancelled(saveStream({ folder: dir, fileName: 'lib_1.0.0.zip', body: bodyOf(ZIP), sha1: SHA1, signal: controller.signal }));
     assert.deepEqual(readdirSync(dir), []);
   });
 });
@@ -210,7 +224,7 @@ describe('downloadRelease from the local portal (through its redirect)', () => {
     const controller = new AbortController();
     const pending = get(CASES.library, { signal: controller.signal });
     controller.abort();
-    await rejectsWith(pending, 'cancelled');
+    await rejectsCancelled(pending);
     assert.deepEqual(readdirSync(dir), []);
   });
 
@@ -222,7 +236,7 @@ describe('downloadRelease from the local portal (through its redirect)', () => {
         if (received > 0) controller.abort();
       },
     });
-    await rejectsWith(pending, 'cancelled');
+    await rejectsCancelled(pending);
     assert.deepEqual(readdirSync(dir), []);
   });
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkPortalUrl, isWebUrl, OFFICIAL_PORTAL_URL, withoutTrailingSlashes } from '../../../src/portal/portalUrl';
+import { checkPortalUrl, isWebUrl, OFFICIAL_PORTAL_URL } from '../../../src/portal/portalUrl';
+import { withoutTrailingSlashes } from '../../../src/util/text';
 
 test('empty or unset means the official portal', () => {
   for (const raw of [undefined, null, '', '   ']) assert.deepEqual(checkPortalUrl(raw), { ok: true, url: OFFICIAL_PORTAL_URL });

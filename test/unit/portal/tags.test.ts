@@ -179,6 +179,28 @@ describe('TagIndex', () => {
     assert.deepEqual(later.tags(), [], 'entries older than a day are not loaded');
   });
 
+  test('a tags file on disk is decoded as a portal answer is: odd entries and odd tags do not get in', async () => {
+    const storage = new MemoryCacheStorage();
+    const { time, make } = setup(1, { storage });
+    const now = time.now();
+    await storage.write(
+      TAGS_FILE,
+      JSON.stringify({
+        version: 1,
+        entries: [
+          { name: 'good', tags: ['trains', { name: 'combat' }, '', 'trains', null], checkedAt: now },
+          { name: '', tags: ['trains'], checkedAt: now },
+          { name: 'no-tags', tags: 'trains', checkedAt: now },
+          { name: 'bad-time', tags: ['trains'], checkedAt: '1' },
+        ],
+      }),
+    );
+    const index = make();
+    await index.load();
+    assert.deepEqual(index.tagsOf('good'), ['trains', 'combat']);
+    for (const name of ['', 'no-tags', 'bad-time']) assert.equal(index.tagsOf(name), undefined, name);
+  });
+
   test('a failing portal is asked less often, not more', async () => {
     const { time, names, source, index } = setup(2, { failureDelayMs: 30_000 });
     source.failing.set('mod-0', 2);

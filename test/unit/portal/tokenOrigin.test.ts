@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isLoopbackHost, mayFollowDownload, tokenOrigin, tokenOriginKind } from '../../../src/portal/tokenOrigin';
+import { consentForClient, isLoopbackHost, mayFollowDownload, tokenOrigin, tokenOriginKind, type OriginConsent } from '../../../src/portal/tokenOrigin';
 
 describe('where the token may go', () => {
   test('the official portal: yes', () => {
@@ -37,5 +37,31 @@ describe('where the token may go', () => {
     assert.ok(!follows(false, 'https://dl-mod.factorio.com.evil.example/x'));
     assert.ok(follows(true, 'http://127.0.0.1:4444/files/ab/abcdef'), 'a loopback test portal may send it anywhere');
     assert.ok(!follows(true, 'file:///etc/passwd'));
+  });
+});
+
+describe('consent is for the client that sends the token', () => {
+  const a = { baseUrl: 'https://portal-a.example' };
+  const b = { baseUrl: 'https://portal-b.example' };
+
+  test('asked about the client itself, yes while it stays the current one', async () => {
+    const asked: string[] = [];
+    const answer = await consentForClient(a, () => a, async (url): Promise<OriginConsent> => (asked.push(url), 'yes'));
+    assert.deepEqual(asked, ['https://portal-a.example']);
+    assert.equal(answer, 'yes');
+  });
+
+  test('the portal setting changed while the question was open: changed, not yes', async () => {
+    let current = a;
+    const answer = await consentForClient(a, () => current, async (): Promise<OriginConsent> => {
+      current = b;
+      return 'yes';
+    });
+    assert.equal(answer, 'changed');
+  });
+
+  test('a no stays a no', async () => {
+    assert.equal(await consentForClient(a, () => a, async () => 'declined' as const), 'declined');
+    assert.equal(await consentForClient(a, () => a, async () => 'refused' as const), 'refused');
   });
 });

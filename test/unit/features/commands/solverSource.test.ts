@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { solveDependencies } from '../../../src/model/solver';
-import { cacheSolverSource, clientSolverSource } from '../../../src/model/solverSource';
-import { PortalCache } from '../../../src/portal/cache';
-import { PortalClient } from '../../../src/portal/client';
-import { MemoryCacheStorage } from '../../../src/portal/storage';
-import { makeRelease, type DatasetMod } from '../../portal-server/records';
-import { startPortalServer, type PortalServer } from '../../portal-server/server';
+import { solveDependencies } from '../../../../src/model/solver';
+import { cacheSolverSource, clientSolverSource } from '../../../../src/features/commands/solverSource';
+import { PortalCache } from '../../../../src/portal/cache';
+import { PortalClient } from '../../../../src/portal/client';
+import { MemoryCacheStorage } from '../../../../src/portal/storage';
+import { makeRelease, type DatasetMod } from '../../../portal-server/records';
+import { startPortalServer, type PortalServer } from '../../../portal-server/server';
 
 function mod(name: string, releases: Array<[string, string, string[]]>): DatasetMod {
   return {

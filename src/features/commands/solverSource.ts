@@ -4,10 +4,10 @@
 // first is an answer (undefined), the second an error, so a failure never reads as a
 // missing mod.
 
-import type { FullRecord } from '../portal/cache';
-import { isPortalError } from '../portal/errors';
-import type { FullModEntry, Release } from '../portal/types';
-import type { SolverRelease, SolverSource } from './solver';
+import type { FullRecord } from '../../portal/cache';
+import { isPortalError } from '../../portal/errors';
+import type { FullModEntry, Release } from '../../portal/types';
+import type { SolverRelease, SolverSource } from '../../model/solver';
 
 export function solverReleases(mod: Pick<FullModEntry, 'releases'>): SolverRelease<Release>[] {
   return (mod.releases ?? []).map((release) => ({
