@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 
 const SRC = path.join(__dirname, '..', '..', 'src');
-const PURE_LAYERS = ['portal', 'model', 'mods', 'util'];
+const PURE_LAYERS = ['portal', 'model', 'mods', 'util', 'release'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
