@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { foldersOf, type PackagePlan } from './contents';
@@ -103,10 +103,12 @@ export async function writeModZip(
   // yazl reports a file that changed size under it (or vanished) on the ZipFile itself.
   const zipError = new Promise<never>((_, reject) => zip.on('error', reject));
   zipError.catch(() => undefined);
-  const onAbort = () => zip.outputStream.destroy(new ZipCancelled());
+  // The typings say NodeJS.ReadableStream; yazl's output is a stream.Readable (a PassThrough).
+  const output = zip.outputStream as Readable;
+  const onAbort = () => output.destroy(new ZipCancelled());
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await Promise.race([pipeline(zip.outputStream, counter, createWriteStream(temp, { flags: 'wx' })), zipError]);
+    await Promise.race([pipeline(output, counter, createWriteStream(temp, { flags: 'wx' })), zipError]);
     const handle = await fs.open(temp, 'r+');
     try {
       await handle.sync();
@@ -116,7 +118,7 @@ export async function writeModZip(
     if (signal?.aborted) throw new ZipCancelled();
     await fs.rename(temp, file);
   } catch (error) {
-    zip.outputStream.destroy();
+    output.destroy();
     await fs.rm(temp, { force: true });
     throw signal?.aborted ? new ZipCancelled() : error;
   } finally {
