@@ -548,10 +548,15 @@ function ownModFindings(doc: InfoJsonDocument, ctx: AnalysisContext): Finding[] 
   const published = facts.releases ? latestRelease(facts.releases) : undefined;
   const publishedVersion = published ? parseVersion(published.version) : undefined;
   if (versionField?.valueRange && local && published && publishedVersion && compareVersions(local, publishedVersion) <= 0) {
+    // The very version on the portal is the clearer news; otherwise the newest says how far to bump.
+    const same = doc.modVersion !== published.version && facts.releases!.some((r) => {
+      const v = parseVersion(r.version);
+      return v !== undefined && compareVersions(v, local) === 0;
+    });
     findings.push({
       code: 'already-published',
       severity: 'hint',
-      message: `${published.version} is already published; bump before uploading`,
+      message: same ? `${doc.modVersion} is already published (newest ${published.version})` : `${published.version} is already published; bump before uploading`,
       ...at(versionField.valueRange),
       data: { latestVersion: published.version },
     });
