@@ -20,9 +20,10 @@ import { Logger } from './features/core/logger';
 import { createLookups, type LookupsApi } from './features/commands';
 import { PortalService } from './features/services/portalService';
 import { PortalStatus } from './features/services/status';
+import { createRelease, type ReleaseApi } from './features/release';
 
 /** What the extension exports: a small, read-mostly view for other extensions and tests. */
-export type ExplorerApi = ExplorerTreesApi & LookupsApi;
+export type ExplorerApi = ExplorerTreesApi & LookupsApi & ReleaseApi;
 
 export interface FactorioPortalApi {
   /** The portal in use: the user's setting, or the official portal when that is unset or malformed. */
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
   const diagnostics = new DependencyDiagnostics(data, config, { workspace: workspaceMods, user });
   const explorer = createExplorer(context, { portal, data, status, logger, workspace: workspaceMods, modsFolder });
   const lookups = createLookups({ portal, config, data, logger, secrets: context.secrets, globalState: context.globalState, storageFolder: context.globalStorageUri.fsPath, workspace: workspaceMods });
+  const release = createRelease({ portal, config, workspace: workspaceMods, user, logger });
   closing = () => portal.close();
 
   context.subscriptions.push(
@@ -99,11 +101,13 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     registerChangelog({ config, data }),
     explorer.disposable,
     lookups.disposable,
+    release.disposable,
     registerCommands([
       portalCommands({ portal, data, diagnostics, status, logger }),
       codeActionCommands(config),
       explorer.commands,
       lookups.commands,
+      release.commands,
     ]),
   );
 
@@ -143,7 +147,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
       const state = portal.listState;
       return { status: state.status, modCount: state.modCount, fetchedAt: state.fetchedAt };
     },
-    explorer: { ...explorer.api, ...lookups.api },
+    explorer: { ...explorer.api, ...lookups.api, ...release.api },
     performance: { activationMs, activationCpuMs, releaseList: () => portal.releaseList() },
   };
 }

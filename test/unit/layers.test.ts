@@ -65,6 +65,7 @@ const FEATURE_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   explorer: ['core', 'services', 'infoJson'],
   commands: ['core', 'services', 'infoJson'],
   changelog: ['core', 'services', 'infoJson'],
+  release: ['core', 'services', 'infoJson'],
 };
 
 /** Resolves a relative import to a file under src (without extension), or undefined. */

@@ -170,6 +170,12 @@ export class Config implements vscode.Disposable {
     return [...new Set(out)].filter((p) => existsSync(p));
   }
 
+  /** Where Package Mod writes zips: empty for the mod's workspace folder; relative to it otherwise. */
+  get packageOutputFolder(): string {
+    const value = this.section.get<unknown>('package.outputFolder', '');
+    return typeof value === 'string' ? value : '';
+  }
+
   async addIgnoredDependency(name: string): Promise<void> {
     const current = this.section.inspect<unknown>('diagnostics.ignore');
     const hasWorkspace = vscode.workspace.workspaceFolders !== undefined;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import * as yauzl from 'yauzl';
 import { packageKeys, planPackage, type PackageKeys } from '../../../src/release/contents';
+import { zipFolder } from '../../../src/release/destination';
 import { writeModZip, ZipCancelled } from '../../../src/release/zip';
 
 let dir: string;
@@ -233,5 +234,25 @@ describe('writeModZip', () => {
     const out = path.join(dir, 'x.zip');
     await assert.rejects(writeModZip(p, out));
     assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.zip') || n.includes('partial')), []);
+  });
+});
+
+describe('zipFolder', () => {
+  const home = path.resolve('/home/me');
+  const ws = path.resolve('/work/ws');
+  test('default: the workspace folder, or the parent when the workspace is the mod itself', () => {
+    assert.deepEqual(zipFolder({ setting: '', workspaceFolder: ws, modFolder: path.join(ws, 'mods', 'a'), home }), { ok: true, folder: ws });
+    assert.deepEqual(zipFolder({ setting: '', workspaceFolder: path.join(ws, 'a'), modFolder: path.join(ws, 'a'), home }), { ok: true, folder: ws });
+    assert.deepEqual(zipFolder({ setting: ' ', workspaceFolder: undefined, modFolder: path.join(ws, 'a'), home }), { ok: true, folder: ws });
+  });
+
+  test('a setting: relative to the workspace folder, ~ is home; inside the mod folder is refused', () => {
+    assert.deepEqual(zipFolder({ setting: 'dist', workspaceFolder: ws, modFolder: path.join(ws, 'a'), home }), { ok: true, folder: path.join(ws, 'dist') });
+    assert.deepEqual(zipFolder({ setting: '~/zips', workspaceFolder: ws, modFolder: path.join(ws, 'a'), home }), { ok: true, folder: path.join(home, 'zips') });
+    const inside = zipFolder({ setting: 'a/build', workspaceFolder: ws, modFolder: path.join(ws, 'a'), home });
+    assert.equal(inside.ok, false);
+    assert.match(!inside.ok ? inside.problem : '', /inside the mod's own folder/);
+    assert.equal(zipFolder({ setting: '.', workspaceFolder: path.join(ws, 'a'), modFolder: path.join(ws, 'a'), home }).ok, false);
+    assert.equal(zipFolder({ setting: '../a-zips', workspaceFolder: path.join(ws, 'a'), modFolder: path.join(ws, 'a'), home }).ok, true);
   });
 });
