@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
   const diagnostics = new DependencyDiagnostics(data, config, { workspace: workspaceMods, user });
   const explorer = createExplorer(context, { portal, data, status, logger, workspace: workspaceMods, modsFolder });
   const lookups = createLookups({ portal, config, data, logger, secrets: context.secrets, globalState: context.globalState, storageFolder: context.globalStorageUri.fsPath, workspace: workspaceMods });
-  const release = createRelease({ portal, config, workspace: workspaceMods, user, logger });
+  const release = createRelease({ portal, config, workspace: workspaceMods, secrets: context.secrets, logger });
   closing = () => portal.close();
 
   context.subscriptions.push(

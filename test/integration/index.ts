@@ -22,6 +22,7 @@ function load(): void {
   require('./portalText.test');
   require('./localMods.test');
   require('./changelog.test');
+  require('./release.test');
 }
 
 export async function run(): Promise<void> {

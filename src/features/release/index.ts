@@ -17,7 +17,7 @@ import type { Config } from '../core/config';
 import { openInfoJson } from '../core/documents';
 import type { Logger } from '../core/logger';
 import { pickOne, type Choice } from '../core/quickPick';
-import type { SignedInUser } from '../services/credentials';
+import { Credentials } from '../services/credentials';
 import type { PortalService } from '../services/portalService';
 import type { WorkspaceModsService } from '../services/workspaceMods';
 import { ReleasePanel, type PanelMessage } from './releasePanel';
@@ -27,7 +27,8 @@ export interface ReleaseServices {
   portal: PortalService;
   config: Config;
   workspace: WorkspaceModsService;
-  user: SignedInUser;
+  /** Where the portal credentials are kept: the checks read the username at the moment they run. */
+  secrets: vscode.SecretStorage;
   logger: Logger;
 }
 
@@ -139,7 +140,8 @@ interface Session {
 }
 
 export function createRelease(services: ReleaseServices): { disposable: vscode.Disposable; commands: CommandTable; api: ReleaseApi } {
-  const { portal, config, workspace, user, logger } = services;
+  const { portal, config, workspace, logger } = services;
+  const credentials = new Credentials(services.secrets, () => []);
   const panel = new ReleasePanel();
   /** The command waiting on the panel, ended when another one starts. */
   let waiting: ((message: PanelMessage) => void) | undefined;
@@ -174,12 +176,12 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
   const unsavedIn = (folder: string): string[] =>
     vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && isWithin(d.uri.fsPath, folder)).map((d) => path.relative(folder, d.uri.fsPath).replace(/\\/g, '/'));
 
-  const check = (session: Session): Promise<PreflightReport> =>
+  const check = async (session: Session): Promise<PreflightReport> =>
     runPreflight({
       infoJson: session.text,
       files: folderFiles(session.folder),
       lookup: portalLookup(portal),
-      signedInAs: user.username,
+      signedInAs: (await credentials.get())?.username,
       workspaceMod: (name) => workspace.byName(name),
       ignored: config.ignoredDependencies,
       severityFor: (code) => config.severityFor(code),

@@ -1,0 +1,194 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import * as yauzl from 'yauzl';
+import type { PackageOutcome, ReleaseSnapshot } from '../../src/features/release';
+import type { PreflightReport } from '../../src/release/preflight';
+import { encodePng } from '../portal-server/png';
+import { after, before, suite, test } from './framework';
+import { closeAllEditors, explorerApi, setFaults, workspaceRoot } from './helpers';
+
+const SEP = '-'.repeat(99);
+const NAME = 'release-test-mod';
+
+function put(rel: string, data: string | Buffer): void {
+  const file = path.join(workspaceRoot().fsPath, ...rel.split('/'));
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, data);
+}
+
+function infoText(fields: Record<string, unknown> = {}): string {
+  return JSON.stringify(
+    {
+      name: NAME,
+      version: '1.0.0',
+      title: 'Release Test Mod',
+      author: 'Fixture Author',
+      factorio_version: '2.0',
+      dependencies: ['base >= 2.0.0', 'factorio-lib >= 1.0.0'],
+      package: { ignore: ['docs/**', '**/*.psd'], extra: [{ root: '../release-shared', glob: '**/*.lua' }] },
+      ...fields,
+    },
+    null,
+    2,
+  );
+}
+
+async function readZip(file: string): Promise<Map<string, Buffer>> {
+  const zip = await yauzl.openPromise(file, { lazyEntries: true });
+  const out = new Map<string, Buffer>();
+  try {
+    for (;;) {
+      const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
+        zip.once('entry', resolve);
+        zip.once('end', () => resolve(undefined));
+        zip.once('error', reject);
+        zip.readEntry();
+      });
+      zip.removeAllListeners('entry').removeAllListeners('end').removeAllListeners('error');
+      if (!entry) return out;
+      if (entry.fileName.endsWith('/')) {
+        out.set(entry.fileName, Buffer.alloc(0));
+        continue;
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+      out.set(entry.fileName, Buffer.concat(chunks));
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+function statusOf(report: PreflightReport, id: string): string | undefined {
+  return report.checks.find((c) => c.id === id)?.status;
+}
+
+suite('release: Package Mod and the release checks', () => {
+  const infoUri = () => vscode.Uri.joinPath(workspaceRoot(), NAME, 'info.json');
+  const zipFile = () => path.join(workspaceRoot().fsPath, `${NAME}_1.0.0.zip`);
+
+  before(() => {
+    put(`${NAME}/info.json`, infoText());
+    put(`${NAME}/control.lua`, 'script.on_init(function() end)\n');
+    put(`${NAME}/locale/en/strings.cfg`, '[mod-name]\nrelease-test-mod=Release Test Mod\n');
+    put(`${NAME}/changelog.txt`, `${SEP}\nVersion: 1.0.0\nDate: 2026-12-01\n  Features:\n    - First release.\n`);
+    put(`${NAME}/thumbnail.png`, encodePng(144, 144, (x, y) => [x, y, 90]));
+    put(`${NAME}/docs/notes.md`, 'left out by package.ignore');
+    put(`${NAME}/graphics/source.psd`, 'left out by package.ignore');
+    put(`${NAME}/.hidden`, 'a dot-file');
+    put(`${NAME}/.git/HEAD`, 'ref: refs/heads/main\n');
+    put(`${NAME}/${NAME}_0.9.0.zip`, 'an earlier zip');
+    put('release-shared/util.lua', 'return {}\n');
+    put('release-shared/readme.txt', 'not a lua file: outside the extra glob');
+  });
+
+  after(async () => {
+    await setFaults(null);
+    await closeAllEditors();
+    for (const rel of [NAME, 'release-shared', `${NAME}_1.0.0.zip`]) rmSync(path.join(workspaceRoot().fsPath, rel), { recursive: true, force: true });
+  });
+
+  test('Package Mod writes <name>_<version>.zip with one top folder, info.json at its root, the left-out files out', async () => {
+    const outcome = await vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { infoJson: infoUri().toString(), answer: 'write' });
+    assert.equal(outcome.status, 'written', JSON.stringify(outcome.report?.checks.filter((c) => c.status !== 'passed')));
+    assert.equal(outcome.file, zipFile(), 'by default in the workspace folder, beside the mod');
+    assert.deepEqual(
+      outcome.report!.checks.map((c) => c.status),
+      ['passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'passed'],
+    );
+
+    const bytes = readFileSync(zipFile());
+    assert.equal(outcome.bytes, bytes.length);
+    assert.equal(outcome.sha1, createHash('sha1').update(bytes).digest('hex'));
+    const zip = await readZip(zipFile());
+    const top = `${NAME}_1.0.0/`;
+    const names = [...zip.keys()];
+    assert.ok(names.every((n) => n.startsWith(top)), names.join(' '));
+    const files = names.filter((n) => !n.endsWith('/')).map((n) => n.slice(top.length));
+    assert.deepEqual(files, ['changelog.txt', 'control.lua', 'info.json', 'locale/en/strings.cfg', 'thumbnail.png', 'util.lua']);
+    assert.equal(JSON.parse(zip.get(`${top}info.json`)!.toString('utf8')).name, NAME);
+    assert.deepEqual(zip.get(`${top}thumbnail.png`), readFileSync(path.join(workspaceRoot().fsPath, NAME, 'thumbnail.png')));
+    assert.deepEqual(
+      outcome.excluded!.map((e) => `${e.path}:${e.reason}`),
+      ['.git:vcs', '.hidden:dot', 'docs:ignore', 'graphics/source.psd:ignore', `${NAME}_0.9.0.zip:earlier-zip`],
+    );
+
+    // The panel showed it all before writing, and says it is written.
+    const panel = (await explorerApi()).releasePanel();
+    assert.equal(panel?.mode, 'package');
+    assert.equal(panel?.state, 'written');
+    assert.equal(panel?.destination, zipFile());
+
+    // The same tree again: the same bytes.
+    const again = await vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { infoJson: infoUri().toString(), answer: 'write' });
+    assert.equal(again.sha1, outcome.sha1);
+  });
+
+  test('failed checks are shown, and block the zip unless the user goes on', async () => {
+    // factorio-lib is someone else's and published in newer versions; the changelog lags; a dependency is unknown.
+    put(`${NAME}/info.json`, infoText({ name: 'factorio-lib', version: '0.0.1', dependencies: ['base >= 2.0.0', 'no-such-mod-anywhere'] }));
+    await vscode.commands.executeCommand('factorioPortal.signIn', { username: 'test-user', token: 'test-token-123' });
+    try {
+      const report = await vscode.commands.executeCommand<PreflightReport>('factorioPortal.checkRelease', { infoJson: infoUri().toString(), answer: 'close' });
+      assert.equal(statusOf(report, 'version-new'), 'failed');
+      assert.match(report.checks.find((c) => c.id === 'version-new')!.message, /^0\.0\.1 is older than the portal's newest, \d+\.\d+\.\d+: the portal refuses it\.$/);
+      assert.equal(statusOf(report, 'name-owner'), 'failed');
+      assert.match(report.checks.find((c) => c.id === 'name-owner')!.message, /belongs to lib-maintainer on the portal, not to test-user/);
+      assert.equal(statusOf(report, 'dependencies'), 'failed');
+      assert.deepEqual(report.checks.find((c) => c.id === 'dependencies')!.details, ['no-such-mod-anywhere: no such mod on the portal']);
+      assert.equal(statusOf(report, 'info-json'), 'failed', 'the unknown required mod is an error in info.json too');
+      assert.equal(statusOf(report, 'changelog'), 'warning');
+      assert.equal(report.blocked, true);
+      const panel = (await explorerApi()).releasePanel() as ReleaseSnapshot;
+      assert.equal(panel.mode, 'checks');
+      assert.equal(panel.report?.counts.failed, 4);
+
+      const zip = path.join(workspaceRoot().fsPath, 'factorio-lib_0.0.1.zip');
+      const blocked = await vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { infoJson: infoUri().toString(), answer: 'write' });
+      assert.equal(blocked.status, 'blocked');
+      assert.ok(!existsSync(zip), 'nothing written');
+      const anyway = await vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { infoJson: infoUri().toString(), answer: 'write-anyway' });
+      assert.equal(anyway.status, 'written');
+      assert.ok(existsSync(zip));
+      rmSync(zip);
+    } finally {
+      await vscode.commands.executeCommand('factorioPortal.signOut');
+      put(`${NAME}/info.json`, infoText());
+    }
+  });
+
+  test('the portal unreachable: its checks say "not checked", never passed', async () => {
+    await setFaults({ status: 404 });
+    try {
+      const report = await vscode.commands.executeCommand<PreflightReport>('factorioPortal.checkRelease', { infoJson: infoUri().toString(), answer: 'close' });
+      for (const id of ['version-new', 'name-owner', 'dependencies']) assert.equal(statusOf(report, id), 'unknown', id);
+      assert.match(report.checks.find((c) => c.id === 'version-new')!.message, /could not be reached/);
+      assert.equal(statusOf(report, 'thumbnail'), 'passed');
+      assert.equal(report.blocked, false);
+    } finally {
+      await setFaults(null);
+      await vscode.commands.executeCommand('factorioPortal.refresh');
+    }
+  });
+
+  test('the output folder setting: a folder of the workspace is used, the mod’s own folder is refused', async () => {
+    const config = vscode.workspace.getConfiguration('factorioPortal');
+    try {
+      await config.update('package.outputFolder', 'dist/zips', vscode.ConfigurationTarget.Workspace);
+      const outcome = await vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { infoJson: infoUri().toString(), answer: 'write' });
+      assert.equal(outcome.file, path.join(workspaceRoot().fsPath, 'dist', 'zips', `${NAME}_1.0.0.zip`));
+      assert.ok(existsSync(outcome.file!));
+      await config.update('package.outputFolder', NAME, vscode.ConfigurationTarget.Workspace);
+      const refused = await vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { infoJson: infoUri().toString(), answer: 'write' });
+      assert.equal(refused.status, 'failed');
+      assert.match(refused.message ?? '', /inside the mod's own folder/);
+      assert.ok(!existsSync(path.join(workspaceRoot().fsPath, NAME, `${NAME}_1.0.0.zip`)));
+    } finally {
+      await config.update('package.outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
+      rmSync(path.join(workspaceRoot().fsPath, 'dist'), { recursive: true, force: true });
+    }
+  });
+});
