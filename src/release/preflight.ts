@@ -326,7 +326,7 @@ function dependenciesCheck(doc: InfoJsonDocument, lookups: ReadonlyMap<string, P
   if (failed.length > 0) return check('dependencies', title, 'failed', `${failed.length} required ${failed.length === 1 ? 'dependency does' : 'dependencies do'} not resolve for Factorio ${fv}.`, { details, fix: { kind: 'show-info-json' } });
   if (unreachable.length > 0) return check('dependencies', title, 'unknown', 'The portal could not be reached for some dependencies.', { details });
   if (warned.length > 0) return check('dependencies', title, 'warning', `${warned.length} optional ${warned.length === 1 ? 'dependency does' : 'dependencies do'} not resolve for Factorio ${fv}.`, { details, fix: { kind: 'show-info-json' } });
-  return check('dependencies', title, 'passed', checked === 0 ? 'Only built-in mods: nothing to fetch.' : `All ${checked} portal ${checked === 1 ? 'dependency resolves' : 'dependencies resolve'} for Factorio ${fv}.`);
+  return check('dependencies', title, 'passed', checked === 0 ? 'Only built-in mods: nothing to fetch.' : checked === 1 ? `The portal dependency resolves for Factorio ${fv}.` : `All ${checked} portal dependencies resolve for Factorio ${fv}.`);
 }
 
 /** Runs every check; never throws for what the portal or the files say. */

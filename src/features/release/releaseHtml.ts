@@ -101,7 +101,7 @@ function reportHtml(t: Translate, report: PreflightReport | undefined, busy: boo
   const { counts } = report;
   const summary = [
     t('{0} passed', counts.passed),
-    t('{0} warnings', counts.warning),
+    counts.warning === 1 ? t('1 warning') : t('{0} warnings', counts.warning),
     t('{0} failed', counts.failed),
     t('{0} not checked', counts.unknown),
   ];
@@ -159,7 +159,7 @@ function treeHtml(t: Translate, folder: Folder, depth: number, budget: { rows: n
     budget.rows--;
     out.push(
       `<li><details${depth === 0 ? ' open' : ''}><summary><span class="name">${escapeHtml(name)}/</span>` +
-        `<span class="size">${escapeHtml(t('{0} files', child.count))} · ${formatSize(child.size)}</span></summary>` +
+        `<span class="size">${escapeHtml(child.count === 1 ? t('1 file') : t('{0} files', child.count))} · ${formatSize(child.size)}</span></summary>` +
         `<ul>${treeHtml(t, child, depth + 1, budget)}</ul></details></li>`,
     );
   }

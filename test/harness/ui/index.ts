@@ -9,10 +9,11 @@ import { installCheck } from './install';
 import { installCrashCheck } from './install-crash';
 import { listDownloadCheck } from './list-download';
 import { problemsCheck } from './problems';
+import { packagePreviewCheck, preflightReportCheck } from './release';
 import { searchCheck } from './search';
 import { signInCheck } from './signin';
 import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
 import { welcomeCheck } from './welcome';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installCrashCheck, installedCheck, changelogCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installCrashCheck, installedCheck, changelogCheck, packagePreviewCheck, preflightReportCheck];
