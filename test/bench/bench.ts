@@ -14,6 +14,7 @@ import { FileCacheStorage } from '../../src/portal/storage';
 import type { ModEntry } from '../../src/portal/types';
 import { changelogBench } from './changelog';
 import { largeDownload } from './download';
+import { packageModBench } from './packageMod';
 import { completionInVsCode, infoJsonAnalysis } from './infojson';
 import { infoJsonStress } from './infoJsonStress';
 import { portalText } from './portalText';
@@ -382,7 +383,7 @@ const growth: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText, changelogBench];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText, changelogBench, packageModBench];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);
