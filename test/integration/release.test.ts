@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import * as yauzl from 'yauzl';
+import { readZipEntries as readZip } from '../harness/read-zip';
 import type { PackageOutcome, ReleaseSnapshot } from '../../src/features/release';
 import type { PreflightReport } from '../../src/release/preflight';
 import { encodePng } from '../portal-server/png';
@@ -34,32 +34,6 @@ function infoText(fields: Record<string, unknown> = {}): string {
     null,
     2,
   );
-}
-
-async function readZip(file: string): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.openPromise(file, { lazyEntries: true });
-  const out = new Map<string, Buffer>();
-  try {
-    for (;;) {
-      const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
-        zip.once('entry', resolve);
-        zip.once('end', () => resolve(undefined));
-        zip.once('error', reject);
-        zip.readEntry();
-      });
-      zip.removeAllListeners('entry').removeAllListeners('end').removeAllListeners('error');
-      if (!entry) return out;
-      if (entry.fileName.endsWith('/')) {
-        out.set(entry.fileName, Buffer.alloc(0));
-        continue;
-      }
-      const chunks: Buffer[] = [];
-      for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
-      out.set(entry.fileName, Buffer.concat(chunks));
-    }
-  } finally {
-    zip.close();
-  }
 }
 
 function statusOf(report: PreflightReport, id: string): string | undefined {

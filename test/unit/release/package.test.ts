@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import * as yauzl from 'yauzl';
+import { readZipEntries as readZip } from '../../harness/read-zip';
 import { packageKeys, planPackage, type PackageKeys } from '../../../src/release/contents';
 import { zipFolder } from '../../../src/release/destination';
 import { writeModZip, ZipCancelled } from '../../../src/release/zip';
@@ -42,33 +42,6 @@ function sampleMod(): void {
   put('mod/.DS_Store', 'x');
   put('mod/my-mod_1.2.2.zip', 'old zip');
   put('mod/other-mod_1.0.0.zip', 'a zip of another mod stays');
-}
-
-async function readZip(file: string): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.openPromise(file, { lazyEntries: true });
-  const out = new Map<string, Buffer>();
-  try {
-    for (;;) {
-      const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
-        zip.once('entry', resolve);
-        zip.once('end', () => resolve(undefined));
-        zip.once('error', reject);
-        zip.readEntry();
-      });
-      zip.removeAllListeners('entry').removeAllListeners('end').removeAllListeners('error');
-      if (!entry) return out;
-      if (entry.fileName.endsWith('/')) {
-        out.set(entry.fileName, Buffer.alloc(0));
-        continue;
-      }
-      const stream = await zip.openReadStreamPromise(entry);
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      out.set(entry.fileName, Buffer.concat(chunks));
-    }
-  } finally {
-    zip.close();
-  }
 }
 
 describe('packageKeys (FMTK’s info.json keys)', () => {
