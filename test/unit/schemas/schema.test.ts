@@ -66,6 +66,8 @@ function validate(schema: Schema, value: unknown, at = '$'): string[] {
 const DOCUMENTED_FIELDS = [
   'name', 'version', 'title', 'author', 'contact', 'homepage', 'description', 'factorio_version', 'dependencies',
 ];
+/** Read by packaging tools (FMTK, Package Mod), ignored by the game. */
+const TOOL_FIELDS = ['package'];
 const FEATURE_FLAGS = [
   'quality_required', 'rail_bridges_required', 'spoiling_required', 'freezing_required',
   'segmented_units_required', 'expansion_shaders_required', 'space_travel_required', 'expansion_required',
@@ -123,11 +125,11 @@ test('the schema is draft-07 JSON describing an object that may carry more field
 
 test('every documented field is described in Markdown', () => {
   const schema = loadSchema();
-  for (const field of [...DOCUMENTED_FIELDS, ...FEATURE_FLAGS]) {
+  for (const field of [...DOCUMENTED_FIELDS, ...FEATURE_FLAGS, ...TOOL_FIELDS]) {
     const description = property(schema, field).markdownDescription ?? '';
     assert.ok(description.length > 30, `${field} has a real description`);
   }
-  assert.deepEqual(Object.keys(schema.properties ?? {}).sort(), [...DOCUMENTED_FIELDS, ...FEATURE_FLAGS].sort());
+  assert.deepEqual(Object.keys(schema.properties ?? {}).sort(), [...DOCUMENTED_FIELDS, ...FEATURE_FLAGS, ...TOOL_FIELDS].sort());
 });
 
 test('feature flags are booleans that default to false and name the version they need', () => {
