@@ -15,6 +15,7 @@ import { writeModZip, ZipCancelled, type WrittenZip } from '../../release/zip';
 import type { CommandTable } from '../core/commandTable';
 import type { Config } from '../core/config';
 import { openInfoJson } from '../core/documents';
+import { requireTrustedWorkspace } from '../core/safety';
 import type { Logger } from '../core/logger';
 import { pickOne, type Choice } from '../core/quickPick';
 import { Credentials } from '../services/credentials';
@@ -330,6 +331,11 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
       if (!destination.ok) {
         void vscode.window.showErrorMessage(destination.problem);
         return { status: 'failed', message: destination.problem, ...summary };
+      }
+      // Beside the workspace (its folder is the mod itself) is outside it: that needs trust, as downloads do.
+      const inWorkspace = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path.join(destination.folder, p.zipName))) !== undefined;
+      if (!inWorkspace && !requireTrustedWorkspace(vscode.l10n.t('Writing the zip beside the workspace'))) {
+        return { status: 'failed', message: vscode.l10n.t('Writing outside the workspace needs a trusted workspace.'), ...summary };
       }
       try {
         await fs.mkdir(destination.folder, { recursive: true });
