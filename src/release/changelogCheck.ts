@@ -48,10 +48,9 @@ export function checkChangelog(text: string): ChangelogCheck {
   let lastSeparator = -1;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (line === '') {
-      if (state === 'separator') error(i, 'An empty line directly after a separator: the next line must be "Version: "');
-      continue;
-    }
+    // Rules the game's documentation states but nobody has seen it enforce (an empty line
+    // after a separator, where Date goes) are left to the changelog language's warnings.
+    if (line === '') continue;
     if (isDashes(line)) {
       if (line !== '-'.repeat(SEPARATOR_LENGTH)) {
         error(i, `A separator is exactly ${SEPARATOR_LENGTH} dashes and nothing else (this one has ${line.trimEnd().length}${line.length !== line.trimEnd().length ? ' and trailing white space' : ''})`);
@@ -84,7 +83,6 @@ export function checkChangelog(text: string): ChangelogCheck {
       continue;
     }
     if (line.startsWith('Date:')) {
-      if (state !== 'version') error(i, state === 'date' ? 'A section has at most one "Date:" line' : '"Date:" belongs right after the "Version:" line');
       state = 'date';
       continue;
     }
@@ -100,7 +98,7 @@ export function checkChangelog(text: string): ChangelogCheck {
       if (!line.startsWith('    - ') || line.charCodeAt(6) === 0x20 || line.length === 6) error(i, 'An entry is four spaces, "- " and the text');
       else if (state === 'version' || state === 'date') error(i, 'An entry must come under a category');
       state = 'entry';
-    } else if (indent === 6) {
+    } else if (indent >= 6) {
       if (state !== 'entry') error(i, 'A continuation line (six spaces) must follow an entry');
     } else {
       error(i, `Not a category (2 spaces), an entry (4 spaces and "- ") or a continuation (6 spaces): this line has ${indent}`);

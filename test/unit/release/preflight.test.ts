@@ -188,16 +188,18 @@ describe('checkChangelog', () => {
     assert.deepEqual(checkChangelog(CHANGELOG), { errors: [], newestVersion: '1.1.0' });
     assert.deepEqual(checkChangelog(CHANGELOG.replace(/\n/g, '\r\n')).errors, []);
     assert.deepEqual(checkChangelog(`${SEP}\nVersion: 2.0.0 (the big one)\n  Major Features:\n    - x\n  Empty:\n`).errors, []);
+    // Documented but never seen enforced: left to the changelog language's warnings, never an error that blocks a release.
+    assert.deepEqual(checkChangelog(CHANGELOG.replace(`${SEP}\nVersion: 1.0.0`, `${SEP}\n\nVersion: 1.0.0`)).errors, []);
+    assert.deepEqual(checkChangelog(CHANGELOG.replace('Date: 2026-12-01', 'Date: 2026-12-01\nDate: 2026-12-02')).errors, []);
+    assert.deepEqual(checkChangelog(CHANGELOG.replace('      More about it.', '        Deeper continuation.')).errors, []);
   });
 
   const cases: [string, string, RegExp][] = [
     ['100 dashes', CHANGELOG.replace(SEP, SEP + '-'), /exactly 99 dashes .*has 100/],
     ['a trailing space on a separator', CHANGELOG.replace(SEP, SEP + ' '), /trailing white space/],
     ['no Version line after a separator', CHANGELOG.replace('Version: 1.0.0', '  Changes:'), /after a separator must be "Version: "/],
-    ['an empty line after a separator', CHANGELOG.replace(`${SEP}\nVersion: 1.0.0`, `${SEP}\n\nVersion: 1.0.0`), /empty line directly after a separator/],
     ['a bad version', CHANGELOG.replace('Version: 1.0.0', 'Version: 1.0'), /"1\.0" is not a version/],
     ['a version twice', CHANGELOG.replace('Version: 1.0.0', 'Version: 1.1.0'), /1\.1\.0 appears twice/],
-    ['Date twice', CHANGELOG.replace('Date: 2026-12-01', 'Date: 2026-12-01\nDate: 2026-12-02'), /at most one "Date:"/],
     ['a category without colon', CHANGELOG.replace('  Features:', '  Features'), /ends with a colon/],
     ['three spaces before an entry', CHANGELOG.replace('    - First.', '   - First.'), /has 3/],
     ['two spaces after the dash', CHANGELOG.replace('    - First.', '    -  First.'), /four spaces, "- " and the text/],
