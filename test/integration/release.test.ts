@@ -8,7 +8,7 @@ import type { PackageOutcome, ReleaseSnapshot } from '../../src/features/release
 import type { PreflightReport } from '../../src/release/preflight';
 import { encodePng } from '../portal-server/png';
 import { after, before, suite, test } from './framework';
-import { closeAllEditors, explorerApi, setFaults, workspaceRoot } from './helpers';
+import { answeringQuickPicks, closeAllEditors, explorerApi, extensionApi, openFixture, setFaults, workspaceRoot } from './helpers';
 
 const SEP = '-'.repeat(99);
 const NAME = 'release-test-mod';
@@ -101,6 +101,25 @@ suite('release: Package Mod and the release checks', () => {
     assert.equal(again.sha1, outcome.sha1);
   });
 
+  test('the mod the user means: the active editor’s, else a pick among the workspace’s mods', async () => {
+    // A file of the mod in the active editor names the mod.
+    await openFixture(`${NAME}/control.lua`);
+    const fromEditor = await vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { answer: 'cancel' });
+    assert.equal(fromEditor.status, 'cancelled');
+    assert.equal(fromEditor.report?.name, NAME);
+    await closeAllEditors();
+
+    // No editor: the workspace has several mods, so the user picks; closing the pick does nothing.
+    const mods = await extensionApi<{ workspaceMods(): Promise<{ name: string }[]> }>().then((api) => api.workspaceMods());
+    assert.ok(mods.length > 1);
+    const closed = await answeringQuickPicks(() => vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { answer: 'cancel' }), 'close');
+    assert.deepEqual(closed, { status: 'cancelled' });
+    const picked = await answeringQuickPicks(() => vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { answer: 'cancel' }), 'accept');
+    assert.equal(picked.status, 'cancelled');
+    assert.equal(picked.report?.name, [...mods].map((m) => m.name).sort()[0], 'the first of the pick, by name');
+    assert.ok(picked.entries?.includes('info.json'));
+  });
+
   test('failed checks are shown, and block the zip unless the user goes on', async () => {
     // factorio-lib is someone else's and published in newer versions; the changelog lags; a dependency is unknown.
     put(`${NAME}/info.json`, infoText({ name: 'factorio-lib', version: '0.0.1', dependencies: ['base >= 2.0.0', 'no-such-mod-anywhere'] }));
@@ -141,7 +160,7 @@ suite('release: Package Mod and the release checks', () => {
       for (const id of ['version-new', 'name-owner', 'dependencies']) assert.equal(statusOf(report, id), 'unknown', id);
       assert.match(report.checks.find((c) => c.id === 'version-new')!.message, /could not be reached/);
       assert.equal(statusOf(report, 'thumbnail'), 'passed');
-      assert.equal(report.blocked, false);
+      assert.equal(report.blocked, false, JSON.stringify(report.checks.filter((c) => c.status === 'failed')));
     } finally {
       await setFaults(null);
       await vscode.commands.executeCommand('factorioPortal.refresh');

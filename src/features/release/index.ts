@@ -177,8 +177,10 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
   const unsavedIn = (folder: string): string[] =>
     vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && isWithin(d.uri.fsPath, folder)).map((d) => path.relative(folder, d.uri.fsPath).replace(/\\/g, '/'));
 
-  const check = async (session: Session): Promise<PreflightReport> =>
-    runPreflight({
+  const check = async (session: Session): Promise<PreflightReport> => {
+    // An action the user asked for reads the workspace's mods afresh, not as the watcher last heard.
+    await workspace.current();
+    return runPreflight({
       infoJson: session.text,
       files: folderFiles(session.folder),
       lookup: portalLookup(portal),
@@ -187,6 +189,7 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
       ignored: config.ignoredDependencies,
       severityFor: (code) => config.severityFor(code),
     });
+  };
 
   const plan = async (session: Session): Promise<PackagePlan> => {
     let info: unknown;
