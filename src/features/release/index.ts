@@ -63,6 +63,8 @@ export interface ReleaseApi {
 type Answer = 'write' | 'write-anyway' | 'cancel';
 
 const SEPARATOR = '-'.repeat(99);
+/** Above this, writing shows a cancellable notification; below, the status bar. */
+const LARGE_ZIP_BYTES = 20 * 1024 * 1024;
 
 function stringField(arg: unknown, key: string): string | undefined {
   const value = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>)[key] : undefined;
@@ -275,7 +277,8 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
     });
     try {
       return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Writing {0}', p.zipName), cancellable: true },
+        // A small mod is written in a blink: a notification would only flash.
+        { location: p.totalBytes > LARGE_ZIP_BYTES ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: vscode.l10n.t('Writing {0}', p.zipName), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           let reported = 0;

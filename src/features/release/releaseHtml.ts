@@ -121,7 +121,12 @@ function reportHtml(t: Translate, report: PreflightReport | undefined, busy: boo
     .join('');
   return (
     `<section class="checks"><h2>${escapeHtml(t('Checks'))}</h2>` +
-    `<p class="summary">${summary.map((s, i) => `<span class="count ${['passed', 'warning', 'failed', 'unknown'][i]}">${escapeHtml(s)}</span>`).join(' · ')}</p>` +
+    `<p class="summary">${summary
+      .map((s, i) => {
+        const status = (['passed', 'warning', 'failed', 'unknown'] as const)[i];
+        return `<span class="count${counts[status] > 0 ? ` ${status}` : ''}">${escapeHtml(s)}</span>`;
+      })
+      .join(' · ')}</p>` +
     `<ul class="report">${rows}</ul></section>`
   );
 }
