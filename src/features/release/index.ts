@@ -114,7 +114,7 @@ async function chooseInfoJson(workspace: WorkspaceModsService, arg: unknown, tit
 }
 
 /** The portal's answers for the checks, fetched afresh in one batch: a release check wants today's data. */
-function portalLookup(portal: PortalService) {
+export function portalLookup(portal: PortalService) {
   return async (names: readonly string[]): Promise<ReadonlyMap<string, PortalLookup>> => {
     const records = await portal.cache.fetchMods(names, { force: true });
     const out = new Map<string, PortalLookup>();
