@@ -1,6 +1,6 @@
 // Package Mod's preview (the checks, the tree of what goes in, what is left out) and the
 // release checks' report with failures, driven from the palette and the panel's buttons.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { encodePng } from '../../portal-server/png';
 import { openWorkbenchWithFile } from '../workbench';
@@ -56,6 +56,9 @@ export const packagePreviewCheck: UiCheck = {
       if (!existsSync(zip)) throw new Error(`${zip} was not written`);
     } finally {
       await screenshot('package-written.png');
+      // Checks after this one see the workspace as it was.
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(path.join(workspaceDir, 'ui-release-mod_1.0.0.zip'), { force: true });
     }
   },
 };
@@ -83,6 +86,8 @@ export const preflightReportCheck: UiCheck = {
       await content.locator('button[data-action="fix"]', { hasText: 'Set Version to' }).waitFor({ state: 'visible', timeout: 10_000 });
     } finally {
       await screenshot('preflight-report.png');
+      // A second "factorio-lib" in the workspace would change what later checks see.
+      rmSync(folder, { recursive: true, force: true });
     }
   },
 };
