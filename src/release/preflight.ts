@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeDocument, portalNameProblems, type FindingCode, type ModFacts, type Severity } from '../model/analysis';
+import type { ChangelogCode } from '../model/changelog';
 import { builtinAvailableIn, isBuiltinMod } from '../model/builtins';
 import { isRequiredKind } from '../model/dependency';
 import { parseInfoJson, type InfoJsonDocument } from '../model/document';
@@ -70,6 +71,8 @@ export interface PreflightInput {
   ignored?: ReadonlySet<string>;
   /** The user's severity for a finding code (as the editor shows it), or undefined for the default. */
   severityFor?(code: FindingCode): Severity | 'off' | undefined;
+  /** The same for changelog.txt's finding codes. */
+  changelogSeverityFor?(code: ChangelogCode): Severity | 'off' | undefined;
 }
 
 export const CHANGELOG_FILE = 'changelog.txt';
@@ -219,7 +222,7 @@ function ownerCheck(doc: InfoJsonDocument, own: PortalLookup | undefined, signed
   return check('name-owner', title, 'failed', `"${name}" belongs to ${own.owner} on the portal, not to ${signedInAs}: it will refuse your upload.`);
 }
 
-async function changelogCheck(doc: InfoJsonDocument, files: ModFiles): Promise<PreflightCheck> {
+async function changelogCheck(doc: InfoJsonDocument, files: ModFiles, severityFor: PreflightInput['changelogSeverityFor']): Promise<PreflightCheck> {
   const title = 'changelog.txt is well-formed and has this version';
   const text = await files.readText(CHANGELOG_FILE, MAX_CHANGELOG_BYTES);
   const version = doc.modVersion;
@@ -227,7 +230,7 @@ async function changelogCheck(doc: InfoJsonDocument, files: ModFiles): Promise<P
     return check('changelog', title, 'warning', 'No changelog.txt: players see no changes in the game or on the portal.', version ? { fix: { kind: 'add-changelog-section', version } } : {});
   }
   if (text === 'tooLarge') return check('changelog', title, 'unknown', `changelog.txt is over ${MAX_CHANGELOG_BYTES / 1024 / 1024} MB: not checked.`);
-  const result = checkChangelog(text);
+  const result = checkChangelog(text, severityFor);
   if (result.errors.length > 0) {
     return check('changelog', title, 'failed', `${result.errors.length === 1 ? '1 error' : `${result.errors.length} errors`}: the game shows no changelog at all.`, {
       details: result.errors.map((e) => `line ${e.line + 1}: ${e.message}`),
@@ -341,7 +344,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
     lookups = new Map(names.map((n) => [n, { state: 'unreachable', message } as const]));
   }
   const own = doc.modName ? lookups.get(doc.modName) : undefined;
-  const [changelog, thumbnail] = await Promise.all([changelogCheck(doc, input.files), thumbnailCheck(input.files)]);
+  const [changelog, thumbnail] = await Promise.all([changelogCheck(doc, input.files, input.changelogSeverityFor), thumbnailCheck(input.files)]);
   const checks = [
     infoJsonCheck(input, doc, lookups),
     formsCheck(doc),

@@ -190,6 +190,7 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
       workspaceMod: (name) => workspace.byName(name),
       ignored: config.ignoredDependencies,
       severityFor: (code) => config.severityFor(code),
+      changelogSeverityFor: (code) => config.severityFor(code),
     });
   };
 

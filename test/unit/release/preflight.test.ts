@@ -188,36 +188,28 @@ describe('checkChangelog', () => {
     assert.deepEqual(checkChangelog(CHANGELOG), { errors: [], newestVersion: '1.1.0' });
     assert.deepEqual(checkChangelog(CHANGELOG.replace(/\n/g, '\r\n')).errors, []);
     assert.deepEqual(checkChangelog(`${SEP}\nVersion: 2.0.0 (the big one)\n  Major Features:\n    - x\n  Empty:\n`).errors, []);
-    // Documented but never seen enforced: left to the changelog language's warnings, never an error that blocks a release.
-    assert.deepEqual(checkChangelog(CHANGELOG.replace(`${SEP}\nVersion: 1.0.0`, `${SEP}\n\nVersion: 1.0.0`)).errors, []);
-    assert.deepEqual(checkChangelog(CHANGELOG.replace('Date: 2026-12-01', 'Date: 2026-12-01\nDate: 2026-12-02')).errors, []);
-    assert.deepEqual(checkChangelog(CHANGELOG.replace('      More about it.', '        Deeper continuation.')).errors, []);
+
   });
 
-  const cases: [string, string, RegExp][] = [
-    ['100 dashes', CHANGELOG.replace(SEP, SEP + '-'), /exactly 99 dashes .*has 100/],
-    ['a trailing space on a separator', CHANGELOG.replace(SEP, SEP + ' '), /trailing white space/],
-    ['no Version line after a separator', CHANGELOG.replace('Version: 1.0.0', '  Changes:'), /after a separator must be "Version: "/],
-    ['a bad version', CHANGELOG.replace('Version: 1.0.0', 'Version: 1.0'), /"1\.0" is not a version/],
-    ['a version twice', CHANGELOG.replace('Version: 1.0.0', 'Version: 1.1.0'), /1\.1\.0 appears twice/],
-    ['a category without colon', CHANGELOG.replace('  Features:', '  Features'), /ends with a colon/],
-    ['three spaces before an entry', CHANGELOG.replace('    - First.', '   - First.'), /has 3/],
-    ['two spaces after the dash', CHANGELOG.replace('    - First.', '    -  First.'), /four spaces, "- " and the text/],
-    ['a continuation after a category', CHANGELOG.replace('  Changes:\n', '  Changes:\n      stray\n'), /must follow an entry/],
-    ['a whitespace-only line', CHANGELOG.replace('    - First.', '    - First.\n   '), /only white space/],
-    ['text before the first separator', 'hello\n' + CHANGELOG, /must start with a separator/],
-    ['ending with a separator', CHANGELOG + SEP + '\n', /ends with a separator/],
+  // The changelog language's own tests hold its rules; here, that an error the game is
+  // seen to refuse reaches the release check, each on its line.
+  const cases: [string, string, number][] = [
+    ['100 dashes', CHANGELOG.replace(SEP, SEP + '-'), 0],
+    ['a tab in the indentation', CHANGELOG.replace('  Features:', '\tFeatures:'), 3],
+    ['three spaces before an entry', CHANGELOG.replace('    - First.', '   - First.'), 9],
+    ['a version twice', CHANGELOG.replace('Version: 1.0.0', 'Version: 1.1.0'), 7],
+    ['ending with a separator', CHANGELOG + SEP + '\n', 10],
   ];
-  for (const [what, text, message] of cases) {
+  for (const [what, text, line] of cases) {
     test(`an error: ${what}`, () => {
       const { errors } = checkChangelog(text);
-      assert.ok(errors.some((e) => message.test(e.message)), JSON.stringify(errors));
+      assert.deepEqual(errors.map((e) => e.line), [line], JSON.stringify(errors));
     });
   }
 
-  test('linear on a huge hostile line, and errors are capped', () => {
-    const { errors } = checkChangelog(`${SEP}\nVersion: 1.0.0\n` + ' x\n'.repeat(100_000) + '\t'.repeat(1_000_000));
-    assert.equal(errors.length, 50);
+  test('the user’s severity settings decide what is an error', () => {
+    const text = CHANGELOG.replace('    - First.', '   - First.');
+    assert.deepEqual(checkChangelog(text, () => 'warning').errors, []);
   });
 });
 
