@@ -69,6 +69,9 @@ suite('Restricted Mode', () => {
       assert.match(outcome.failure?.message ?? '', TRUST_OFFER);
     }
     assert.deepEqual(readdirSync(mods), []);
+    const packaged = await vscode.commands.executeCommand<{ status: string; code?: string; message?: string }>('factorioPortal.packageMod', { answer: 'write' });
+    assert.deepEqual([packaged.status, packaged.code], ['failed', 'untrusted']);
+    assert.match(packaged.message ?? '', TRUST_OFFER);
     const downloads = (await getRequests()).filter((r) => r.host === 'download' || r.path.startsWith('/download/'));
     assert.deepEqual(downloads, []);
   });

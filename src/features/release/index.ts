@@ -15,7 +15,7 @@ import { writeModZip, ZipCancelled, type WrittenZip } from '../../release/zip';
 import type { CommandTable } from '../core/commandTable';
 import type { Config } from '../core/config';
 import { openInfoJson } from '../core/documents';
-import { requireTrustedWorkspace } from '../core/safety';
+import { requireTrustedWorkspace, untrustedWorkspaceMessage } from '../core/safety';
 import type { Logger } from '../core/logger';
 import { pickOne, type Choice } from '../core/quickPick';
 import { Credentials } from '../services/credentials';
@@ -36,6 +36,8 @@ export interface ReleaseServices {
 /** What Package Mod did, for callers and tests; the user sees the panel and messages. */
 export interface PackageOutcome {
   status: 'written' | 'cancelled' | 'blocked' | 'failed';
+  /** Set when refused in Restricted Mode. */
+  code?: 'untrusted';
   file?: string;
   bytes?: number;
   sha1?: string;
@@ -305,6 +307,10 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
   };
 
   const packageMod = async (arg?: unknown): Promise<PackageOutcome> => {
+    // The zip may go beside the workspace, or wherever the setting says: a stranger's
+    // folder waits for trust, as downloads do. The checks alone need none.
+    const action = vscode.l10n.t('Packaging a mod');
+    if (!requireTrustedWorkspace(action)) return { status: 'failed', code: 'untrusted', message: untrustedWorkspaceMessage(action) };
     const uri = await chooseInfoJson(workspace, arg, vscode.l10n.t('Package Mod'));
     if (!uri) return { status: 'cancelled' };
     const answer = stringField(arg, 'answer') as Answer | undefined;
@@ -338,11 +344,6 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
       if (!destination.ok) {
         void vscode.window.showErrorMessage(destination.problem);
         return { status: 'failed', message: destination.problem, ...summary };
-      }
-      // Beside the workspace (its folder is the mod itself) is outside it: that needs trust, as downloads do.
-      const inWorkspace = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path.join(destination.folder, p.zipName))) !== undefined;
-      if (!inWorkspace && !requireTrustedWorkspace(vscode.l10n.t('Writing the zip beside the workspace'))) {
-        return { status: 'failed', message: vscode.l10n.t('Writing outside the workspace needs a trusted workspace.'), ...summary };
       }
       try {
         await fs.mkdir(destination.folder, { recursive: true });
