@@ -13,6 +13,7 @@ import { parseInfoJson, type InfoJsonDocument } from '../model/document';
 import { compatibleReleases, latestRelease, newestSatisfying } from '../model/releases';
 import { bumpVersion, compareVersions, parseFactorioVersion, parseModVersion, parseVersion } from '../model/version';
 import type { Release } from '../portal/types';
+import { messageOf } from '../util/errors';
 import { checkChangelog } from './changelogCheck';
 
 export type CheckStatus = 'passed' | 'warning' | 'failed' | 'unknown';
@@ -340,7 +341,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
   try {
     lookups = names.length > 0 ? await input.lookup(names) : new Map();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     lookups = new Map(names.map((n) => [n, { state: 'unreachable', message } as const]));
   }
   const own = doc.modName ? lookups.get(doc.modName) : undefined;

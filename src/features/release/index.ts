@@ -12,6 +12,7 @@ import { packageKeys, planPackage, type PackagePlan } from '../../release/conten
 import { isWithin, zipFolder } from '../../release/destination';
 import { CHANGELOG_FILE, folderFiles, runPreflight, type PortalLookup, type PreflightFix, type PreflightReport } from '../../release/preflight';
 import { writeModZip, ZipCancelled, type WrittenZip } from '../../release/zip';
+import { messageOf } from '../../util/errors';
 import type { CommandTable } from '../core/commandTable';
 import type { Config } from '../core/config';
 import { openInfoJson } from '../core/documents';
@@ -168,7 +169,7 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
     try {
       text = (await fs.readFile(uri.fsPath, 'utf8')).replace(/^\uFEFF/, '');
     } catch (error) {
-      return vscode.l10n.t('{0} cannot be read: {1}', uri.fsPath, error instanceof Error ? error.message : String(error));
+      return vscode.l10n.t('{0} cannot be read: {1}', uri.fsPath, messageOf(error));
     }
     const doc = parseInfoJson(text);
     const name = doc.modName;
@@ -265,7 +266,7 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
       panel.update({ report, state: 'ready' });
       return { plan: p, report };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       logger.error(`release checks of ${session.uri.fsPath}: ${message}`);
       panel.update({ state: 'failed', error: message });
       return message;
@@ -300,7 +301,7 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
       );
     } catch (error) {
       if (error instanceof ZipCancelled) return 'cancelled';
-      return error instanceof Error ? error.message : String(error);
+      return messageOf(error);
     } finally {
       stop.dispose();
     }
@@ -348,7 +349,7 @@ export function createRelease(services: ReleaseServices): { disposable: vscode.D
       try {
         await fs.mkdir(destination.folder, { recursive: true });
       } catch (error) {
-        const text = vscode.l10n.t('{0} cannot be created: {1}', destination.folder, error instanceof Error ? error.message : String(error));
+        const text = vscode.l10n.t('{0} cannot be created: {1}', destination.folder, messageOf(error));
         panel.update({ state: 'failed', error: text });
         return { status: 'failed', message: text, ...summary };
       }

@@ -6,6 +6,7 @@
 
 import type { ExclusionReason, PackagePlan } from '../../release/contents';
 import type { CheckStatus, PreflightReport } from '../../release/preflight';
+import { formatSize } from '../../util/text';
 
 export type Translate = (message: string, ...args: Array<string | number>) => string;
 
@@ -38,12 +39,6 @@ export function escapeHtml(text: string): string {
 /** Most rows the contents tree shows; the rest of a folder is counted. */
 const MAX_TREE_ROWS = 3000;
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 * 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GB`;
-}
 
 const ICON: Record<CheckStatus, string> = { passed: '✓', warning: '⚠', failed: '✗', unknown: '?' };
 

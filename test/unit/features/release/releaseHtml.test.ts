@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatSize, renderReleasePage, type ReleaseView } from '../../../../src/features/release/releaseHtml';
+import { renderReleasePage, type ReleaseView } from '../../../../src/features/release/releaseHtml';
 import type { PackagePlan } from '../../../../src/release/contents';
 import type { PreflightReport } from '../../../../src/release/preflight';
 
@@ -78,8 +78,4 @@ describe('renderReleasePage', () => {
     assert.ok(html.includes(`Written: /w/my-mod_1.0.0.zip (5.0 MB, sha1 ${'ab'.repeat(20)})`));
     assert.match(html, /data-action="reveal"/);
   });
-});
-
-test('formatSize', () => {
-  assert.deepEqual([formatSize(12), formatSize(2048), formatSize(3 * 1024 * 1024), formatSize(2 * 1024 ** 3)], ['12 B', '2.0 KB', '3.0 MB', '2.00 GB']);
 });
