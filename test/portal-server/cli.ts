@@ -1,7 +1,9 @@
-// `npm run portal -- [--port P] [--mods N (generated, plus the fixed CASES)] [--seed S] [--dataset file.json | --sample] [--latency MS]`
-// Starts the local Mod Portal and keeps it running until SIGINT or SIGTERM.
+// `npm run portal -- [--port P] [--mods N (generated, plus the fixed CASES)] [--seed S] [--dataset file.json | --sample] [--latency MS]
+//   [--api-key KEY=OWNER:upload,publish,edit ...]`
+// Starts the local Mod Portal and keeps it running until SIGINT or SIGTERM. Without
+// --api-key the management API accepts DEFAULT_API_KEYS (test/portal-server/publishing.ts).
 import { SAMPLE_DATASET_PATH, generateDataset, loadDataset, type PortalDataset } from './dataset';
-import { startPortalServer } from './server';
+import { SCOPES, startPortalServer, type ApiKey, type Scope } from './server';
 
 interface CliOptions {
   port: number;
@@ -10,17 +12,28 @@ interface CliOptions {
   dataset?: string;
   sample: boolean;
   latency?: number;
+  apiKeys: ApiKey[];
+}
+
+const SCOPE_NAMES: Readonly<Record<string, Scope>> = SCOPES;
+
+/** `KEY=OWNER:upload,publish,edit`. */
+function parseApiKey(text: string): ApiKey {
+  const match = /^([^=\s]+)=([^:\s]+):([a-z,]+)$/.exec(text);
+  if (!match) usage(`--api-key: expected KEY=OWNER:upload,publish,edit, got "${text}"`);
+  const scopes = match[3].split(',').map((name) => SCOPE_NAMES[name] ?? usage(`--api-key: unknown scope "${name}"`));
+  return { key: match[1], owner: match[2], scopes };
 }
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run portal -- [--port P] [--mods N] [--seed S] [--dataset file.json | --sample] [--latency MS]\n`,
+    `${message}\nusage: npm run portal -- [--port P] [--mods N] [--seed S] [--dataset file.json | --sample] [--latency MS] [--api-key KEY=OWNER:upload,publish,edit]\n`,
   );
   process.exit(2);
 }
 
 function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { port: 0, mods: 400, seed: 1, sample: false };
+  const options: CliOptions = { port: 0, mods: 400, seed: 1, sample: false, apiKeys: [] };
   const number = (flag: string, value: string | undefined): number => {
     if (value === undefined || !/^\d+$/.test(value)) usage(`${flag} needs a non-negative integer`);
     return Number(value);
@@ -48,6 +61,9 @@ function parseArgs(argv: readonly string[]): CliOptions {
         options.dataset = file;
         break;
       }
+      case '--api-key':
+        options.apiKeys.push(parseApiKey(value() ?? ''));
+        break;
       case '--sample':
         options.sample = true;
         break;
@@ -72,6 +88,7 @@ async function main(): Promise<void> {
     port: options.port,
     dataset,
     faults: options.latency ? { latencyMs: options.latency } : undefined,
+    apiKeys: options.apiKeys.length > 0 ? options.apiKeys : undefined,
   });
   process.stdout.write(`Local Mod Portal listening on ${server.url} (${dataset.mods.length} mods)\n`);
   let stopping = false;

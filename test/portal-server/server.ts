@@ -13,6 +13,9 @@ import { ListIndex, type ListFilter } from './list-index';
 import { attachReleaseHashes, type DatasetMod, type PortalDataset } from './records';
 import { assetPng } from './png';
 import { buildReleaseZip } from './release-zip';
+import { DEFAULT_API_KEYS, Publishing, type ApiAnswer, type ApiKey } from './publishing';
+
+export { DEFAULT_API_KEYS, LICENSES, LIMITS, SCOPES, type ApiKey, type Scope } from './publishing';
 
 export interface Faults {
   /** Added before every matching response. */
@@ -45,10 +48,14 @@ export interface RequestRecord {
   url: string;
   userAgent?: string;
   at: number;
-  /** Which listener answered: the portal, or the download host it redirects to. */
+  /** Which listener answered: the portal, or the second host (downloads it redirects to, upload URLs it hands out). */
   host: 'portal' | 'download';
-  /** The request carried the username or the token (query, header or cookie). */
+  /** The request carried the username, the token or an API key (query, header or cookie). */
   credentials: boolean;
+  /** Every header as it came (lower-case names). */
+  headers: Record<string, string>;
+  /** Management API requests: the names of the form fields sent (never their values). */
+  fields?: string[];
 }
 
 export interface PortalServer {
@@ -60,6 +67,8 @@ export interface PortalServer {
   readonly credentials: { username: string; token: string };
   /** Valid credentials of an account that may not download (answered 403). */
   readonly forbiddenCredentials: { username: string; token: string };
+  /** Keys the management API (`/api/v2/`) accepts, with their owner and scopes. */
+  readonly apiKeys: readonly ApiKey[];
   setFaults(faults: Faults | undefined): void;
   /** Every request to either listener except the control API, in order. */
   readonly requests: RequestRecord[];
@@ -83,6 +92,8 @@ export interface PortalServerOptions {
   credentials?: { username: string; token: string };
   /** An account that may not download (for example one that does not own the game). */
   forbiddenCredentials?: { username: string; token: string };
+  /** Keys of the management API, default DEFAULT_API_KEYS. */
+  apiKeys?: readonly ApiKey[];
   /** How long a signed download URL stays valid, default 3600 s. */
   signedUrlSeconds?: number;
   /** Clock for RequestRecord.at and signed URL expiry. */
@@ -108,6 +119,10 @@ const SORT_KEYS: readonly string[] = ['name', 'created_at', 'updated_at'];
 
 function jsonReply(status: number, body: string | Buffer): Reply {
   return { status, headers: { ...JSON_HEADERS }, body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body };
+}
+
+function apiReply(answer: ApiAnswer): Reply {
+  return { status: answer.status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: Buffer.from(JSON.stringify(answer.body), 'utf8') };
 }
 
 function messageReply(status: number, message: string): Reply {
@@ -210,15 +225,27 @@ class LocalPortal implements PortalServer {
   private readonly server: http.Server;
   private readonly downloadServer: http.Server;
   private closed = false;
+  private readonly publishing: Publishing;
 
   constructor(
     dataset: PortalDataset,
     readonly credentials: { username: string; token: string },
     readonly forbiddenCredentials: { username: string; token: string },
+    readonly apiKeys: readonly ApiKey[],
     private readonly signedUrlSeconds: number,
     private readonly now: () => number,
   ) {
     this.lastModified = now();
+    this.publishing = new Publishing(apiKeys, {
+      uploadBase: () => this.downloadUrl,
+      find: (name) => this.index.find(name),
+      add: (mod) => {
+        this.dataset.mods.push(mod);
+        this.invalidate();
+      },
+      changed: () => this.invalidate(),
+      now: () => this.now(),
+    });
     this.index = this.indexFor(dataset);
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.downloadServer = http.createServer((req, res) => this.handleFile(req, res));
@@ -314,7 +341,7 @@ class LocalPortal implements PortalServer {
       this.control(req, res, url.pathname);
       return;
     }
-    this.record(req, 'portal');
+    const record = this.record(req, 'portal');
 
     const faults = this.takeFaults(url.pathname, rawUrl);
     const respond = (): void => {
@@ -322,6 +349,10 @@ class LocalPortal implements PortalServer {
       if (faults?.hang) return;
       if (faults?.status !== undefined) return this.send(res, faultReply(faults), false);
       if (faults?.html) return this.send(res, htmlReply(200, 'Mod Portal', 'Something went wrong. Please try again later.'), false);
+      if (url.pathname.startsWith('/api/v2/')) {
+        void this.publishing.api(req, url.pathname, (names) => (record.fields = names)).then((answer) => this.send(res, apiReply(answer), faults?.truncate === true));
+        return;
+      }
       let reply: Reply;
       const isDownload = url.pathname.startsWith('/download/');
       try {
@@ -369,7 +400,7 @@ class LocalPortal implements PortalServer {
     return faults;
   }
 
-  private record(req: http.IncomingMessage, host: RequestRecord['host']): void {
+  private record(req: http.IncomingMessage, host: RequestRecord['host']): RequestRecord {
     const rawUrl = req.url ?? '/';
     const query = new URL(rawUrl, 'http://127.0.0.1').searchParams;
     const secrets = [this.credentials.username, this.credentials.token, this.forbiddenCredentials.username, this.forbiddenCredentials.token];
@@ -378,11 +409,17 @@ class LocalPortal implements PortalServer {
       .map(([, value]) => String(value))
       .join('\n');
     const credentials =
-      query.has('username') || query.has('token') || req.headers.authorization !== undefined || secrets.some((secret) => headerText.includes(secret));
-    const record: RequestRecord = { method: req.method ?? 'GET', url: rawUrl, at: this.now(), host, credentials };
+      query.has('username') ||
+      query.has('token') ||
+      req.headers.authorization !== undefined ||
+      secrets.some((secret) => headerText.includes(secret)) ||
+      this.publishing.holdsKey(`${rawUrl}\n${headerText}`);
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : String(value)]));
+    const record: RequestRecord = { method: req.method ?? 'GET', url: rawUrl, at: this.now(), host, credentials, headers };
     const userAgent = req.headers['user-agent'];
     if (userAgent !== undefined) record.userAgent = userAgent;
     this.requests.push(record);
+    return record;
   }
 
   /** ETag and Last-Modified on the API's answers, and 304 when the client's copy is current. */
@@ -583,6 +620,10 @@ class LocalPortal implements PortalServer {
     if (this.closed) return;
     this.record(req, 'download');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/upload/')) {
+      void this.publishing.upload(req, url.pathname).then((answer) => this.send(res, apiReply(answer), false));
+      return;
+    }
     const found = this.files.get(url.pathname);
     const [signature = '', expiryText = ''] = (url.searchParams.get('secure') ?? '').split(',');
     const expected = this.signature(url.pathname, Number(expiryText));
@@ -599,7 +640,7 @@ class LocalPortal implements PortalServer {
       this.send(res, htmlReply(403, '403 Forbidden', 'This link is invalid or has expired.'), false);
       return;
     }
-    let zip = buildReleaseZip(found.mod, found.release);
+    let zip = this.publishing.zips.get(found.release.download_url) ?? buildReleaseZip(found.mod, found.release);
     if (faults?.corrupt) {
       zip = Buffer.from(zip);
       // Flip bytes inside the stored info.json, keeping the length.
@@ -670,6 +711,7 @@ export async function startPortalServer(options: PortalServerOptions = {}): Prom
     dataset,
     { ...(options.credentials ?? DEFAULT_CREDENTIALS) },
     { ...(options.forbiddenCredentials ?? FORBIDDEN_CREDENTIALS) },
+    (options.apiKeys ?? DEFAULT_API_KEYS).map((k) => ({ ...k, scopes: [...k.scopes] })),
     options.signedUrlSeconds ?? 3600,
     options.now ?? Date.now,
   );

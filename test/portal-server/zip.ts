@@ -1,6 +1,8 @@
-// A minimal ZIP writer (stored entries only) and reader, enough for the local portal
+// A minimal ZIP writer (stored entries only) and reader (stored or deflated), enough for the local portal
 // to serve real mod zips and for tests to look inside them. Stored entries keep the
 // bytes a pure function of the input, so a release's sha1 never depends on zlib's version.
+
+import { inflateRawSync } from 'node:zlib';
 
 const CRC_TABLE: Uint32Array = (() => {
   const table = new Uint32Array(256);
@@ -99,7 +101,7 @@ export function buildZip(entries: readonly ZipInput[], modified: Date): Buffer {
 }
 
 /**
- * Reads a zip written with stored (uncompressed) entries, checking each CRC.
+ * Reads a zip of stored or deflated entries, checking each CRC.
  * Throws on anything it cannot read, which is what tests of corrupted downloads want.
  */
 export function readZip(zip: Buffer): ZipEntry[] {
@@ -112,17 +114,21 @@ export function readZip(zip: Buffer): ZipEntry[] {
     if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw new Error('zip: bad central header');
     const method = zip.readUInt16LE(at + 10);
     const crc = zip.readUInt32LE(at + 16);
-    const size = zip.readUInt32LE(at + 20);
+    const size = zip.readUInt32LE(at + 24);
     const nameLength = zip.readUInt16LE(at + 28);
     const extraLength = zip.readUInt16LE(at + 30);
     const commentLength = zip.readUInt16LE(at + 32);
     const localAt = zip.readUInt32LE(at + 42);
     const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    if (method !== 0) throw new Error(`zip: ${name}: unsupported method ${method}`);
+    if (method !== 0 && method !== 8) throw new Error(`zip: ${name}: unsupported method ${method}`);
+    const compressedSize = zip.readUInt32LE(at + 20);
     if (localAt + 30 > zip.length || zip.readUInt32LE(localAt) !== 0x04034b50) throw new Error('zip: bad local header');
     const dataAt = localAt + 30 + zip.readUInt16LE(localAt + 26) + zip.readUInt16LE(localAt + 28);
-    if (dataAt + size > zip.length) throw new Error(`zip: ${name}: truncated`);
-    const data = zip.subarray(dataAt, dataAt + size);
+    if (dataAt + compressedSize > zip.length) throw new Error(`zip: ${name}: truncated`);
+    const stored = zip.subarray(dataAt, dataAt + compressedSize);
+    // Uploads come from real zip writers, which deflate; the cap keeps a zip bomb small.
+    const data = method === 0 ? stored : inflateRawSync(stored, { maxOutputLength: Math.min(Math.max(1, size), 256 * 1024 * 1024) });
+    if (data.length !== size) throw new Error(`zip: ${name}: size mismatch`);
     if (crc32(data) !== crc) throw new Error(`zip: ${name}: CRC mismatch`);
     entries.push({ name, data });
     at += 46 + nameLength + extraLength + commentLength;
