@@ -36,6 +36,8 @@ export interface Faults {
   corruptDownload?: boolean;
   /** The download host answers 403 to the signed URL (as for an expired signature). */
   expiredDownload?: boolean;
+  /** Management API (`/api/v2/`) and upload requests: answer 500 `{"error": apiError}` (as for InternalError or Unknown). */
+  apiError?: string;
   /** Apply to this many matching requests, then behave normally (default: every request). */
   times?: number;
   /** Only requests whose path+query contains this substring (default: all /api/ and /download/ requests). */
@@ -175,6 +177,7 @@ const FAULT_FIELD_TYPES: Record<keyof Faults, 'number' | 'boolean' | 'string'> =
   hang: 'boolean',
   corruptDownload: 'boolean',
   expiredDownload: 'boolean',
+  apiError: 'string',
   times: 'number',
   match: 'string',
 };
@@ -349,6 +352,10 @@ class LocalPortal implements PortalServer {
       if (faults?.hang) return;
       if (faults?.status !== undefined) return this.send(res, faultReply(faults), false);
       if (faults?.html) return this.send(res, htmlReply(200, 'Mod Portal', 'Something went wrong. Please try again later.'), false);
+      if (faults?.apiError !== undefined && url.pathname.startsWith('/api/v2/')) {
+        req.resume();
+        return this.send(res, apiReply({ status: 500, body: { error: faults.apiError, message: 'Something went wrong' } }), false);
+      }
       if (url.pathname.startsWith('/api/v2/')) {
         void this.publishing.api(req, url.pathname, (names) => (record.fields = names)).then((answer) => this.send(res, apiReply(answer), faults?.truncate === true));
         return;
@@ -387,12 +394,15 @@ class LocalPortal implements PortalServer {
     if (!faults) return undefined;
     const isApi = pathname.startsWith('/api/') || pathname === '/api';
     const isDownload = pathname.startsWith('/download/');
-    if (!isApi && !isDownload) return undefined;
+    const isUpload = pathname.startsWith('/upload/');
+    if (!isApi && !isDownload && !isUpload) return undefined;
     if (faults.match !== undefined && !rawUrl.includes(faults.match)) return undefined;
     const affectsAny =
       (faults.latencyMs ?? 0) > 0 || (faults.bytesPerSecond ?? 0) > 0 || faults.status !== undefined || faults.truncate === true || faults.html === true || faults.hang === true;
     const affectsDownload = faults.corruptDownload === true || faults.expiredDownload === true;
-    if (!affectsAny && !(affectsDownload && isDownload)) return undefined;
+    const affectsManagement = faults.apiError !== undefined && (pathname.startsWith('/api/v2/') || isUpload);
+    if (isUpload && !affectsManagement) return undefined;
+    if (!affectsAny && !(affectsDownload && isDownload) && !affectsManagement) return undefined;
     if (this.remaining !== undefined) {
       if (this.remaining <= 0) return undefined;
       this.remaining--;
@@ -621,6 +631,12 @@ class LocalPortal implements PortalServer {
     this.record(req, 'download');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/upload/')) {
+      const faults = this.takeFaults(url.pathname, req.url ?? '/');
+      if (faults?.apiError !== undefined) {
+        req.resume();
+        this.send(res, apiReply({ status: 500, body: { error: faults.apiError, message: 'Something went wrong' } }), false);
+        return;
+      }
       void this.publishing.upload(req, url.pathname).then((answer) => this.send(res, apiReply(answer), false));
       return;
     }
