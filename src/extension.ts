@@ -21,6 +21,7 @@ import { createLookups, type LookupsApi } from './features/commands';
 import { PortalService } from './features/services/portalService';
 import { PortalStatus } from './features/services/status';
 import { createRelease, type ReleaseApi } from './features/release';
+import { createPublishing } from './features/publish';
 
 /** What the extension exports: a small, read-mostly view for other extensions and tests. */
 export type ExplorerApi = ExplorerTreesApi & LookupsApi & ReleaseApi;
@@ -76,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
   const explorer = createExplorer(context, { portal, data, status, logger, workspace: workspaceMods, modsFolder });
   const lookups = createLookups({ portal, config, data, logger, secrets: context.secrets, globalState: context.globalState, storageFolder: context.globalStorageUri.fsPath, workspace: workspaceMods });
   const release = createRelease({ portal, config, workspace: workspaceMods, secrets: context.secrets, logger });
+  const publishing = createPublishing({ portal, logger, secrets: context.secrets, globalState: context.globalState, userAgent: `factorio-mod-portal-vscode/${version}` });
   closing = () => portal.close();
 
   context.subscriptions.push(
@@ -102,12 +104,14 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     explorer.disposable,
     lookups.disposable,
     release.disposable,
+    publishing.disposable,
     registerCommands([
       portalCommands({ portal, data, diagnostics, status, logger }),
       codeActionCommands(config),
       explorer.commands,
       lookups.commands,
       release.commands,
+      publishing.commands,
     ]),
   );
 

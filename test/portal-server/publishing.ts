@@ -88,7 +88,7 @@ const fail = (status: number, code: string, message: string): never => {
 };
 
 /** Reads a urlencoded or multipart body with caps; rejects when the client goes away before the end. */
-function readForm(req: http.IncomingMessage): Promise<Form> {
+function readForm(req: http.IncomingMessage, bytesPerSecond?: number): Promise<Form> {
   return new Promise((resolve, reject) => {
     const type = req.headers['content-type'] ?? '';
     if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) {
@@ -130,7 +130,17 @@ function readForm(req: http.IncomingMessage): Promise<Form> {
     req.on('close', () => {
       if (!req.complete) settle(new ApiError(400, 'InvalidRequest', 'The request ended before its body'));
     });
-    req.pipe(parser);
+    if (bytesPerSecond !== undefined && bytesPerSecond > 0) {
+      // A slow link: each chunk waits as long as it takes at this rate before the next is read.
+      req.on('data', (chunk: Buffer) => {
+        req.pause();
+        parser.write(chunk);
+        setTimeout(() => req.resume(), (chunk.length / bytesPerSecond) * 1000).unref();
+      });
+      req.on('end', () => parser.end());
+    } else {
+      req.pipe(parser);
+    }
   });
 }
 
@@ -245,14 +255,14 @@ export class Publishing {
   }
 
   /** `POST <upload_url>` on the upload listener: the URL is its own authorization, used once. */
-  async upload(req: http.IncomingMessage, pathname: string): Promise<ApiAnswer> {
+  async upload(req: http.IncomingMessage, pathname: string, bytesPerSecond?: number): Promise<ApiAnswer> {
     try {
       const token = pathname.slice('/upload/'.length);
       const pending = this.pending.get(token);
       if (req.method !== 'POST') return fail(405, 'InvalidRequest', 'Use POST');
       if (!pending) return fail(403, 'Forbidden', 'This upload URL is not valid (it is used once)');
       this.pending.delete(token);
-      const form = await readForm(req);
+      const form = await readForm(req, bytesPerSecond);
       if (!form.file || form.file.name !== 'file') return fail(400, 'InvalidRequest', 'No "file" field in the upload');
       const zip = checkZip(form.file.filename, form.file.data);
       if (zip.name !== pending.mod) return fail(400, 'InvalidModUpload', `The zip holds "${zip.name}", but the upload was for "${pending.mod}"`);

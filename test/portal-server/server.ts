@@ -38,6 +38,8 @@ export interface Faults {
   expiredDownload?: boolean;
   /** Management API (`/api/v2/`) and upload requests: answer 500 `{"error": apiError}` (as for InternalError or Unknown). */
   apiError?: string;
+  /** Uploads to an upload URL are read at this rate, in bytes per second (a slow uplink). */
+  uploadBytesPerSecond?: number;
   /** Apply to this many matching requests, then behave normally (default: every request). */
   times?: number;
   /** Only requests whose path+query contains this substring (default: all /api/ and /download/ requests). */
@@ -178,6 +180,7 @@ const FAULT_FIELD_TYPES: Record<keyof Faults, 'number' | 'boolean' | 'string'> =
   corruptDownload: 'boolean',
   expiredDownload: 'boolean',
   apiError: 'string',
+  uploadBytesPerSecond: 'number',
   times: 'number',
   match: 'string',
 };
@@ -400,7 +403,7 @@ class LocalPortal implements PortalServer {
     const affectsAny =
       (faults.latencyMs ?? 0) > 0 || (faults.bytesPerSecond ?? 0) > 0 || faults.status !== undefined || faults.truncate === true || faults.html === true || faults.hang === true;
     const affectsDownload = faults.corruptDownload === true || faults.expiredDownload === true;
-    const affectsManagement = faults.apiError !== undefined && (pathname.startsWith('/api/v2/') || isUpload);
+    const affectsManagement = (faults.apiError !== undefined && (pathname.startsWith('/api/v2/') || isUpload)) || ((faults.uploadBytesPerSecond ?? 0) > 0 && isUpload);
     if (isUpload && !affectsManagement) return undefined;
     if (!affectsAny && !(affectsDownload && isDownload) && !affectsManagement) return undefined;
     if (this.remaining !== undefined) {
@@ -637,7 +640,7 @@ class LocalPortal implements PortalServer {
         this.send(res, apiReply({ status: 500, body: { error: faults.apiError, message: 'Something went wrong' } }), false);
         return;
       }
-      void this.publishing.upload(req, url.pathname).then((answer) => this.send(res, apiReply(answer), false));
+      void this.publishing.upload(req, url.pathname, faults?.uploadBytesPerSecond).then((answer) => this.send(res, apiReply(answer), false));
       return;
     }
     const found = this.files.get(url.pathname);

@@ -66,6 +66,7 @@ const FEATURE_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   commands: ['core', 'services', 'infoJson'],
   changelog: ['core', 'services', 'infoJson'],
   release: ['core', 'services', 'infoJson'],
+  publish: ['core', 'services', 'release'],
 };
 
 /** Resolves a relative import to a file under src (without extension), or undefined. */

@@ -1,0 +1,133 @@
+// The mod a release is made from: which info.json, what it says, its preflight, and its
+// zip. Packaging and the checks are those of Package Mod (src/release): one zip writer,
+// one preflight.
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { packageKeys, planPackage } from '../../release/contents';
+import { folderFiles, runPreflight, type PortalLookup, type PreflightReport } from '../../release/preflight';
+import { writeModZip } from '../../release/zip';
+import { isInfoJson } from '../core/documents';
+import { pickOne, type Choice } from '../core/quickPick';
+import type { PortalService } from '../services/portalService';
+
+/** info.json is small; anything far larger is not one. */
+const MAX_INFO_JSON_BYTES = 1024 * 1024;
+
+export interface ModInfo {
+  uri: vscode.Uri;
+  folder: string;
+  text: string;
+  parsed: Record<string, unknown>;
+  name: string;
+  version: string;
+  factorioVersion: string;
+  title?: string;
+  homepage?: string;
+}
+
+function uriArg(arg: unknown): vscode.Uri | undefined {
+  const value = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>).infoJson ?? (arg as Record<string, unknown>).uri : arg;
+  if (value instanceof vscode.Uri) return value;
+  if (typeof value === 'string' && value !== '') return value.includes('://') ? vscode.Uri.parse(value) : vscode.Uri.file(value);
+  return undefined;
+}
+
+/** The info.json the user means: given, the one in the editor, the workspace's only one, or picked. */
+export async function chooseInfoJson(arg: unknown, title: string): Promise<vscode.Uri | undefined> {
+  const given = uriArg(arg);
+  if (given) return given;
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && isInfoJson(active)) return active.uri;
+  const found = (await vscode.workspace.findFiles('**/info.json', '**/node_modules/**', 200)).filter((u) => u.scheme === 'file');
+  if (found.length <= 1) return found[0];
+  const items: Choice<vscode.Uri>[] = found
+    .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
+    .map((uri) => ({ label: vscode.workspace.asRelativePath(uri), value: uri }));
+  return pickOne(items, { title, placeholder: vscode.l10n.t('Which mod?') });
+}
+
+/** Reads and checks the fields a release needs; a message saying what is wrong otherwise. */
+export async function readModInfo(uri: vscode.Uri): Promise<ModInfo | string> {
+  let text: string;
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) {
+    if (open.isDirty) await open.save();
+    text = open.getText();
+  } else {
+    try {
+      const stat = await fs.stat(uri.fsPath);
+      if (stat.size > MAX_INFO_JSON_BYTES) return vscode.l10n.t('{0} is too large to be an info.json.', uri.fsPath);
+      text = await fs.readFile(uri.fsPath, 'utf8');
+    } catch {
+      return vscode.l10n.t('{0} could not be read.', uri.fsPath);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return vscode.l10n.t('{0} is not valid JSON.', vscode.workspace.asRelativePath(uri));
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return vscode.l10n.t('info.json is not a JSON object.');
+  const record = parsed as Record<string, unknown>;
+  const str = (key: string): string | undefined => (typeof record[key] === 'string' && (record[key] as string).trim() !== '' ? (record[key] as string) : undefined);
+  const name = str('name');
+  const version = str('version');
+  const factorioVersion = str('factorio_version');
+  if (!name || !version) return vscode.l10n.t('info.json needs a "name" and a "version" to be published.');
+  const info: ModInfo = { uri, folder: path.dirname(uri.fsPath), text, parsed: record, name, version, factorioVersion: factorioVersion ?? '0.12' };
+  const title = str('title');
+  if (title) info.title = title;
+  const homepage = str('homepage');
+  if (homepage) info.homepage = homepage;
+  return info;
+}
+
+/** What the portal has for these names, as the preflight asks (one batched request, fresh). */
+export function portalLookup(portal: PortalService): (names: readonly string[]) => Promise<ReadonlyMap<string, PortalLookup>> {
+  return async (names) => {
+    const records = await portal.cache.fetchMods(names, { force: true });
+    const out = new Map<string, PortalLookup>();
+    for (const name of names) {
+      const record = records.get(name);
+      if (!record || record.error || record.state === 'unknown') out.set(name, { state: 'unreachable', message: record?.error?.message ?? 'no answer' });
+      else if (record.state === 'missing') out.set(name, { state: 'missing' });
+      else out.set(name, { state: 'found', releases: record.mod.releases, owner: record.mod.owner, title: record.mod.title });
+    }
+    return out;
+  };
+}
+
+export function preflight(info: ModInfo, portal: PortalService, signedInAs: string | undefined): Promise<PreflightReport> {
+  return runPreflight({
+    infoJson: info.text,
+    files: folderFiles(info.folder),
+    lookup: portalLookup(portal),
+    ...(signedInAs ? { signedInAs } : {}),
+  });
+}
+
+export interface PackagedZip {
+  file: string;
+  fileName: string;
+  bytes: number;
+  /** Removes the temporary folder holding it. */
+  dispose(): Promise<void>;
+}
+
+/** The same zip Package Mod makes, in a temporary folder (the upload reads it from there). */
+export async function packageToTemp(info: ModInfo, signal?: AbortSignal): Promise<PackagedZip> {
+  const plan = await planPackage({ folder: info.folder, name: info.name, version: info.version, keys: packageKeys(info.parsed) });
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'factorio-publish-'));
+  const dispose = (): Promise<void> => fs.rm(dir, { recursive: true, force: true });
+  try {
+    const file = path.join(dir, plan.zipName);
+    const written = await writeModZip(plan, file, signal ? { signal } : {});
+    return { file, fileName: plan.zipName, bytes: written.bytes, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
