@@ -11,9 +11,9 @@ import {
   extension,
   getRequests,
   setFaults,
-  waitFor,
   workspaceRoot,
   releaseOf,
+  logContaining,
 } from './helpers';
 
 // The local portal's accounts (test/portal-server: DEFAULT_CREDENTIALS, FORBIDDEN_CREDENTIALS).
@@ -198,21 +198,6 @@ suite('download a release', () => {
     assert.deepEqual(readdirSync(folder), []);
   });
 });
-
-/** The extension's log file (its LogOutputChannel) under the harness's user-data folder, once it holds `marker`. */
-async function logContaining(marker: string): Promise<string> {
-  const root = process.env.FACTORIO_PORTAL_TEST_USER_DATA;
-  if (!root) throw new Error('FACTORIO_PORTAL_TEST_USER_DATA is not set: run through `npm run test:integration`');
-  const logs = (): string[] =>
-    readdirSync(root, { recursive: true, encoding: 'utf8' })
-      .filter((f) => path.basename(f) === 'Factorio Mod Portal.log')
-      .map((f) => path.join(root, f));
-  // The channel writes in the background: wait for the line of this download.
-  return waitFor(() => logs().map((f) => readFileSync(f, 'utf8')).find((text) => text.includes(marker)), {
-    timeoutMs: 15_000,
-    message: `a "Factorio Mod Portal.log" under ${root} that mentions ${marker} (found: ${logs().join(', ') || 'none'})`,
-  });
-}
 
 suite('download: credentials from player-data.json', () => {
   let factorio = '';

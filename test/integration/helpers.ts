@@ -1,5 +1,7 @@
 // Helpers for suites running inside VS Code: reach the local portal through its control
 // endpoints (the server runs in the harness process, not here) and drive the editor.
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../src/extension';
 import type { TreeItemSnapshot } from '../../src/features/explorer/snapshot';
@@ -318,4 +320,19 @@ export async function releaseOf(name: string, version: string): Promise<FullRele
   const release = full.releases.find((r) => r.version === version);
   if (!release) throw new Error(`${name} has no release ${version}`);
   return release;
+}
+
+/** The extension's log file (its LogOutputChannel) under the harness's user-data folder, once it holds `marker`. */
+export async function logContaining(marker: string): Promise<string> {
+  const root = process.env.FACTORIO_PORTAL_TEST_USER_DATA;
+  if (!root) throw new Error('FACTORIO_PORTAL_TEST_USER_DATA is not set: run through `npm run test:integration`');
+  const logs = (): string[] =>
+    readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => path.basename(f) === 'Factorio Mod Portal.log')
+      .map((f) => path.join(root, f));
+  // The channel writes in the background: wait for the line of this download.
+  return waitFor(() => logs().map((f) => readFileSync(f, 'utf8')).find((text) => text.includes(marker)), {
+    timeoutMs: 15_000,
+    message: `a "Factorio Mod Portal.log" under ${root} that mentions ${marker} (found: ${logs().join(', ') || 'none'})`,
+  });
 }

@@ -23,6 +23,7 @@ function load(): void {
   require('./localMods.test');
   require('./changelog.test');
   require('./release.test');
+  require('./publish.test');
 }
 
 export async function run(): Promise<void> {

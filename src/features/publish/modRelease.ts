@@ -50,19 +50,17 @@ export async function chooseInfoJson(arg: unknown, title: string): Promise<vscod
 
 /** Reads and checks the fields a release needs; a message saying what is wrong otherwise. */
 export async function readModInfo(uri: vscode.Uri): Promise<ModInfo | string> {
-  let text: string;
+  // Unsaved edits are saved first (they are what the user sees); then the file on disk is
+  // what gets packaged, so it is what is read.
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) {
-    if (open.isDirty) await open.save();
-    text = open.getText();
-  } else {
-    try {
-      const stat = await fs.stat(uri.fsPath);
-      if (stat.size > MAX_INFO_JSON_BYTES) return vscode.l10n.t('{0} is too large to be an info.json.', uri.fsPath);
-      text = await fs.readFile(uri.fsPath, 'utf8');
-    } catch {
-      return vscode.l10n.t('{0} could not be read.', uri.fsPath);
-    }
+  if (open?.isDirty && !(await open.save())) return vscode.l10n.t('{0} has unsaved changes that could not be saved.', vscode.workspace.asRelativePath(uri));
+  let text: string;
+  try {
+    const stat = await fs.stat(uri.fsPath);
+    if (stat.size > MAX_INFO_JSON_BYTES) return vscode.l10n.t('{0} is too large to be an info.json.', uri.fsPath);
+    text = await fs.readFile(uri.fsPath, 'utf8');
+  } catch {
+    return vscode.l10n.t('{0} could not be read.', uri.fsPath);
   }
   let parsed: unknown;
   try {

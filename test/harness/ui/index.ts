@@ -10,10 +10,11 @@ import { installCrashCheck } from './install-crash';
 import { listDownloadCheck } from './list-download';
 import { problemsCheck } from './problems';
 import { packagePreviewCheck, preflightReportCheck } from './release';
+import { publishCheck } from './publish';
 import { searchCheck } from './search';
 import { signInCheck } from './signin';
 import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
 import { welcomeCheck } from './welcome';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installCrashCheck, installedCheck, changelogCheck, packagePreviewCheck, preflightReportCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installCrashCheck, installedCheck, changelogCheck, packagePreviewCheck, preflightReportCheck, publishCheck];
