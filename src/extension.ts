@@ -77,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
   const explorer = createExplorer(context, { portal, data, status, logger, workspace: workspaceMods, modsFolder });
   const lookups = createLookups({ portal, config, data, logger, secrets: context.secrets, globalState: context.globalState, storageFolder: context.globalStorageUri.fsPath, workspace: workspaceMods });
   const release = createRelease({ portal, config, workspace: workspaceMods, secrets: context.secrets, logger });
-  const publishing = createPublishing({ portal, logger, secrets: context.secrets, globalState: context.globalState, userAgent: `factorio-mod-portal-vscode/${version}` });
+  const publishing = createPublishing({ portal, logger, secrets: context.secrets, globalState: context.globalState, userAgent: `factorio-mod-portal-vscode/${version}`, workspace: workspaceMods });
   closing = () => portal.close();
 
   context.subscriptions.push(

@@ -7,7 +7,7 @@
 // Nothing here is retried: a POST that may have changed the portal is not sent twice.
 
 import { isModNotFoundAnswer, looksLikeHtml } from './decode';
-import { withoutTrailingSlashes } from './portalUrl';
+import { withoutTrailingSlashes } from '../util/text';
 import { isLoopbackHost, tokenOriginKind } from './tokenOrigin';
 
 export const API_KEY_SCOPES = {

@@ -23,7 +23,7 @@ type EditOutcome = { status: 'sent'; fields: string[] } | { status: 'unchanged' 
 const ANSWERS = { confirm: true, continueOnFailure: false, category: 'tweaks', license: 'default_mit', sourceUrl: 'https://example.com/src' };
 
 function publish(infoJson: vscode.Uri, extra: object = {}): Thenable<PublishOutcome> {
-  return vscode.commands.executeCommand<PublishOutcome>('factorioPortal.publishRelease', { infoJson, ...ANSWERS, ...extra });
+  return vscode.commands.executeCommand<PublishOutcome>('factorioPortal.publishRelease', { infoJson: infoJson.toString(), ...ANSWERS, ...extra });
 }
 
 async function setKey(key: string): Promise<void> {
@@ -168,7 +168,7 @@ suite('publish a mod release', () => {
     const info = JSON.parse(readFileSync(uri.fsPath, 'utf8')) as Record<string, unknown>;
     writeFileSync(uri.fsPath, JSON.stringify({ ...info, title: 'A Better Title', homepage: 'https://example.com/home' }, null, 2));
     await clearRequests();
-    const outcome = await vscode.commands.executeCommand<EditOutcome>('factorioPortal.editPortalDetails', { infoJson: uri, keep: ['title', 'description'] });
+    const outcome = await vscode.commands.executeCommand<EditOutcome>('factorioPortal.editPortalDetails', { infoJson: uri.toString(), keep: ['title', 'description'] });
     assert.deepEqual(outcome, { status: 'sent', fields: ['title', 'description'] });
     const sent = management(await getRequests());
     assert.deepEqual(sent.map((r) => [r.path, r.fields]), [['/api/v2/mods/edit_details', ['mod', 'title', 'description']]]);
@@ -180,7 +180,7 @@ suite('publish a mod release', () => {
 
     // Nothing differs any more among what is kept: nothing is sent.
     await clearRequests();
-    const again = await vscode.commands.executeCommand<EditOutcome>('factorioPortal.editPortalDetails', { infoJson: uri, keep: ['title', 'description'] });
+    const again = await vscode.commands.executeCommand<EditOutcome>('factorioPortal.editPortalDetails', { infoJson: uri.toString(), keep: ['title', 'description'] });
     assert.deepEqual(again, { status: 'unchanged' });
     assert.deepEqual(management(await getRequests()), []);
   });
@@ -189,7 +189,7 @@ suite('publish a mod release', () => {
     const info = JSON.parse(readFileSync(uri.fsPath, 'utf8')) as Record<string, unknown>;
     writeFileSync(uri.fsPath, JSON.stringify({ ...info, title: 'T'.repeat(251) }, null, 2));
     await clearRequests();
-    const outcome = await vscode.commands.executeCommand<EditOutcome>('factorioPortal.editPortalDetails', { infoJson: uri, keep: ['title'] });
+    const outcome = await vscode.commands.executeCommand<EditOutcome>('factorioPortal.editPortalDetails', { infoJson: uri.toString(), keep: ['title'] });
     assert.equal(outcome.status === 'failed' && outcome.code, 'limits', JSON.stringify(outcome));
     assert.match(outcome.status === 'failed' ? outcome.message : '', /title/);
     assert.deepEqual(management(await getRequests()), []);

@@ -11,8 +11,10 @@ import type { FullModEntry } from '../../portal/types';
 import type { Logger } from '../core/logger';
 import type { ApiKeyStore } from '../services/apiKey';
 import type { PortalService } from '../services/portalService';
+import type { WorkspaceModsService } from '../services/workspaceMods';
 import { explainFailure } from './failures';
-import { chooseInfoJson, readModInfo, type ModInfo } from './modRelease';
+import { chooseInfoJson } from '../release';
+import { readModInfo, type ModInfo } from './modRelease';
 
 export type EditOutcome =
   | { status: 'sent'; fields: string[] }
@@ -26,6 +28,7 @@ export interface EditServices {
   logger: Logger;
   userAgent: string;
   sheets: DetailSheets;
+  workspace: WorkspaceModsService;
 }
 
 /** The fields that have a local value; the rest are shown as the portal has them. */
@@ -149,7 +152,7 @@ export async function editPortalDetails(services: EditServices, arg?: unknown): 
     return { status: 'failed', code, message };
   };
 
-  const uri = await chooseInfoJson(arg, vscode.l10n.t('Edit Portal Details: which mod?'));
+  const uri = await chooseInfoJson(services.workspace, arg, vscode.l10n.t('Edit Portal Details: which mod?'));
   if (!uri) return { status: 'cancelled', stage: 'choose' };
   const info = await readModInfo(uri);
   if (typeof info === 'string') return failed('info-json', info);

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger';
 import { requireTrustedWorkspace } from '../core/safety';
 import { ApiKeyStore } from '../services/apiKey';
 import type { PortalService } from '../services/portalService';
+import type { WorkspaceModsService } from '../services/workspaceMods';
 import { DetailSheets, editPortalDetails, type EditOutcome } from './editDetails';
 import { publishRelease, type PublishOutcome } from './publishRelease';
 
@@ -14,6 +15,7 @@ export interface PublishingServices {
   /** Where the portals the user agreed to send the key to are remembered. */
   globalState: vscode.Memento;
   userAgent: string;
+  workspace: WorkspaceModsService;
 }
 
 function keyArg(arg: unknown): { key?: string; trustPortal?: boolean } {
@@ -26,7 +28,7 @@ function keyArg(arg: unknown): { key?: string; trustPortal?: boolean } {
 export function createPublishing(services: PublishingServices): { disposable: vscode.Disposable; commands: CommandTable } {
   const keys = new ApiKeyStore(services.secrets, services.globalState);
   const sheets = new DetailSheets();
-  const { portal, logger, secrets, userAgent } = services;
+  const { portal, logger, secrets, userAgent, workspace } = services;
   const untrusted = (what: string) => ({ status: 'failed' as const, code: 'untrusted', message: vscode.l10n.t('{0} needs a trusted workspace.', what) });
 
   const commands: Record<string, (arg?: unknown) => unknown> = {
@@ -51,11 +53,11 @@ export function createPublishing(services: PublishingServices): { disposable: vs
     },
     'factorioPortal.publishRelease': (arg): Promise<PublishOutcome> | PublishOutcome => {
       if (!requireTrustedWorkspace(vscode.l10n.t('Publishing a mod release'))) return untrusted(vscode.l10n.t('Publishing'));
-      return publishRelease({ portal, keys, logger, secrets, userAgent }, arg);
+      return publishRelease({ portal, keys, logger, secrets, userAgent, workspace }, arg);
     },
     'factorioPortal.editPortalDetails': (arg): Promise<EditOutcome> | EditOutcome => {
       if (!requireTrustedWorkspace(vscode.l10n.t('Editing a mod’s portal details'))) return untrusted(vscode.l10n.t('Editing portal details'));
-      return editPortalDetails({ portal, keys, logger, userAgent, sheets }, arg);
+      return editPortalDetails({ portal, keys, logger, userAgent, sheets, workspace }, arg);
     },
   };
   return { disposable: sheets, commands };

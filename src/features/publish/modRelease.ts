@@ -6,11 +6,10 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageKeys, planPackage } from '../../release/contents';
-import { folderFiles, runPreflight, type PortalLookup, type PreflightReport } from '../../release/preflight';
+import { folderFiles, runPreflight, type PreflightReport } from '../../release/preflight';
 import { writeModZip } from '../../release/zip';
-import { isInfoJson } from '../core/documents';
-import { pickOne, type Choice } from '../core/quickPick';
 import type { PortalService } from '../services/portalService';
+import { portalLookup } from '../release';
 
 /** info.json is small; anything far larger is not one. */
 const MAX_INFO_JSON_BYTES = 1024 * 1024;
@@ -25,27 +24,6 @@ export interface ModInfo {
   factorioVersion: string;
   title?: string;
   homepage?: string;
-}
-
-function uriArg(arg: unknown): vscode.Uri | undefined {
-  const value = typeof arg === 'object' && arg !== null ? (arg as Record<string, unknown>).infoJson ?? (arg as Record<string, unknown>).uri : arg;
-  if (value instanceof vscode.Uri) return value;
-  if (typeof value === 'string' && value !== '') return value.includes('://') ? vscode.Uri.parse(value) : vscode.Uri.file(value);
-  return undefined;
-}
-
-/** The info.json the user means: given, the one in the editor, the workspace's only one, or picked. */
-export async function chooseInfoJson(arg: unknown, title: string): Promise<vscode.Uri | undefined> {
-  const given = uriArg(arg);
-  if (given) return given;
-  const active = vscode.window.activeTextEditor?.document;
-  if (active && isInfoJson(active)) return active.uri;
-  const found = (await vscode.workspace.findFiles('**/info.json', '**/node_modules/**', 200)).filter((u) => u.scheme === 'file');
-  if (found.length <= 1) return found[0];
-  const items: Choice<vscode.Uri>[] = found
-    .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
-    .map((uri) => ({ label: vscode.workspace.asRelativePath(uri), value: uri }));
-  return pickOne(items, { title, placeholder: vscode.l10n.t('Which mod?') });
 }
 
 /** Reads and checks the fields a release needs; a message saying what is wrong otherwise. */
@@ -81,21 +59,6 @@ export async function readModInfo(uri: vscode.Uri): Promise<ModInfo | string> {
   const homepage = str('homepage');
   if (homepage) info.homepage = homepage;
   return info;
-}
-
-/** What the portal has for these names, as the preflight asks (one batched request, fresh). */
-export function portalLookup(portal: PortalService): (names: readonly string[]) => Promise<ReadonlyMap<string, PortalLookup>> {
-  return async (names) => {
-    const records = await portal.cache.fetchMods(names, { force: true });
-    const out = new Map<string, PortalLookup>();
-    for (const name of names) {
-      const record = records.get(name);
-      if (!record || record.error || record.state === 'unknown') out.set(name, { state: 'unreachable', message: record?.error?.message ?? 'no answer' });
-      else if (record.state === 'missing') out.set(name, { state: 'missing' });
-      else out.set(name, { state: 'found', releases: record.mod.releases, owner: record.mod.owner, title: record.mod.title });
-    }
-    return out;
-  };
 }
 
 export function preflight(info: ModInfo, portal: PortalService, signedInAs: string | undefined): Promise<PreflightReport> {

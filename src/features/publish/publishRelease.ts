@@ -15,8 +15,10 @@ import { openWebPage } from '../core/safety';
 import type { ApiKeyStore } from '../services/apiKey';
 import { Credentials } from '../services/credentials';
 import type { PortalService } from '../services/portalService';
+import type { WorkspaceModsService } from '../services/workspaceMods';
 import { explainFailure, type NextStep } from './failures';
-import { chooseInfoJson, packageToTemp, preflight, readModInfo, type ModInfo } from './modRelease';
+import { chooseInfoJson } from '../release';
+import { packageToTemp, preflight, readModInfo, type ModInfo } from './modRelease';
 
 export type PublishOutcome =
   | { status: 'published'; name: string; version: string; url: string; bytes: number; newMod: boolean }
@@ -29,6 +31,7 @@ export interface PublishServices {
   logger: Logger;
   secrets: vscode.SecretStorage;
   userAgent: string;
+  workspace: WorkspaceModsService;
 }
 
 /** What a caller may answer in advance. */
@@ -196,7 +199,7 @@ export async function publishRelease(services: PublishServices, arg?: unknown): 
     return { status: 'failed', code, message };
   };
 
-  const uri = await chooseInfoJson(arg, vscode.l10n.t('Publish Mod Release: which mod?'));
+  const uri = await chooseInfoJson(services.workspace, arg, vscode.l10n.t('Publish Mod Release: which mod?'));
   if (!uri) return { status: 'cancelled', stage: 'choose' };
   const info = await readModInfo(uri);
   if (typeof info === 'string') return fail('info-json', info);
@@ -362,5 +365,5 @@ async function showFailure(message: string, next: NextStep[], services: PublishS
   if (step === 'set-key') await services.keys.ask();
   else if (step === 'open-info-json' && info) await vscode.window.showTextDocument(info.uri);
   else if (step === 'open-log') services.logger.show();
-  else if (step === 'retry' && info) void vscode.commands.executeCommand('factorioPortal.publishRelease', { infoJson: info.uri });
+  else if (step === 'retry' && info) void vscode.commands.executeCommand('factorioPortal.publishRelease', info.uri);
 }

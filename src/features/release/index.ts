@@ -90,7 +90,7 @@ function modContaining(file: vscode.Uri, mods: readonly { path: string }[]): vsc
 }
 
 /** The info.json the user means: given, the active editor's mod, the only one, or a pick. */
-async function chooseInfoJson(workspace: WorkspaceModsService, arg: unknown, title: string): Promise<vscode.Uri | undefined> {
+export async function chooseInfoJson(workspace: WorkspaceModsService, arg: unknown, title: string): Promise<vscode.Uri | undefined> {
   // From the explorer's or an editor tab's context menu: the info.json clicked on.
   if (arg instanceof vscode.Uri) return arg;
   const given = stringField(arg, 'infoJson');

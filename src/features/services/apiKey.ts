@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import { keyOriginKind } from '../../portal/management';
-import { tokenOrigin } from '../../portal/tokenOrigin';
-import type { OriginConsent } from './credentials';
+import { TrustedOrigins, type OriginConsent } from './trustedOrigins';
 
 /** Apart from the download token's entry: clearing one never touches the other. */
 const SECRET_KEY = 'factorioPortal.apiKey';
@@ -17,8 +15,12 @@ export class ApiKeyStore {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     /** The user's global state; without it, the question is asked every time. */
-    private readonly memento?: vscode.Memento,
-  ) {}
+    memento?: vscode.Memento,
+  ) {
+    this.origins = new TrustedOrigins(ORIGINS_KEY, memento);
+  }
+
+  private readonly origins: TrustedOrigins;
 
   async get(): Promise<string | undefined> {
     const key = (await this.secrets.get(SECRET_KEY))?.trim();
@@ -55,38 +57,19 @@ export class ApiKeyStore {
    * May the key go to this portal? The official one, yes; another https portal or a test
    * portal on this machine once the user said so (remembered per origin); else never.
    */
-  async allowOrigin(portalUrl: string): Promise<OriginConsent> {
-    const kind = keyOriginKind(portalUrl);
-    const origin = tokenOrigin(portalUrl);
-    if (kind === 'refused' || origin === undefined) return 'refused';
-    if (kind === 'official' || this.trusted().includes(origin)) return 'yes';
-    const send = vscode.l10n.t('Send the API Key');
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Send your Mod Portal API key to {0}?', origin),
-      {
-        modal: true,
-        detail: vscode.l10n.t(
+  allowOrigin(portalUrl: string): Promise<OriginConsent> {
+    return this.origins.allow(portalUrl, {
+      message: (origin) => vscode.l10n.t('Send your Mod Portal API key to {0}?', origin),
+      detail: (origin) =>
+        vscode.l10n.t(
           'The configured Mod Portal is not the official one (https://mods.factorio.com). Whoever runs {0} can publish and edit your mods with this key. Send it only to a portal you trust; the answer is remembered for this address.',
           origin,
         ),
-      },
-      send,
-    );
-    if (answer !== send) return 'declined';
-    await this.trustOrigin(portalUrl);
-    return 'yes';
+      button: vscode.l10n.t('Send the API Key'),
+    });
   }
 
-  async trustOrigin(portalUrl: string): Promise<boolean> {
-    const origin = tokenOrigin(portalUrl);
-    if (origin === undefined || keyOriginKind(portalUrl) === 'refused') return false;
-    const known = this.trusted();
-    if (!known.includes(origin)) await this.memento?.update(ORIGINS_KEY, [...known, origin]);
-    return true;
-  }
-
-  private trusted(): string[] {
-    const value: unknown = this.memento?.get(ORIGINS_KEY);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  trustOrigin(portalUrl: string): Promise<boolean> {
+    return this.origins.trust(portalUrl);
   }
 }

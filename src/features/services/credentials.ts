@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import type { PortalCredentials } from '../../portal/client';
-import { consentForClient, tokenOrigin, tokenOriginKind, type OriginConsent } from '../../portal/tokenOrigin';
+import { consentForClient } from '../../portal/tokenOrigin';
+import { TrustedOrigins, type OriginConsent } from './trustedOrigins';
 import { pickOne, type Choice } from '../core/quickPick';
 
 const SECRET_KEY = 'factorioPortal.credentials';
@@ -43,35 +44,28 @@ export class Credentials {
     /** Existing player-data.json files to offer (Config.playerDataCandidates). */
     private readonly playerDataFiles: () => string[],
     /** Where the portals the user agreed to send the token to are remembered; without it, asked every time. */
-    private readonly memento?: vscode.Memento,
-  ) {}
+    memento?: vscode.Memento,
+  ) {
+    this.origins = new TrustedOrigins(ORIGINS_KEY, memento);
+  }
+
+  private readonly origins: TrustedOrigins;
 
   /**
    * May the token go to the portal at `portalUrl`? The official portal, yes; another
    * https portal or a test portal on this machine, once the user said so (asked in a
-   * modal the first time, remembered per origin); anything else, never. A workspace's
-   * settings cannot answer for the user: the answer lives in the user's global state.
+   * modal the first time, remembered per origin); anything else, never.
    */
-  async allowOrigin(portalUrl: string): Promise<OriginConsent> {
-    const kind = tokenOriginKind(portalUrl);
-    const origin = tokenOrigin(portalUrl);
-    if (kind === 'refused' || origin === undefined) return 'refused';
-    if (kind === 'official' || this.trustedOrigins().includes(origin)) return 'yes';
-    const send = vscode.l10n.t('Send the Token');
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Send your Factorio username and token to {0}?', origin),
-      {
-        modal: true,
-        detail: vscode.l10n.t(
+  allowOrigin(portalUrl: string): Promise<OriginConsent> {
+    return this.origins.allow(portalUrl, {
+      message: (origin) => vscode.l10n.t('Send your Factorio username and token to {0}?', origin),
+      detail: (origin) =>
+        vscode.l10n.t(
           'The configured Mod Portal is not the official one (https://mods.factorio.com). Whoever runs {0} can use your token as you. Send it only to a portal you trust; the answer is remembered for this address.',
           origin,
         ),
-      },
-      send,
-    );
-    if (answer !== send) return 'declined';
-    await this.trustOrigin(portalUrl);
-    return 'yes';
+      button: vscode.l10n.t('Send the Token'),
+    });
   }
 
   /**
@@ -83,17 +77,8 @@ export class Credentials {
   }
 
   /** Remembers that the user agreed to send the token to this portal's origin. */
-  async trustOrigin(portalUrl: string): Promise<boolean> {
-    const origin = tokenOrigin(portalUrl);
-    if (origin === undefined || tokenOriginKind(portalUrl) === 'refused') return false;
-    const known = this.trustedOrigins();
-    if (!known.includes(origin)) await this.memento?.update(ORIGINS_KEY, [...known, origin]);
-    return true;
-  }
-
-  private trustedOrigins(): string[] {
-    const value: unknown = this.memento?.get(ORIGINS_KEY);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  trustOrigin(portalUrl: string): Promise<boolean> {
+    return this.origins.trust(portalUrl);
   }
 
   async get(): Promise<PortalCredentials | undefined> {
