@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +15,7 @@ const UPLOAD_ONLY = 'test-api-key-upload-4b8d03';
 const KEYS = [ALL_SCOPES, UPLOAD_ONLY];
 
 type PublishOutcome =
-  | { status: 'published'; name: string; version: string; url: string; bytes: number; newMod: boolean }
+  | { status: 'published'; name: string; version: string; url: string; bytes: number; newMod: boolean; tagged?: boolean }
   | { status: 'failed'; code: string; message: string }
   | { status: 'cancelled'; stage: string };
 type EditOutcome = { status: 'sent'; fields: string[] } | { status: 'unchanged' } | { status: 'failed'; code: string; message: string } | { status: 'cancelled'; stage: string };
@@ -194,5 +195,21 @@ suite('publish a mod release', () => {
     assert.match(outcome.status === 'failed' ? outcome.message : '', /title/);
     assert.deepEqual(management(await getRequests()), []);
     writeFileSync(uri.fsPath, JSON.stringify(info, null, 2));
+  });
+  test('in a git repository, the tag <version> is created through VS Code’s git extension', async () => {
+    const other = `tagged-${Date.now().toString(36)}`;
+    const otherUri = await writeMod(other, '0.2.0', scratchFolder('publish'));
+    const dir = path.dirname(otherUri.fsPath);
+    const git = (...args: string[]): string => execFileSync('git', ['-C', dir, '-c', 'user.name=Tester', '-c', 'user.email=tester@example.com', ...args], { encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'first');
+    await vscode.commands.executeCommand('git.openRepository', dir);
+    const api = (await vscode.extensions.getExtension<{ getAPI(v: 1): { getRepository(uri: vscode.Uri): unknown } }>('vscode.git')!.activate()).getAPI(1);
+    await waitFor(() => api.getRepository(vscode.Uri.file(dir)) !== null, { timeoutMs: 15_000, message: 'the git extension knows the repository' });
+    const outcome = await publish(otherUri, { createTag: true });
+    assert.equal(outcome.status === 'published' && outcome.tagged, true, JSON.stringify(outcome));
+    assert.deepEqual(git('tag', '-l').trim().split('\n'), ['0.2.0']);
+    assert.match(git('tag', '-l', '-n1', '0.2.0'), new RegExp(`${other} 0\\.2\\.0`));
   });
 });

@@ -21,7 +21,7 @@ import { chooseInfoJson } from '../release';
 import { packageToTemp, preflight, readModInfo, type ModInfo } from './modRelease';
 
 export type PublishOutcome =
-  | { status: 'published'; name: string; version: string; url: string; bytes: number; newMod: boolean }
+  | { status: 'published'; name: string; version: string; url: string; bytes: number; newMod: boolean; tagged?: boolean }
   | { status: 'failed'; code: string; message: string }
   | { status: 'cancelled'; stage: string };
 
@@ -44,6 +44,8 @@ interface PublishArgs {
   category?: string;
   license?: string;
   sourceUrl?: string;
+  /** Create the git tag `<version>` without asking (when the folder is in a repository). */
+  createTag?: boolean;
   /** Cancels like the notification's Cancel button. */
   cancellation?: vscode.CancellationToken;
 }
@@ -57,6 +59,7 @@ function argsOf(arg: unknown): PublishArgs {
   if (typeof a.category === 'string') out.category = a.category;
   if (typeof a.license === 'string') out.license = a.license;
   if (typeof a.sourceUrl === 'string') out.sourceUrl = a.sourceUrl;
+  if (typeof a.createTag === 'boolean') out.createTag = a.createTag;
   const token = a.cancellation as vscode.CancellationToken | undefined;
   if (token && typeof token.onCancellationRequested === 'function') out.cancellation = token;
   return out;
@@ -166,10 +169,11 @@ async function askNewMod(info: ModInfo, args: PublishArgs): Promise<NewModAnswer
 }
 
 /** Creates the git tag `<version>` through VS Code's git extension, when the folder is in a repository. */
-async function offerTag(folder: vscode.Uri, version: string): Promise<'tagged' | 'no-repo' | 'declined'> {
+async function createTag(folder: vscode.Uri, version: string, message: string): Promise<'tagged' | 'no-repo' | 'declined'> {
   interface GitRepository {
     rootUri: vscode.Uri;
-    tag(name: string, upstream: string): Promise<void>;
+    /** A message makes an annotated tag; the ref defaults to HEAD. */
+    tag(name: string, message: string, ref?: string): Promise<void>;
   }
   interface GitApi {
     getRepository(uri: vscode.Uri): GitRepository | null;
@@ -178,11 +182,11 @@ async function offerTag(folder: vscode.Uri, version: string): Promise<'tagged' |
   if (!git) return 'no-repo';
   const api = (git.isActive ? git.exports : await git.activate()).getAPI(1);
   const repository = api.getRepository(folder);
-  return repository ? (await tagInto(repository, version)) : 'no-repo';
+  return repository ? await tagInto(repository, version) : 'no-repo';
 
   async function tagInto(repo: GitRepository, tag: string): Promise<'tagged' | 'declined'> {
     try {
-      await repo.tag(tag, 'HEAD');
+      await repo.tag(tag, message);
       return 'tagged';
     } catch (error) {
       void vscode.window.showWarningMessage(vscode.l10n.t('The git tag {0} was not created: {1}', tag, error instanceof Error ? error.message.slice(0, 300) : String(error)));
@@ -320,8 +324,14 @@ export async function publishRelease(services: PublishServices, arg?: unknown): 
     // The new release is shown at once by hover, completion and already-published.
     await Promise.all([portal.cache.fetchMods([info.name], { force: true }), portal.cache.fetchFullMod(info.name, { force: true })]);
     const pageUrl = portal.modPageUrl(info.name);
-    void announce(info, pageUrl);
-    return { status: 'published', name: info.name, version: info.version, url: pageUrl, bytes: zip.bytes, newMod };
+    const outcome: PublishOutcome = { status: 'published', name: info.name, version: info.version, url: pageUrl, bytes: zip.bytes, newMod };
+    if (args.createTag === true) {
+      outcome.tagged = (await createTag(vscode.Uri.file(info.folder), info.version, `${info.name} ${info.version}`)) === 'tagged';
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} {1} is published on the Mod Portal: {2}', info.name, info.version, pageUrl));
+    } else {
+      void announce(info, pageUrl);
+    }
+    return outcome;
   } finally {
     await zip.dispose();
   }
@@ -338,7 +348,7 @@ async function announce(info: ModInfo, pageUrl: string): Promise<void> {
   );
   if (chosen === open) await openWebPage(pageUrl);
   else if (chosen === tag) {
-    if ((await offerTag(folder, info.version)) === 'tagged') void vscode.window.showInformationMessage(vscode.l10n.t('Created the git tag {0}.', info.version));
+    if ((await createTag(folder, info.version, `${info.name} ${info.version}`)) === 'tagged') void vscode.window.showInformationMessage(vscode.l10n.t('Created the git tag {0}.', info.version));
   }
 }
 
