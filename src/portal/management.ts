@@ -351,7 +351,7 @@ export class ManagementClient {
     const code = record?.error;
     if (typeof code === 'string') {
       const known = (PORTAL_ERROR_CODES as readonly string[]).includes(code) ? (code as PortalErrorCode) : 'Unknown';
-      const message = typeof record?.message === 'string' ? record.message.slice(0, 2000) : '';
+      const message = typeof record?.message === 'string' ? this.withoutKey(record.message.slice(0, 2000)) : '';
       throw new ManagementError(known, step, message, status);
     }
     if (status >= 300 && status < 400) throw new ManagementError('http', step, 'The portal answered with a redirect', status);
@@ -360,7 +360,13 @@ export class ManagementClient {
       if (status === 404 && isModNotFoundAnswer(contentType, text)) throw new ManagementError('UnknownMod', step, '', status);
       throw new ManagementError(status === 200 ? 'malformed' : 'http', step, '', status);
     }
-    if (record.success === false) throw new ManagementError('Unknown', step, typeof record.message === 'string' ? record.message : '', status);
+    if (record.success === false) throw new ManagementError('Unknown', step, typeof record.message === 'string' ? this.withoutKey(record.message.slice(0, 2000)) : '', status);
     return record;
+  }
+
+  /** A portal (or a proxy) that echoes the request must not put the key into a message. */
+  private withoutKey(text: string): string {
+    const key = this.options.apiKey;
+    return key.length >= 4 ? text.split(key).join('***') : text;
   }
 }

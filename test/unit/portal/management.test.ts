@@ -208,6 +208,15 @@ describe('management client: where the key may go', () => {
     assert.equal(seen.length, 2);
   });
 
+  it('a portal message that echoes the key does not carry it on', async () => {
+    const echo: typeof fetch = async (_input, init) =>
+      new Response(JSON.stringify({ error: 'InvalidApiKey', message: `bad ${new Headers(init?.headers).get('authorization')}` }), { status: 403, headers: { 'content-type': 'application/json' } });
+    const client = new ManagementClient({ baseUrl: 'https://mods.factorio.com', apiKey: 'secret-key-123', userAgent: 't', fetch: echo });
+    const error = await failure(client.initPublish('m'));
+    assert.equal(error.portalMessage, 'bad Bearer ***');
+    assert.ok(!error.message.includes('secret-key-123'));
+  });
+
   it('a redirect answer is an error: the key does not follow it', async () => {
     const spy: typeof fetch = async (_input, init) => {
       assert.equal(init?.redirect, 'manual');
