@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { DEFAULT_LICENSES, ManagementClient, ManagementError, PORTAL_CATEGORIES, isLicenseId, type UploadSource } from '../../portal/management';
 import { isPortalError } from '../../portal/errors';
 import type { PreflightReport } from '../../release/preflight';
-import { formatBytes } from '../core/bytes';
+import { formatSize } from '../../util/text';
 import type { Logger } from '../core/logger';
 import { pickOne, type Choice } from '../core/quickPick';
 import { openWebPage } from '../core/safety';
@@ -269,7 +269,7 @@ export async function publishRelease(services: PublishServices, arg?: unknown): 
             vscode.l10n.t('Mod: {0}{1}', info.name, newMod ? vscode.l10n.t(' (first release, category {0}, license {1})', answers!.category, answers!.license) : ''),
             vscode.l10n.t('Version: {0}', info.version),
             vscode.l10n.t('Factorio version: {0}', info.factorioVersion),
-            vscode.l10n.t('Zip: {0}, {1}', zip.fileName, formatBytes(zip.bytes)),
+            vscode.l10n.t('Zip: {0}, {1}', zip.fileName, formatSize(zip.bytes)),
             vscode.l10n.t('A published release cannot be replaced or reused.'),
           ].join('\n'),
         },
@@ -294,7 +294,7 @@ export async function publishRelease(services: PublishServices, arg?: unknown): 
             onProgress: (sent, total) => {
               const percent = Math.min(100, Math.floor((sent / total) * 100));
               if (percent <= reported && sent !== total) return;
-              progress.report({ increment: percent - reported, message: `${formatBytes(sent)} / ${formatBytes(total)} (${percent}%)` });
+              progress.report({ increment: percent - reported, message: `${formatSize(sent)} / ${formatSize(total)} (${percent}%)` });
               reported = percent;
             },
           });
