@@ -13,6 +13,8 @@ import { modNameArg, stringArg } from './args';
 import type { Credentials } from '../services/credentials';
 import { pickMod } from './pickers';
 import { pickOne, type Choice } from '../core/quickPick';
+import type { WorkspaceModsService } from '../services/workspaceMods';
+import { askModsFolder, pickerStart, setModsFolder } from './modsFolderPicker';
 
 export type DownloadFailure =
   | DownloadErrorKind
@@ -37,6 +39,7 @@ export interface DownloadServices {
   data: DependencyData;
   logger: Logger;
   credentials: Credentials;
+  workspace: WorkspaceModsService;
 }
 
 async function chooseRelease(name: string, releases: readonly Release[]): Promise<Release | undefined> {
@@ -53,23 +56,20 @@ async function chooseRelease(name: string, releases: readonly Release[]): Promis
   return pickOne(items, { title: vscode.l10n.t('Download {0}: which release?', name), ...(active ? { active } : {}) });
 }
 
-async function chooseFolder(fallback: string | undefined): Promise<string | undefined> {
-  const pickOther = async (): Promise<string | undefined> => {
-    const picked = await vscode.window.showOpenDialog({
-      canSelectFiles: false,
-      canSelectFolders: true,
-      canSelectMany: false,
-      openLabel: vscode.l10n.t('Save Here'),
-      ...(fallback ? { defaultUri: vscode.Uri.file(fallback) } : {}),
-    });
-    return picked?.[0]?.fsPath;
-  };
-  if (!fallback) return pickOther();
-  const here: Choice<'default' | 'other'> = { label: `$(folder) ${fallback}`, description: vscode.l10n.t('Factorio mods folder'), value: 'default' };
-  const other: Choice<'default' | 'other'> = { label: `$(folder-opened) ${vscode.l10n.t('Choose another folder…')}`, value: 'other' };
-  const choice = await pickOne([here, other], { title: vscode.l10n.t('Save the release where?'), active: here });
+async function chooseFolder(services: DownloadServices): Promise<string | undefined> {
+  const { config, workspace } = services;
+  const title = vscode.l10n.t('Save the release where?');
+  const fallback = config.modsFolder;
+  if (!fallback) return askModsFolder(config, workspace, { title, openLabel: vscode.l10n.t('Save Here') });
+  const here: Choice<'default' | 'other' | 'set'> = { label: `$(folder) ${fallback}`, description: vscode.l10n.t('Factorio mods folder'), value: 'default' };
+  const other: Choice<'default' | 'other' | 'set'> = { label: `$(folder-opened) ${vscode.l10n.t('Choose another folder…')}`, value: 'other' };
+  const set: Choice<'default' | 'other' | 'set'> = { label: `$(gear) ${vscode.l10n.t('Set Mods Folder…')}`, description: vscode.l10n.t('remembered in your settings'), value: 'set' };
+  const choice = await pickOne([here, other, set], { title, active: here });
   if (choice === 'default') return fallback;
-  return choice === 'other' ? pickOther() : undefined;
+  if (choice === 'set') return setModsFolder(config, workspace);
+  if (choice !== 'other') return undefined;
+  const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: vscode.l10n.t('Save Here'), defaultUri: pickerStart(config) });
+  return picked?.[0]?.fsPath;
 }
 
 function fail(code: DownloadFailure, message: string, actions: Array<{ title: string; run: () => void }> = []): DownloadOutcome {
@@ -111,7 +111,7 @@ export async function downloadRelease(services: DownloadServices, arg?: unknown)
       : { status: 'cancelled' };
   }
 
-  const folder = stringArg(arg, 'folder') ?? (await chooseFolder(services.config.modsFolder));
+  const folder = stringArg(arg, 'folder') ?? (await chooseFolder(services));
   if (!folder) return { status: 'cancelled' };
 
   const signIn = { title: vscode.l10n.t('Sign In…'), run: () => void vscode.commands.executeCommand('factorioPortal.signIn') };

@@ -12,6 +12,7 @@ import { DetailsPanel, type DetailsSnapshot } from './details';
 import { downloadRelease, type DownloadOutcome } from './downloadRelease';
 import { installDependencies, installModWithDependencies, type InstallServices } from './installDependencies';
 import { pickMod, type ItemButton } from './pickers';
+import { setModsFolder } from './modsFolderPicker';
 import type { WorkspaceModsService } from '../services/workspaceMods';
 
 export interface LookupServices {
@@ -88,8 +89,9 @@ export function createLookups(services: LookupServices): { disposable: vscode.Di
     'factorioPortal.downloadRelease': (arg): Promise<DownloadOutcome> | DownloadOutcome => {
       const action = vscode.l10n.t('Downloading a mod release');
       if (!requireTrustedWorkspace(action)) return { status: 'failed', code: 'untrusted', message: untrustedWorkspaceMessage(action) };
-      return downloadRelease({ portal, config, data, logger: services.logger, credentials }, arg);
+      return downloadRelease({ portal, config, data, logger: services.logger, credentials, workspace: services.workspace }, arg);
     },
+    'factorioPortal.setModsFolder': () => setModsFolder(config, services.workspace),
     'factorioPortal.installDependencies': (arg) => installDependencies(installServices, arg),
     'factorioPortal.installModWithDependencies': (arg) => installModWithDependencies(installServices, arg),
     'factorioPortal.signIn': async (arg) => {
