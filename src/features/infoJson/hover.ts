@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { categoryTitle } from '../../portal/categories';
 import { builtinModsFor, isBuiltinMod, builtinAvailableIn, BUILTIN_MODS } from '../../model/builtins';
 import { changelogBetween, parseChangelog } from '../../model/changelog';
 import type { DependencyItem } from '../../model/document';
@@ -139,7 +140,7 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
     }
     const versions = factorioVersionsOf(releases);
     if (versions.length) lines.push([vscode.l10n.t('Factorio versions'), versions.join(', ')]);
-    if (mod.category) lines.push([vscode.l10n.t('Category'), mod.category]);
+    if (mod.category) lines.push([vscode.l10n.t('Category'), categoryTitle(mod.category)]);
     if (full?.tags?.length) lines.push([vscode.l10n.t('Tags'), full.tags.join(', ')]);
     const updated = date(full?.updated_at) ?? date(overall?.released_at);
     if (updated) lines.push([vscode.l10n.t('Last update'), updated]);
