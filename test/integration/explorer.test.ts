@@ -376,6 +376,29 @@ suite('mod explorer: Dependencies tree', () => {
     assert.match(optionalChildren[2]!.description ?? '', /^optional/);
   });
 
+  test('a click on a row goes to its dependency in info.json, a nested row to the one it is under', async () => {
+    const editor = vscode.window.activeTextEditor!;
+    const document = editor.document;
+    const roots = await settledRoots();
+    const click = async (row: TreeItemSnapshot | undefined): Promise<string> => {
+      assert.ok(row?.command, `a command on ${JSON.stringify(row)}`);
+      // Somewhere else first, so the selection below can only come from the click.
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      await vscode.commands.executeCommand(row.command.command, ...(row.command.arguments ?? []));
+      const active = vscode.window.activeTextEditor!;
+      assert.equal(active.document.uri.toString(), document.uri.toString());
+      return active.document.getText(active.selection);
+    };
+    assert.equal(await click(roots.find((r) => r.label === 'conflicting-mod')), 'conflicting-mod');
+    const mixed = roots.find((r) => r.label === 'Mixed_Case-Mod');
+    assert.equal(await click(mixed), 'Mixed_Case-Mod >= 0.1.0');
+    const nested = (await settledChildren(mixed!.id)).find((c) => c.label === LIB);
+    assert.equal(await click(nested), 'Mixed_Case-Mod >= 0.1.0');
+    // A conflict goes to the first dependency it concerns.
+    const conflict = (await settledChildren('problems:conflicts'))[0];
+    assert.equal(await click(conflict), 'conflicting-mod');
+  });
+
   test('follows edits: removing the conflict clears it, an impossible constraint is flagged', async () => {
     const editor = vscode.window.activeTextEditor!;
     assert.ok(editor.document.uri.path.endsWith('info.json'));
@@ -392,7 +415,10 @@ suite('mod explorer: Dependencies tree', () => {
     );
     const lib = roots.find((r) => r.label === LIB)!;
     assert.match(lib.description ?? '', /no release satisfies/);
-    const problems = await explorer.dependencies('problems');
+    // Each problem group is named for what it holds.
+    assert.equal(roots.find((r) => r.id === 'problems:unsatisfiable')?.label, 'No release satisfies the constraints');
+    assert.equal(roots.find((r) => r.id === 'problems:conflicts'), undefined, 'no conflict left');
+    const problems = await explorer.dependencies('problems:unsatisfiable');
     assert.deepEqual(problems.map((p) => p.description), ['unsatisfiable']);
     assert.match(problems[0]!.label, /No release of factorio-lib satisfies >= 5\.0\.0 \(tree-mod\)/);
   });
