@@ -5,6 +5,7 @@ import type { DependencyData } from '../infoJson/dependencyData';
 import type { Logger } from '../core/logger';
 import type { PortalService } from '../services/portalService';
 import { openWebPage, requireTrustedWorkspace, untrustedWorkspaceMessage } from '../core/safety';
+import { dependencyNameAtCursor } from '../core/documents';
 import { addDependency } from './addDependency';
 import { booleanArg, modNameArg, stringArg } from './args';
 import { Credentials } from '../services/credentials';
@@ -74,7 +75,8 @@ export function createLookups(services: LookupServices): { disposable: vscode.Di
       return mod.name;
     },
     'factorioPortal.showModDetails': async (arg) => {
-      const name = await askForMod(arg, vscode.l10n.t('Show Mod Details: which mod?'));
+      // From the palette with the cursor on a dependency, that dependency is the mod meant.
+      const name = modNameArg(arg) ?? dependencyNameAtCursor() ?? (await askForMod(arg, vscode.l10n.t('Show Mod Details: which mod?')));
       return name ? details.show(name) : false;
     },
     'factorioPortal.addDependency': (arg) => addDependency(data, arg),
