@@ -36,7 +36,7 @@ export function installability(dependency: ParsedDependency, factorioVersion: st
   return { ok: true, deprecated: answer.mod.deprecated === true };
 }
 
-/** The names of the dependencies of `kinds` that parse, once each, in their order. */
+/** The dependencies `keep` picks among those that parse, once per name, in their order. */
 export function dependencyNames(texts: readonly string[], keep: (d: ParsedDependency) => boolean): ParsedDependency[] {
   const seen = new Set<string>();
   const out: ParsedDependency[] = [];
