@@ -4,19 +4,10 @@
 // there, and every place that asks for the folder offers it.
 
 import * as vscode from 'vscode';
-import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Config } from '../core/config';
+import { isFolder, type Config } from '../core/config';
 import { pickOne, type Choice } from '../core/quickPick';
 import type { WorkspaceModsService } from '../services/workspaceMods';
-
-function isFolder(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Where a folder picker opens: the configured mods folder, else Factorio's own for this
