@@ -377,7 +377,14 @@ suite('mod explorer: Dependencies tree', () => {
   });
 
   test('a click on a row goes to its dependency in info.json, a nested row to the one it is under', async () => {
-    const editor = vscode.window.activeTextEditor!;
+    const editor = await openInfoJson({
+      name: 'tree-mod',
+      version: '1.0.0',
+      title: 'Tree Mod',
+      author: 'Tester',
+      factorio_version: '2.0',
+      dependencies: ['base >= 2.0.0', 'conflicting-mod', 'Mixed_Case-Mod >= 0.1.0', '? space-age-addon'],
+    }, scratchFolder('explorer'));
     const document = editor.document;
     const roots = await settledRoots();
     const click = async (row: TreeItemSnapshot | undefined): Promise<string> => {
