@@ -339,15 +339,18 @@ suite('mod explorer: Dependencies tree', () => {
     );
   }
 
+  // A mod whose dependencies another declares incompatible (test/portal-server/cases.ts).
+  const TREE_MOD = {
+    name: 'tree-mod',
+    version: '1.0.0',
+    title: 'Tree Mod',
+    author: 'Tester',
+    factorio_version: '2.0',
+    dependencies: ['base >= 2.0.0', 'conflicting-mod', 'Mixed_Case-Mod >= 0.1.0', '? space-age-addon'],
+  };
+
   test('resolves transitively and flags a required mod that another declares incompatible', async () => {
-    await openInfoJson({
-      name: 'tree-mod',
-      version: '1.0.0',
-      title: 'Tree Mod',
-      author: 'Tester',
-      factorio_version: '2.0',
-      dependencies: ['base >= 2.0.0', 'conflicting-mod', 'Mixed_Case-Mod >= 0.1.0', '? space-age-addon'],
-    }, scratchFolder('explorer'));
+    await openInfoJson(TREE_MOD, scratchFolder('explorer'));
     const roots = await settledRoots();
     assert.deepEqual(roots.map((r) => r.label), ['Conflicts', 'base', 'conflicting-mod', 'Mixed_Case-Mod', 'space-age-addon']);
     const conflicts = roots[0]!;
@@ -377,14 +380,7 @@ suite('mod explorer: Dependencies tree', () => {
   });
 
   test('a click on a row goes to its dependency in info.json, a nested row to the one it is under', async () => {
-    const editor = await openInfoJson({
-      name: 'tree-mod',
-      version: '1.0.0',
-      title: 'Tree Mod',
-      author: 'Tester',
-      factorio_version: '2.0',
-      dependencies: ['base >= 2.0.0', 'conflicting-mod', 'Mixed_Case-Mod >= 0.1.0', '? space-age-addon'],
-    }, scratchFolder('explorer'));
+    const editor = await openInfoJson(TREE_MOD, scratchFolder('explorer'));
     const document = editor.document;
     const roots = await settledRoots();
     const click = async (row: TreeItemSnapshot | undefined): Promise<string> => {

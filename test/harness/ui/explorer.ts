@@ -1,17 +1,22 @@
 // The mod explorer in the activity bar, expanded down to a category's mods: the Mod
 // Portal tree as a user sees it, with the Dependencies tree of the open info.json below.
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { openWorkbenchWithFile } from '../workbench';
 import { openExplorer, treeRow } from './palette';
 import type { UiCheck } from './types';
 
+/** The workbench on my-mod/info.json, the Factorio Mod Portal container open. */
+async function openMyModWithExplorer(page: Page, baseUrl: string, workspaceDir: string): Promise<void> {
+  await openWorkbenchWithFile(page, baseUrl, workspaceDir, path.join(workspaceDir, 'my-mod', 'info.json'));
+  await openExplorer(page);
+}
+
 export const explorerCheck: UiCheck = {
   name: 'the mod explorer expands a category to its mods',
   async run({ page, baseUrl, workspaceDir, screenshot }) {
-    const file = path.join(workspaceDir, 'my-mod', 'info.json');
-    await openWorkbenchWithFile(page, baseUrl, workspaceDir, file);
+    await openMyModWithExplorer(page, baseUrl, workspaceDir);
     try {
-      await openExplorer(page);
       await treeRow(page, 'Mod Portal', 'Categories').waitFor({ state: 'visible', timeout: 45_000 });
       await treeRow(page, 'Mod Portal', 'Categories').click();
       const internal = treeRow(page, 'Mod Portal', 'Internal');
@@ -29,10 +34,8 @@ export const explorerCheck: UiCheck = {
 export const tagsCheck: UiCheck = {
   name: 'the Tags view says its coverage once, on the Tags row',
   async run({ page, baseUrl, workspaceDir, screenshot }) {
-    const file = path.join(workspaceDir, 'my-mod', 'info.json');
-    await openWorkbenchWithFile(page, baseUrl, workspaceDir, file);
+    await openMyModWithExplorer(page, baseUrl, workspaceDir);
     try {
-      await openExplorer(page);
       const tags = treeRow(page, 'Mod Portal', 'Tags');
       await tags.waitFor({ state: 'visible', timeout: 45_000 });
       // Before the checks start there is nothing to count: no "0 of 0".
