@@ -154,6 +154,20 @@ function whyNot(name: string, text: string, reason: Exclude<Installability, { ok
   }
 }
 
+/** whyNot in a few words, for a list. */
+function shortWhyNot(reason: Exclude<Installability, { ok: true }>['reason'], factorioVersion: string): string {
+  switch (reason) {
+    case 'not-on-portal':
+      return vscode.l10n.t('not on the Mod Portal');
+    case 'no-release':
+      return vscode.l10n.t('no release for {0}', factorioVersion);
+    case 'no-satisfying-release':
+      return vscode.l10n.t('no release satisfies it');
+    case 'builtin-unavailable':
+      return vscode.l10n.t('not in Factorio {0}', factorioVersion);
+  }
+}
+
 /**
  * A required dependency that can never be installed ends the command before any question:
  * asking about optional mods and the folder first would only waste the user's answers.
@@ -177,7 +191,7 @@ async function chooseOptional(services: InstallServices, root: Root, arg: unknow
   const given = stringListArg(arg, 'optional');
   if (given) return given.filter((n) => installable.some((o) => o.dependency.name!.text === n));
   if (installable.length === 0) return [];
-  const leftOut = checked.flatMap(({ dependency, check }) => (check.ok ? [] : [whyNot(dependency.name!.text, dependency.text, check.reason, root.factorioVersion)]));
+  const leftOut = checked.flatMap(({ dependency, check }) => (check.ok ? [] : [`${dependency.name!.text} (${shortWhyNot(check.reason, root.factorioVersion)})`]));
   const picked = await vscode.window.showQuickPick(
     installable.map(({ dependency, check }) => ({
       label: dependency.name!.text,
@@ -188,9 +202,10 @@ async function chooseOptional(services: InstallServices, root: Root, arg: unknow
     {
       canPickMany: true,
       title: vscode.l10n.t('Install the dependencies of {0}: which optional ones too?', root.label),
+      // The placeholder is one short line: what is left out comes first, so it is what shows.
       placeHolder:
         leftOut.length > 0
-          ? vscode.l10n.t('Tick the optional dependencies to install (left out: {0})', leftOut.join('; '))
+          ? vscode.l10n.t('Left out: {0}', leftOut.join(', '))
           : vscode.l10n.t('Tick the optional dependencies to install; required ones are always installed'),
       ignoreFocusOut: true,
     },

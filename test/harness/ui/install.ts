@@ -41,7 +41,7 @@ export const installCheck: UiCheck = {
       await runFromPalette(page, 'Factorio Mod Portal: Install Dependencies into Mods Folder');
       await waitForTitle(page, 'which optional ones too?');
       // factorio-libb is not on the portal: left out of the list, and said so.
-      await page.locator(`${QUICK_INPUT} input[placeholder*="left out"][placeholder*="factorio-libb"]`).waitFor({ state: 'visible', timeout: 10_000 });
+      await page.locator(`${QUICK_INPUT} input[placeholder^="Left out: factorio-libb (not on the Mod Portal)"]`).waitFor({ state: 'visible', timeout: 10_000 });
       if ((await page.locator(QUICK_ROWS, { hasText: 'factorio-libb' }).count()) > 0) throw new Error('factorio-libb is offered though it is not on the portal');
       await quickRow(page, 'pack-optional').click();
       await screenshot('install-optional.png');
