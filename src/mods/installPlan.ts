@@ -53,6 +53,9 @@ export function planFromSolution(folder: string, mods: readonly SolvedMod<Releas
       steps.push({ action: 'keep', name: mod.name, version: mod.version, enable: true });
       kept.push({ name: mod.name, version: mod.version, origin: 'installed' });
     } else if (mod.origin === 'workspace' || mod.origin === 'builtin') {
+      // The game's expansions (space-age, quality…) can be off in mod-list.json: a mod that
+      // needs one loads only when it is on. `base` is always on.
+      if (mod.origin === 'builtin' && mod.name !== 'base' && mod.name !== 'core') steps.push({ action: 'keep', name: mod.name, version: mod.version, enable: true });
       kept.push({ name: mod.name, version: mod.version, origin: mod.origin });
     }
   }

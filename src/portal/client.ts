@@ -307,7 +307,7 @@ export class PortalClient {
       this.http.withRetries(request.url, shared, async (outer) => {
         const started = this.now();
         const raw = await this.http.getText(request.url, this.headers(request.validators), request.timeoutMs, outer);
-        this.http.log(`GET ${displayUrl(request.url)} → ${raw.status} in ${this.now() - started} ms`);
+        this.http.trace(`GET ${displayUrl(request.url)} → ${raw.status} in ${this.now() - started} ms`);
         return this.interpret(raw, request);
       }),
     );

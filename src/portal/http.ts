@@ -22,6 +22,8 @@ export interface HttpOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Never receives a token (messages are redacted first). */
   log?: (message: string) => void;
+  /** Each request as it ends: too many for `log` (a short session makes hundreds). Redacted too. */
+  trace?: (message: string) => void;
 }
 
 /** What one attempt came to: a value, or an error and whether another attempt may help. */
@@ -125,6 +127,7 @@ export class Http {
   private readonly random: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly log: (message: string) => void;
+  readonly trace: (message: string) => void;
   private readonly inflight = new Map<string, Shared<unknown>>();
 
   constructor(options: HttpOptions = {}) {
@@ -138,6 +141,8 @@ export class Http {
     this.sleep = options.sleep ?? abortableSleep;
     const log = options.log;
     this.log = log ? (message) => log(redactSecrets(message)) : () => undefined;
+    const trace = options.trace ?? log;
+    this.trace = trace ? (message) => trace(redactSecrets(message)) : () => undefined;
   }
 
   /**

@@ -108,6 +108,7 @@ async function prepare(cleanup: Cleanup): Promise<Prepared & { vsix: string }> {
 
   const workspaceDir = path.join(tempRoot, 'workspace');
   cpSync(FIXTURE_WORKSPACE, workspaceDir, { recursive: true });
+  mkdirSync(path.join(tempRoot, 'home'));
   const userDataDir = path.join(tempRoot, 'user-data');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   writeFileSync(
@@ -145,6 +146,9 @@ function testEnv(prepared: Prepared, extensionPath: string): NodeJS.ProcessEnv {
     FACTORIO_PORTAL_TEST_EXTENSION_PATH: extensionPath,
     // Where the extension host's logs are written: tests read the extension's own log there.
     FACTORIO_PORTAL_TEST_USER_DATA: prepared.userDataDir,
+    // A home of its own: Factorio's default folders (~/.factorio/mods, player-data.json)
+    // are looked for there, so tests can create them without touching this machine's.
+    HOME: path.join(prepared.tempRoot, 'home'),
   };
 }
 

@@ -5,18 +5,20 @@
 //
 // Desktop VS Code when `code` is on PATH, else code-server on 127.0.0.1. --screenshot
 // (code-server only) opens sample/info.json in headless Chromium, saves a PNG and exits.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// The editor works on a temporary copy of sample/ (auto-save and quick fixes would
+// otherwise change the repository), with its info.json open.
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SAMPLE_DATASET_PATH, loadDataset } from '../portal-server/dataset';
-import { startPortalServer } from '../portal-server/server';
+import { DEFAULT_CREDENTIALS, startPortalServer } from '../portal-server/server';
 import { ensureCodeServer, startCodeServer } from './code-server';
 import { ensureSystemPackages } from './system';
 import { Cleanup, killGroup, log, makeTempDir, removeDir, REPO_ROOT, run, showBuildWarnings, spawnGroup } from './proc';
 import { launchChromium, openWorkbenchWithFile, remoteUri, workbenchUrl, type Payload } from './workbench';
 
 const REAL_PORTAL = 'https://mods.factorio.com';
-const SAMPLE_DIR = path.join(REPO_ROOT, 'sample');
+const SAMPLE_SOURCE = path.join(REPO_ROOT, 'sample');
 
 interface TryOptions {
   port: number;
@@ -58,13 +60,28 @@ function writeSettings(userDataDir: string, portalUrl: string): void {
   const settings = {
     'factorioPortal.portalUrl': portalUrl,
     'workbench.startupEditor': 'none',
-    // sample/ lives inside this repository: no prompt about opening the parent repository.
     'git.openRepositoryInParentFolders': 'never',
     'security.workspace.trust.enabled': false,
     'telemetry.telemetryLevel': 'off',
     'extensions.autoUpdate': false,
   };
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
+function printWhereToStart(sampleDir: string, modsFolder: string, localPortal: boolean): void {
+  const lines = [
+    '',
+    `The editor opens a copy of sample/ (${sampleDir}): edit freely: the repository stays as it is, and the copy goes when try stops.`,
+    'Where to start (sample/README.md says more):',
+    '  - info.json is open: hover a dependency, read the squiggles and their quick fixes (Ctrl+.),',
+    '    type inside "dependencies" for completion.',
+    '  - the Factorio Mod Portal view in the activity bar: categories, tags, the Dependencies tree.',
+    `  - sample-addon/info.json installs end to end: run "Set Mods Folder…" and pick ${modsFolder},`,
+    '    then "Install Dependencies into Mods Folder".',
+    ...(localPortal ? [`  - downloads from the local portal: sign in as ${DEFAULT_CREDENTIALS.username} with the token ${DEFAULT_CREDENTIALS.token}.`] : []),
+    '',
+  ];
+  console.log(lines.join('\n'));
 }
 
 /** Resolves when the process exits; Ctrl+C is handled by Cleanup.onSignals meanwhile. */
@@ -96,6 +113,12 @@ async function main(): Promise<void> {
     const extensionsDir = path.join(tempRoot, 'extensions');
     mkdirSync(extensionsDir, { recursive: true });
     writeSettings(userDataDir, portalUrl);
+    const sampleDir = path.join(tempRoot, 'sample');
+    cpSync(SAMPLE_SOURCE, sampleDir, { recursive: true });
+    const sampleInfoJson = path.join(sampleDir, 'info.json');
+    const modsFolder = path.join(tempRoot, 'factorio-mods');
+    mkdirSync(modsFolder, { recursive: true });
+    printWhereToStart(sampleDir, modsFolder, !options.realPortal);
 
     const desktop = !options.forceCodeServer && !options.screenshot && (await commandOnPath('code'));
     if (desktop) {
@@ -108,7 +131,8 @@ async function main(): Promise<void> {
           `--extensionDevelopmentPath=${REPO_ROOT}`,
           '--user-data-dir', userDataDir,
           '--extensions-dir', extensionsDir,
-          SAMPLE_DIR,
+          sampleDir,
+          sampleInfoJson,
         ],
         { stdio: 'inherit', cwd: REPO_ROOT },
       );
@@ -119,7 +143,7 @@ async function main(): Promise<void> {
 
     await ensureSystemPackages({ browser: options.screenshot !== undefined });
     const { entry } = await ensureCodeServer();
-    const server = await startCodeServer({ entry, userDataDir, extensionsDir, port: options.port, folder: SAMPLE_DIR });
+    const server = await startCodeServer({ entry, userDataDir, extensionsDir, port: options.port, folder: sampleDir });
     cleanup.add('stop code-server', () => server.stop());
     // code-server has no --extensionDevelopmentPath: the workbench URL carries it.
     const payload: Payload = [['extensionDevelopmentPath', remoteUri(server.baseUrl, REPO_ROOT)]];
@@ -128,7 +152,7 @@ async function main(): Promise<void> {
       const context = await launchChromium(path.join(tempRoot, 'chromium-profile'));
       cleanup.add('close chromium', () => context.close());
       const page = await context.newPage();
-      await openWorkbenchWithFile(page, server.baseUrl, SAMPLE_DIR, path.join(SAMPLE_DIR, 'info.json'), payload);
+      await openWorkbenchWithFile(page, server.baseUrl, sampleDir, sampleInfoJson, payload);
       await page.locator('.editor-instance .view-lines', { hasText: 'dependencies' }).waitFor({ timeout: 30_000 });
       // sample/info.json has deliberate problems: squiggles prove the extension is live.
       const squiggle = page.locator('.editor-instance .monaco-editor :is(.squiggly-error, .squiggly-warning, .squiggly-info)');
@@ -158,7 +182,8 @@ async function main(): Promise<void> {
       return;
     }
 
-    console.log(`\nOpen ${workbenchUrl(server.baseUrl, SAMPLE_DIR, payload)} in your browser`);
+    const withFile: Payload = [...payload, ['openFile', remoteUri(server.baseUrl, sampleInfoJson)]];
+    console.log(`\nOpen ${workbenchUrl(server.baseUrl, sampleDir, withFile)} in your browser`);
     console.log('(Ctrl+C stops code-server and the local portal)\n');
     await untilExit(server.process);
     log('code-server exited');

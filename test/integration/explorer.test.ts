@@ -54,12 +54,15 @@ suite('mod explorer: Mod Portal tree', () => {
     const categories = await explorer.portal('categories');
     const wire = await portalList();
     const expected = new Map<string, number>();
-    for (const mod of wire) expected.set(wireCategory(mod), (expected.get(wireCategory(mod)) ?? 0) + 1);
+    // No category and "no-category" are one group.
+    const keyOf = (mod: Parameters<typeof wireCategory>[0]): string => wireCategory(mod) || 'no-category';
+    for (const mod of wire) expected.set(keyOf(mod), (expected.get(keyOf(mod)) ?? 0) + 1);
     const shown = new Map(categories.map((c) => [c.id.replace(/^category:/, ''), Number(c.description?.replace(/,/g, ''))]));
     assert.deepEqual(shown, expected);
-    // Old values come as they are: old-shape-mod's Tag-object category "big-mods".
+    // Old values are their own group, named like the others: old-shape-mod's Tag-object category "big-mods".
     const old = categories.find((c) => c.id === 'category:big-mods');
-    assert.equal(old?.label, 'big-mods');
+    assert.equal(old?.label, 'Big mods');
+    assert.equal(categories.find((c) => c.id === 'category:no-category')?.label, 'No category');
     assert.equal(categories.find((c) => c.id === 'category:internal')?.label, 'Internal');
     const api = await extensionApi<{ listState(): { modCount?: number } }>();
     assert.equal([...shown.values()].reduce((a, b) => a + b, 0), api.listState().modCount);
@@ -218,7 +221,10 @@ suite('mod explorer: Mod Portal tree', () => {
         },
         { timeoutMs: 20_000, message: 'six mods checked for tags' },
       );
-      for (const tag of tags) assert.match(tag.description ?? '', /^\d+ · 6 of 6 most downloaded checked$/);
+      // The coverage is said once, on the Tags node; each tag shows its count alone.
+      for (const tag of tags) assert.match(tag.description ?? '', /^\d+$/);
+      const tagsNode = (await explorer.portal()).find((r) => r.id === 'tags');
+      assert.equal(tagsNode?.description, 'from the 6 most downloaded');
       const logistics = await explorer.portal('tag:logistics');
       assert.ok(logistics.some((m) => m.id === `tag:logistics/${LIB}`), 'factorio-lib is tagged logistics');
 
@@ -333,15 +339,18 @@ suite('mod explorer: Dependencies tree', () => {
     );
   }
 
+  // A mod whose dependencies another declares incompatible (test/portal-server/cases.ts).
+  const TREE_MOD = {
+    name: 'tree-mod',
+    version: '1.0.0',
+    title: 'Tree Mod',
+    author: 'Tester',
+    factorio_version: '2.0',
+    dependencies: ['base >= 2.0.0', 'conflicting-mod', 'Mixed_Case-Mod >= 0.1.0', '? space-age-addon'],
+  };
+
   test('resolves transitively and flags a required mod that another declares incompatible', async () => {
-    await openInfoJson({
-      name: 'tree-mod',
-      version: '1.0.0',
-      title: 'Tree Mod',
-      author: 'Tester',
-      factorio_version: '2.0',
-      dependencies: ['base >= 2.0.0', 'conflicting-mod', 'Mixed_Case-Mod >= 0.1.0', '? space-age-addon'],
-    }, scratchFolder('explorer'));
+    await openInfoJson(TREE_MOD, scratchFolder('explorer'));
     const roots = await settledRoots();
     assert.deepEqual(roots.map((r) => r.label), ['Conflicts', 'base', 'conflicting-mod', 'Mixed_Case-Mod', 'space-age-addon']);
     const conflicts = roots[0]!;
@@ -370,6 +379,29 @@ suite('mod explorer: Dependencies tree', () => {
     assert.match(optionalChildren[2]!.description ?? '', /^optional/);
   });
 
+  test('a click on a row goes to its dependency in info.json, a nested row to the one it is under', async () => {
+    const editor = await openInfoJson(TREE_MOD, scratchFolder('explorer'));
+    const document = editor.document;
+    const roots = await settledRoots();
+    const click = async (row: TreeItemSnapshot | undefined): Promise<string> => {
+      assert.ok(row?.command, `a command on ${JSON.stringify(row)}`);
+      // Somewhere else first, so the selection below can only come from the click.
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      await vscode.commands.executeCommand(row.command.command, ...(row.command.arguments ?? []));
+      const active = vscode.window.activeTextEditor!;
+      assert.equal(active.document.uri.toString(), document.uri.toString());
+      return active.document.getText(active.selection);
+    };
+    assert.equal(await click(roots.find((r) => r.label === 'conflicting-mod')), 'conflicting-mod');
+    const mixed = roots.find((r) => r.label === 'Mixed_Case-Mod');
+    assert.equal(await click(mixed), 'Mixed_Case-Mod >= 0.1.0');
+    const nested = (await settledChildren(mixed!.id)).find((c) => c.label === LIB);
+    assert.equal(await click(nested), 'Mixed_Case-Mod >= 0.1.0');
+    // A conflict goes to the first dependency it concerns.
+    const conflict = (await settledChildren('problems:conflicts'))[0];
+    assert.equal(await click(conflict), 'conflicting-mod');
+  });
+
   test('follows edits: removing the conflict clears it, an impossible constraint is flagged', async () => {
     const editor = vscode.window.activeTextEditor!;
     assert.ok(editor.document.uri.path.endsWith('info.json'));
@@ -386,7 +418,10 @@ suite('mod explorer: Dependencies tree', () => {
     );
     const lib = roots.find((r) => r.label === LIB)!;
     assert.match(lib.description ?? '', /no release satisfies/);
-    const problems = await explorer.dependencies('problems');
+    // Each problem group is named for what it holds.
+    assert.equal(roots.find((r) => r.id === 'problems:unsatisfiable')?.label, 'No release satisfies the constraints');
+    assert.equal(roots.find((r) => r.id === 'problems:conflicts'), undefined, 'no conflict left');
+    const problems = await explorer.dependencies('problems:unsatisfiable');
     assert.deepEqual(problems.map((p) => p.description), ['unsatisfiable']);
     assert.match(problems[0]!.label, /No release of factorio-lib satisfies >= 5\.0\.0 \(tree-mod\)/);
   });

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { after, afterEach, before, beforeEach, suite, test } from './framework';
-import { answeringQuickPicks, clearRequests, closeAllEditors, extension, getRequests, infoJson, openInfoJson, releaseOf, setFaults, waitFor, writeInfoJson } from './helpers';
+import { answeringQuickPicks, clearRequests, closeAllEditors, extension, extensionApi, getRequests, infoJson, openInfoJson, releaseOf, setFaults, waitFor, writeInfoJson } from './helpers';
 
 // The local portal's account; `trustPortal` answers the question asked before the token
 // first goes to a portal other than the official one.
@@ -259,5 +259,71 @@ suite('install dependencies into the mods folder', () => {
     assert.ok(outcome.kept.some((k) => k.name === 'factorio-lib' && k.version === '1.4.2' && k.origin === 'installed'));
     assert.equal(sha1Of(path.join(mods, old.file_name)), old.sha1, 'the older zip the user put there is left alone');
     assert.equal(sha1Of(path.join(mods, lib.file_name)), lib.sha1);
+  });
+
+  // ---- before any question, and where the mods folder is asked for ----
+
+  const isDownload = (r: { host?: string; path: string }): boolean => r.host === 'download' || r.path.startsWith('/download/');
+
+  /** Factorio's user data folder in the suite's own home (the harness sets HOME to a temp folder). */
+  function factorioHome(): string {
+    assert.ok(homedir().startsWith(tmpdir()), `the suite runs with a home of its own, not ${homedir()}`);
+    return path.join(homedir(), '.factorio');
+  }
+
+  test('a required dependency that can never be installed is named before any question', async () => {
+    await config().update('modsFolder', undefined, vscode.ConfigurationTarget.Global);
+    await openInfoJson(infoJson({ name: 'install-impossible', dependencies: ['base >= 2.0.0', 'pack-core', 'legacy-only-11', '? pack-optional'] }));
+    await clearRequests();
+    // Any question (the optional picker, the folder) would be closed unanswered: the run would end "cancelled".
+    const outcome = await answeringQuickPicks(() => vscode.commands.executeCommand<Outcome>('factorioPortal.installDependencies'), 'close');
+    assert.equal(outcome.status, 'failed', JSON.stringify(outcome));
+    assert.equal(outcome.failure?.code, 'impossible');
+    assert.match(outcome.failure?.message ?? '', /legacy-only-11 has no release for Factorio 2\.0/);
+    assert.doesNotMatch(outcome.failure?.message ?? '', /pack-core|pack-optional/, 'only the impossible one is named');
+    assert.equal(outcome.folder, undefined, 'no folder was asked for');
+    assert.deepEqual((await getRequests()).filter(isDownload), []);
+  });
+
+  test('with no mods folder set or found, the folder picker starts at Factorio’s own place, not the workspace', async () => {
+    await config().update('modsFolder', undefined, vscode.ConfigurationTarget.Global);
+    // The game ran once (its data folder exists) but has made no mods folder yet.
+    const factorio = factorioHome();
+    mkdirSync(factorio, { recursive: true });
+    try {
+      await openInfoJson(infoJson({ name: 'install-picker', dependencies: ['base >= 2.0.0', 'pack-core'] }));
+      // Every question accepted as offered: "Choose a Folder…", then the folder the picker opens at.
+      const outcome = await answeringQuickPicks(
+        () => vscode.commands.executeCommand<Outcome>('factorioPortal.installDependencies', { optional: [], confirm: false }),
+        'accept',
+      );
+      assert.equal(outcome.status, 'cancelled', JSON.stringify(outcome));
+      assert.equal(outcome.folder, factorio);
+      assert.deepEqual(readdirSync(factorio), [], 'declining the plan wrote nothing');
+    } finally {
+      rmSync(factorio, { recursive: true, force: true });
+    }
+  });
+
+  test('Set Mods Folder… stores the folder picked in the user’s settings, starting at the current one', async () => {
+    // Set: the picker opens at the folder in use.
+    assert.equal(await answeringQuickPicks(() => vscode.commands.executeCommand<string>('factorioPortal.setModsFolder'), 'accept'), mods);
+    assert.equal(config().inspect<string>('modsFolder')?.globalValue, mods);
+
+    // Unset: at Factorio's mods folder for this platform.
+    await config().update('modsFolder', undefined, vscode.ConfigurationTarget.Global);
+    const factorioMods = path.join(factorioHome(), 'mods');
+    mkdirSync(factorioMods, { recursive: true });
+    try {
+      const set = await answeringQuickPicks(() => vscode.commands.executeCommand<string>('factorioPortal.setModsFolder'), 'accept');
+      assert.equal(set, factorioMods);
+      assert.equal(config().inspect<string>('modsFolder')?.globalValue, factorioMods);
+      assert.equal((await extensionApi<{ modsFolder?: string }>()).modsFolder, factorioMods);
+    } finally {
+      rmSync(factorioHome(), { recursive: true, force: true });
+    }
+    // Escape leaves the setting alone.
+    assert.equal(await answeringQuickPicks(() => vscode.commands.executeCommand<string>('factorioPortal.setModsFolder'), 'close'), undefined);
+    assert.equal(config().inspect<string>('modsFolder')?.globalValue, factorioMods);
   });
 });

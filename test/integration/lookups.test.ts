@@ -63,6 +63,22 @@ suite('lookups', () => {
     assert.match(html, /<h2>Description<\/h2>/);
   });
 
+  test('Show Mod Details with the cursor on a dependency opens that mod without asking', async () => {
+    const editor = await openInfoJson(INFO.replace('"base >= 2.0.0"', '"base >= 2.0.0",\n        "Mixed_Case-Mod >= 0.1.0"'), scratchFolder('lookups'));
+    const at = editor.document.positionAt(editor.document.getText().indexOf('Case-Mod'));
+    editor.selection = new vscode.Selection(at, at);
+    // A question would be closed unanswered, and nothing would be shown.
+    const shown = await answeringQuickPicks(() => vscode.commands.executeCommand<boolean>('factorioPortal.showModDetails'), 'close');
+    assert.equal(shown, true);
+    assert.equal((await explorerApi()).details()?.name, 'Mixed_Case-Mod');
+
+    // On a built-in mod (no portal page) the command asks, as it does anywhere else.
+    const onBase = editor.document.positionAt(editor.document.getText().indexOf('base >='));
+    editor.selection = new vscode.Selection(onBase, onBase);
+    const asked = await answeringQuickPicks(() => vscode.commands.executeCommand<boolean>('factorioPortal.showModDetails'), 'close');
+    assert.equal(asked, false);
+  });
+
   test('a mod the portal does not have: no panel, false', async () => {
     await closeAllEditors();
     const shown = await vscode.commands.executeCommand<boolean>('factorioPortal.showModDetails', 'no-such-mod-anywhere');

@@ -5,6 +5,7 @@
 // page's own nonce'd style element.
 
 import { newestFirst } from '../../model/releases';
+import { categoryTitle } from '../../portal/categories';
 import type { FullModEntry, ModEntry, Release } from '../../portal/types';
 import { withoutTrailingSlashes } from '../../util/text';
 import { PORTAL_TEXT_LIMITS, clip, cutText, safeHomepageUrl, safeLinkUrl } from '../core/portalText';
@@ -162,7 +163,7 @@ export function renderDetailsPage(mod: ModEntry | FullModEntry, options: Details
   parts.push(`<h1>${line(mod.title || mod.name)}</h1>`);
   parts.push(
     `<div class="muted"><code>${line(mod.name)}</code> by ${line(mod.owner || 'unknown')} · ${formatCount(mod.downloads_count)} downloads` +
-      (mod.category ? ` · ${line(mod.category)}` : '') +
+      (mod.category ? ` · ${line(categoryTitle(mod.category))}` : '') +
       '</div>',
   );
   if (full.deprecated) parts.push('<p><span class="badge deprecated">Deprecated</span> The author no longer maintains this mod.</p>');

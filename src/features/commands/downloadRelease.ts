@@ -18,6 +18,8 @@ import { pickMod } from './pickers';
 import { pickOne, type Choice } from '../core/quickPick';
 import { messageOf } from '../../util/errors';
 import { formatSize } from '../../util/text';
+import type { WorkspaceModsService } from '../services/workspaceMods';
+import { askModsFolder, pickerStart, setModsFolder } from './modsFolderPicker';
 
 export type DownloadFailure =
   | DownloadErrorKind
@@ -44,6 +46,7 @@ export interface DownloadServices {
   data: DependencyData;
   logger: Logger;
   credentials: Credentials;
+  workspace: WorkspaceModsService;
 }
 
 async function chooseRelease(name: string, releases: readonly Release[]): Promise<Release | undefined> {
@@ -60,23 +63,20 @@ async function chooseRelease(name: string, releases: readonly Release[]): Promis
   return pickOne(items, { title: vscode.l10n.t('Download {0}: which release?', name), ...(active ? { active } : {}) });
 }
 
-async function chooseFolder(fallback: string | undefined): Promise<string | undefined> {
-  const pickOther = async (): Promise<string | undefined> => {
-    const picked = await vscode.window.showOpenDialog({
-      canSelectFiles: false,
-      canSelectFolders: true,
-      canSelectMany: false,
-      openLabel: vscode.l10n.t('Save Here'),
-      ...(fallback ? { defaultUri: vscode.Uri.file(fallback) } : {}),
-    });
-    return picked?.[0]?.fsPath;
-  };
-  if (!fallback) return pickOther();
-  const here: Choice<'default' | 'other'> = { label: `$(folder) ${fallback}`, description: vscode.l10n.t('Factorio mods folder'), value: 'default' };
-  const other: Choice<'default' | 'other'> = { label: `$(folder-opened) ${vscode.l10n.t('Choose another folder…')}`, value: 'other' };
-  const choice = await pickOne([here, other], { title: vscode.l10n.t('Save the release where?'), active: here });
+async function chooseFolder(services: DownloadServices): Promise<string | undefined> {
+  const { config, workspace } = services;
+  const title = vscode.l10n.t('Save the release where?');
+  const fallback = config.modsFolder;
+  if (!fallback) return askModsFolder(config, workspace, { title, openLabel: vscode.l10n.t('Save Here') });
+  const here: Choice<'default' | 'other' | 'set'> = { label: `$(folder) ${fallback}`, description: vscode.l10n.t('Factorio mods folder'), value: 'default' };
+  const other: Choice<'default' | 'other' | 'set'> = { label: `$(folder-opened) ${vscode.l10n.t('Choose another folder…')}`, value: 'other' };
+  const set: Choice<'default' | 'other' | 'set'> = { label: `$(gear) ${vscode.l10n.t('Set Mods Folder…')}`, description: vscode.l10n.t('remembered in your settings'), value: 'set' };
+  const choice = await pickOne([here, other, set], { title, active: here });
   if (choice === 'default') return fallback;
-  return choice === 'other' ? pickOther() : undefined;
+  if (choice === 'set') return setModsFolder(config, workspace);
+  if (choice !== 'other') return undefined;
+  const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: vscode.l10n.t('Save Here'), defaultUri: pickerStart(config) });
+  return picked?.[0]?.fsPath;
 }
 
 function fail(code: DownloadFailure, message: string, actions: Array<{ title: string; run: () => void }> = []): DownloadOutcome {
@@ -235,7 +235,7 @@ export async function downloadRelease(services: DownloadServices, arg?: unknown)
     return isDownloadError(e) ? fail(e.kind, e.message) : fail('unsafe-name', messageOf(e));
   }
 
-  const folder = stringArg(arg, 'folder') ?? (await chooseFolder(services.config.modsFolder));
+  const folder = stringArg(arg, 'folder') ?? (await chooseFolder(services));
   if (!folder) return { status: 'cancelled' };
   const place = await placeFor(folder, fileName, release, arg);
   if ('status' in place) return place;

@@ -5,6 +5,7 @@ import type { DependencyData } from '../infoJson/dependencyData';
 import type { Logger } from '../core/logger';
 import type { PortalService } from '../services/portalService';
 import { openWebPage, requireTrustedWorkspace, untrustedWorkspaceMessage } from '../core/safety';
+import { dependencyNameAtCursor } from '../core/documents';
 import { addDependency } from './addDependency';
 import { booleanArg, modNameArg, stringArg } from './args';
 import { Credentials } from '../services/credentials';
@@ -13,6 +14,7 @@ import { downloadRelease, type DownloadOutcome } from './downloadRelease';
 import { installDependencies, installModWithDependencies, type InstallServices } from './installDependencies';
 import { recoverInstallsAtStart } from './installRecovery';
 import { pickMod, type ItemButton } from './pickers';
+import { setModsFolder } from './modsFolderPicker';
 import type { WorkspaceModsService } from '../services/workspaceMods';
 
 export interface LookupServices {
@@ -75,7 +77,8 @@ export function createLookups(services: LookupServices): { disposable: vscode.Di
       return mod.name;
     },
     'factorioPortal.showModDetails': async (arg) => {
-      const name = await askForMod(arg, vscode.l10n.t('Show Mod Details: which mod?'));
+      // From the palette with the cursor on a dependency, that dependency is the mod meant.
+      const name = modNameArg(arg) ?? dependencyNameAtCursor() ?? (await askForMod(arg, vscode.l10n.t('Show Mod Details: which mod?')));
       return name ? details.show(name) : false;
     },
     'factorioPortal.addDependency': (arg) => addDependency(data, arg),
@@ -90,8 +93,9 @@ export function createLookups(services: LookupServices): { disposable: vscode.Di
     'factorioPortal.downloadRelease': (arg): Promise<DownloadOutcome> | DownloadOutcome => {
       const action = vscode.l10n.t('Downloading a mod release');
       if (!requireTrustedWorkspace(action)) return { status: 'failed', code: 'untrusted', message: untrustedWorkspaceMessage(action) };
-      return downloadRelease({ portal, config, data, logger: services.logger, credentials }, arg);
+      return downloadRelease({ portal, config, data, logger: services.logger, credentials, workspace: services.workspace }, arg);
     },
+    'factorioPortal.setModsFolder': () => setModsFolder(config, services.workspace),
     'factorioPortal.installDependencies': (arg) => installDependencies(installServices, arg),
     'factorioPortal.installModWithDependencies': (arg) => installModWithDependencies(installServices, arg),
     'factorioPortal.signIn': async (arg) => {

@@ -4,7 +4,6 @@
 // src/mods/install.ts); this file asks the questions and says what happened.
 
 import * as vscode from 'vscode';
-import { parseDependency } from '../../model/dependency';
 import { newestFirst } from '../../model/releases';
 import { solveDependencies, type SolverWorkspaceMod, type SolveResult, type SolveWarning } from '../../model/solver';
 import { cacheSolverSource } from './solverSource';
@@ -27,6 +26,9 @@ import type { Credentials } from '../services/credentials';
 import { pickMod } from './pickers';
 import { pickOne, type Choice } from '../core/quickPick';
 import type { WorkspaceModsService } from '../services/workspaceMods';
+import { dependencyNames, installability, type Installability, type PortalAnswer } from '../../model/installable';
+import { isRequiredKind, type ParsedDependency } from '../../model/dependency';
+import { askModsFolder, sourceFolderWarning } from './modsFolderPicker';
 
 export type InstallFailureCode =
   | 'untrusted'
@@ -35,6 +37,7 @@ export type InstallFailureCode =
   | 'no-factorio-version'
   | 'not-found'
   | 'no-release'
+  | 'impossible'
   | 'conflict'
   | 'portal'
   | 'no-credentials'
@@ -89,11 +92,13 @@ function outcome(status: InstallOutcome['status'], extra: Partial<InstallOutcome
   return { status, installed: [], kept: [], enabled: [], ...extra };
 }
 
-function fail(code: InstallFailureCode, message: string, extra: Partial<InstallOutcome> = {}, explained?: { explanation: string; details: string }): InstallOutcome {
+function fail(code: InstallFailureCode, message: string, extra: Partial<InstallOutcome> = {}, explained?: { explanation: string; details: string; logger: Logger }): InstallOutcome {
   const show = vscode.l10n.t('Show Details');
+  // The details go to the log, where they stay readable: an untitled editor would ask to be saved.
+  if (explained) explained.logger.warn(explained.details);
   // Not awaited: the command must not wait for the user to dismiss a message.
-  void vscode.window.showErrorMessage(message, ...(explained ? [show] : [])).then(async (chosen) => {
-    if (chosen === show && explained) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: explained.details, language: 'plaintext' }));
+  void vscode.window.showErrorMessage(message, ...(explained ? [show] : [])).then((chosen) => {
+    if (chosen === show && explained) explained.logger.show();
   });
   return outcome('failed', { ...extra, failure: { code, message, ...(explained ? { explanation: explained.explanation } : {}) } });
 }
@@ -110,38 +115,111 @@ function stringListArg(arg: unknown, key: string): string[] | undefined {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
 }
 
-/** The optional dependencies (`?`, `(?)`) of the root the user wants installed too. */
-async function chooseOptional(root: Root, arg: unknown): Promise<string[] | undefined> {
+/** What the portal says of each dependency, asked for together (each answer is cached). */
+async function portalAnswers(services: InstallServices, deps: readonly ParsedDependency[]): Promise<Map<string, PortalAnswer>> {
+  const answers = new Map<string, PortalAnswer>();
+  await Promise.all(
+    deps.map(async (d) => {
+      const name = d.name!.text;
+      const record = await services.portal.cache.fetchFullMod(name);
+      answers.set(name, record.state === 'found' ? { state: 'found', mod: record.mod } : record.state === 'missing' ? { state: 'missing' } : { state: 'unknown' });
+    }),
+  );
+  return answers;
+}
+
+/** Each dependency with whether it can be installed for the root's Factorio version. */
+async function checkDependencies(services: InstallServices, root: Root, keep: (d: ParsedDependency) => boolean): Promise<Array<{ dependency: ParsedDependency; check: Installability }>> {
+  const deps = dependencyNames(root.dependencies, keep);
+  if (deps.length === 0) return [];
+  const local = new Set((await workspaceMods(services.workspace, root.infoJsonUri)).map((m) => m.name).filter((n) => n !== root.name));
+  const answers = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the dependencies of {0}…', root.label) },
+    () => portalAnswers(services, deps.filter((d) => !local.has(d.name!.text))),
+  );
+  return deps.map((dependency) => ({
+    dependency,
+    check: installability(dependency, root.factorioVersion, answers.get(dependency.name!.text) ?? { state: 'unknown' }, (n) => local.has(n)),
+  }));
+}
+
+function whyNot(name: string, text: string, reason: Exclude<Installability, { ok: true }>['reason'], factorioVersion: string): string {
+  switch (reason) {
+    case 'not-on-portal':
+      return vscode.l10n.t('"{0}" is not on the Mod Portal', name);
+    case 'no-release':
+      return vscode.l10n.t('{0} has no release for Factorio {1}', name, factorioVersion);
+    case 'no-satisfying-release':
+      return vscode.l10n.t('no release of {0} for Factorio {1} satisfies "{2}"', name, factorioVersion, text);
+    case 'builtin-unavailable':
+      return vscode.l10n.t('{0} does not exist in Factorio {1}', name, factorioVersion);
+  }
+}
+
+/** whyNot in a few words, for a list. */
+function shortWhyNot(reason: Exclude<Installability, { ok: true }>['reason'], factorioVersion: string): string {
+  switch (reason) {
+    case 'not-on-portal':
+      return vscode.l10n.t('not on the Mod Portal');
+    case 'no-release':
+      return vscode.l10n.t('no release for {0}', factorioVersion);
+    case 'no-satisfying-release':
+      return vscode.l10n.t('no release satisfies it');
+    case 'builtin-unavailable':
+      return vscode.l10n.t('not in Factorio {0}', factorioVersion);
+  }
+}
+
+/**
+ * A required dependency that can never be installed ends the command before any question:
+ * asking about optional mods and the folder first would only waste the user's answers.
+ */
+async function impossibleRequired(services: InstallServices, root: Root): Promise<InstallOutcome | undefined> {
+  const checked = await checkDependencies(services, root, (d) => isRequiredKind(d.kind));
+  const reasons = checked.flatMap(({ dependency, check }) => (check.ok ? [] : [whyNot(dependency.name!.text, dependency.text, check.reason, root.factorioVersion)]));
+  if (reasons.length === 0) return undefined;
+  const text = reasons.join('; ');
+  services.logger.warn(`Install of the dependencies of ${root.label} stopped before any question: ${text}`);
+  return fail('impossible', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text));
+}
+
+/**
+ * The optional dependencies (`?`, `(?)`) of the root the user wants installed too. Those
+ * that can't be installed are left out (and named), deprecated ones are marked.
+ */
+async function chooseOptional(services: InstallServices, root: Root, arg: unknown): Promise<string[] | undefined> {
+  const checked = await checkDependencies(services, root, (d) => OPTIONAL_KINDS.has(d.kind));
+  const installable = checked.filter((c) => c.check.ok);
   const given = stringListArg(arg, 'optional');
-  const optional = root.dependencies.flatMap((text) => {
-    const parsed = parseDependency(text);
-    return OPTIONAL_KINDS.has(parsed.kind) && parsed.name && !parsed.error ? [{ name: parsed.name.text, text }] : [];
-  });
-  if (given) return given.filter((n) => optional.some((o) => o.name === n));
-  if (optional.length === 0) return [];
+  if (given) return given.filter((n) => installable.some((o) => o.dependency.name!.text === n));
+  if (installable.length === 0) return [];
+  const leftOut = checked.flatMap(({ dependency, check }) => (check.ok ? [] : [`${dependency.name!.text} (${shortWhyNot(check.reason, root.factorioVersion)})`]));
   const picked = await vscode.window.showQuickPick(
-    optional.map((o) => ({ label: o.name, description: o.text, name: o.name })),
+    installable.map(({ dependency, check }) => ({
+      label: dependency.name!.text,
+      description: dependency.text,
+      ...(check.ok && check.deprecated ? { detail: `$(warning) ${vscode.l10n.t('deprecated on the Mod Portal')}` } : {}),
+      name: dependency.name!.text,
+    })),
     {
       canPickMany: true,
       title: vscode.l10n.t('Install the dependencies of {0}: which optional ones too?', root.label),
-      placeHolder: vscode.l10n.t('Tick the optional dependencies to install; required ones are always installed'),
+      // The placeholder is one short line: what is left out comes first, so it is what shows.
+      placeHolder:
+        leftOut.length > 0
+          ? vscode.l10n.t('Left out: {0}', leftOut.join(', '))
+          : vscode.l10n.t('Tick the optional dependencies to install; required ones are always installed'),
       ignoreFocusOut: true,
     },
   );
   return picked?.map((p) => p.name);
 }
 
-async function chooseFolder(config: Config): Promise<string | undefined> {
-  const configured = config.modsFolder;
-  if (configured) return configured;
-  const picked = await vscode.window.showOpenDialog({
-    canSelectFiles: false,
-    canSelectFolders: true,
-    canSelectMany: false,
-    openLabel: vscode.l10n.t('Install Here'),
-    title: vscode.l10n.t('Factorio mods folder (set factorioPortal.modsFolder to skip this question)'),
-  });
-  return picked?.[0]?.fsPath;
+async function chooseFolder(services: InstallServices): Promise<string | undefined> {
+  return (
+    services.config.modsFolder ??
+    askModsFolder(services.config, services.workspace, { title: vscode.l10n.t('Install into which Factorio mods folder?'), openLabel: vscode.l10n.t('Install Here') })
+  );
 }
 
 /** The other info.json files of the workspace: mods used as they are, never downloaded. */
@@ -215,16 +293,17 @@ function isOutcome(value: Root | InstallOutcome): value is InstallOutcome {
 
 function planText(plan: InstallPlan, kept: InstallOutcome['kept'], toEnable: readonly string[], warnings: readonly SolveWarning[]): string {
   const lines: string[] = [];
+  // One mod a line, indented under its heading: the dialog keeps the line breaks.
   const section = (title: string, items: string[]): void => {
     if (items.length === 0) return;
-    lines.push(title, ...items.map((i) => `  ${i}`));
+    lines.push(title, ...items.map((i) => `    • ${i}`), '');
   };
   section(vscode.l10n.t('Install:'), plan.steps.flatMap((s) => (s.action === 'install' ? [`${s.name} ${s.version}`] : [])));
   section(vscode.l10n.t('Update:'), plan.steps.flatMap((s) => (s.action === 'update' ? [`${s.name} ${s.from} → ${s.version}`] : [])));
   section(vscode.l10n.t('Keep (installed):'), kept.filter((k) => k.origin === 'installed').map((k) => `${k.name} ${k.version}`));
   section(vscode.l10n.t('From the workspace (not installed):'), kept.filter((k) => k.origin === 'workspace').map((k) => `${k.name} ${k.version}`));
   section(vscode.l10n.t('Comes with the game:'), kept.filter((k) => k.origin === 'builtin').map((k) => k.name));
-  section(vscode.l10n.t('Enabled in mod-list.json:'), toEnable.length > 0 ? [toEnable.join(', ')] : []);
+  section(vscode.l10n.t('Enabled in mod-list.json:'), [...toEnable]);
   lines.push(vscode.l10n.t('Mods folder: {0}', plan.folder));
   // The game refuses a mod with a malformed dependency; the solver could only skip it.
   section(vscode.l10n.t('Warnings:'), warnings.slice(0, 10).map((w) => w.message).concat(warnings.length > 10 ? [vscode.l10n.t('and {0} more (see the log)', warnings.length - 10)] : []));
@@ -276,30 +355,33 @@ function solveFailure(services: InstallServices, root: Root, failure: Extract<So
   services.logger.warn(`Resolving the dependencies of ${root.label} failed: ${failure.message}`);
   if (failure.kind === 'conflict') {
     const text = failure.explanation.text;
-    // The message shows the cause and a few facts; the log and the details have them all.
-    services.logger.warn(`Every fact of the conflict:\n${failure.explanation.full}`);
+    // The message shows the cause and a few facts; the details (in the log) have them all.
     const details = [
       vscode.l10n.t('No set of releases for Factorio {0} satisfies every dependency of {1}:', root.factorioVersion, root.label),
       '',
       ...failure.explanation.full.split('\n').map((line) => `- ${line}`),
     ].join('\n');
-    return fail('conflict', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text), { folder }, { explanation: text, details });
+    return fail('conflict', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, text), { folder }, { explanation: text, details, logger: services.logger });
   }
   if (failure.kind === 'missing') {
     const details = failure.missing.map((m) => `- ${m.name}: ${m.requiredBy.map((r) => (r.mod ? `${r.mod} ${r.version ?? ''} (${r.dependency})`.trim() : `${root.label} (${r.dependency})`)).join(', ')}`).join('\n');
-    return fail('missing', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder }, { explanation: failure.message, details });
+    return fail('missing', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder }, { explanation: failure.message, details, logger: services.logger });
   }
   return fail('portal', vscode.l10n.t('Cannot install the dependencies of {0}: {1}. Nothing was installed.', root.label, failure.message), { folder });
 }
 
 /** Shows the plan and asks (or takes the `confirm` answer given in advance). */
-async function confirmPlan(root: Root, plan: InstallPlan, kept: KeptMod[], newlyEnabled: readonly string[], warnings: readonly SolveWarning[], arg: unknown): Promise<boolean> {
+async function confirmPlan(services: InstallServices, root: Root, plan: InstallPlan, kept: KeptMod[], newlyEnabled: readonly string[], warnings: readonly SolveWarning[], arg: unknown): Promise<boolean> {
   const detail = planText(plan, kept, newlyEnabled, warnings);
   const install = vscode.l10n.t('Install');
+  // Installing into a folder that holds one of the workspace's own mods is allowed, but said loudly.
+  const warning = await sourceFolderWarning(plan.folder, services.workspace);
+  if (warning) services.logger.warn(warning);
+  const question = vscode.l10n.t('Install the dependencies of {0} for Factorio {1}?', root.label, root.factorioVersion);
   return (
     booleanArg(arg, 'confirm') ??
-    (await vscode.window.showInformationMessage(
-      vscode.l10n.t('Install the dependencies of {0} for Factorio {1}?', root.label, root.factorioVersion),
+    (await (warning ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(
+      warning ? `${warning} ${question}` : question,
       { modal: true, detail: `${detail}\n\n${vscode.l10n.t('If Factorio is running, it may overwrite mod-list.json when it exits.')}` },
       install,
     )) === install
@@ -392,9 +474,11 @@ function tellResult(services: InstallServices, root: Root, plan: InstallPlan, ke
 
 /** Both commands, once the root is known: resolve, plan, ask, install, tell. */
 async function installClosure(services: InstallServices, root: Root, arg: unknown): Promise<InstallOutcome> {
-  const chosenOptional = await chooseOptional(root, arg);
+  const impossible = await impossibleRequired(services, root);
+  if (impossible) return impossible;
+  const chosenOptional = await chooseOptional(services, root, arg);
   if (chosenOptional === undefined) return outcome('cancelled');
-  const folder = await chooseFolder(services.config);
+  const folder = await chooseFolder(services);
   if (!folder) return outcome('cancelled');
 
   await services.recovered;
@@ -417,7 +501,7 @@ async function installClosure(services: InstallServices, root: Root, arg: unknow
   }
   const prepared = preparation.prepared;
   if (prepared.nothingToDo) return tellResult(services, root, plan, kept, { status: 'nothing-to-do' });
-  if (!(await confirmPlan(root, plan, kept, prepared.newlyEnabled, solved.warnings, arg))) return outcome('cancelled', { folder, kept });
+  if (!(await confirmPlan(services, root, plan, kept, prepared.newlyEnabled, solved.warnings, arg))) return outcome('cancelled', { folder, kept });
 
   let download: DownloadRelease = () => Promise.reject(new Error('no downloads in this plan'));
   if (prepared.pending.length > 0) {

@@ -12,7 +12,8 @@ export type { SeveritySetting } from './settingValues';
 
 const SECTION = 'factorioPortal';
 
-function isFolder(p: string): boolean {
+/** Whether `p` is a folder on this machine (false for anything unreadable). */
+export function isFolder(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { parseInfoJson, type InfoJsonDocument } from '../../model/document';
+import { isBuiltinMod } from '../../model/builtins';
 
 /** The documents the extension works on: any JSON file named info.json. */
 export const INFO_JSON_SELECTOR: vscode.DocumentSelector = [
@@ -60,3 +61,16 @@ export function perVersion<T>(compute: (text: string) => T): (document: vscode.T
 
 /** The parsed model of an info.json document, once per version. */
 export const infoJsonModel: (document: vscode.TextDocument) => InfoJsonDocument = perVersion(parseInfoJson);
+
+/**
+ * The mod named by the dependency under the cursor of the active info.json editor (not a
+ * built-in mod, which has no portal page): what "this mod" means to a command run there.
+ */
+export function dependencyNameAtCursor(): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !isInfoJson(editor.document)) return undefined;
+  const offset = editor.document.offsetAt(editor.selection.active);
+  const item = infoJsonModel(editor.document).dependencies?.items.find((i) => offset >= i.range.start && offset <= i.range.end);
+  const name = item?.parsed?.name?.text;
+  return name && !isBuiltinMod(name) ? name : undefined;
+}

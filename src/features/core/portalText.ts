@@ -70,3 +70,17 @@ export function formatDownloads(n: number): string {
   if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0).replace(/\.0$/, '')}K`;
   return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 1 : 0).replace(/\.0$/, '')}M`;
 }
+
+/**
+ * Text for a MarkdownString, its Markdown syntax escaped. Unlike `appendText`, which turns
+ * every space into `&nbsp;`, the text still wraps: a long summary in the suggest widget's
+ * details would otherwise run off to the side behind a horizontal scrollbar.
+ */
+export function markdownEscaped(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-!~<>|.]/g, '\\$&').replace(/\r?\n/g, '  \n');
+}
+
+/** A date that never breaks across lines at its hyphens (U+2011, the non-breaking hyphen). */
+export function unbrokenDate(date: string): string {
+  return date.replace(/-/g, '\u2011');
+}

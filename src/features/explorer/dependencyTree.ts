@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isBuiltinMod } from '../../model/builtins';
-import type { DependencyKind } from '../../model/dependency';
+import { parseDependency, type DependencyKind } from '../../model/dependency';
 import { resolveDependencies, type DependencyNode, type Resolution, type ResolveFacts, type ResolveProblem } from '../../model/resolve';
 import type { DependencyData } from '../infoJson/dependencyData';
 import { installStateText } from '../infoJson/localHover';
@@ -8,14 +8,36 @@ import type { ModsFolderService } from '../services/modsFolder';
 import type { WorkspaceModsService } from '../services/workspaceMods';
 import { dependencyInstallState } from '../../mods/satisfaction';
 import { latestCompatibleRelease, latestRelease } from '../../model/releases';
-import { findInfoJson, infoJsonModel, isInfoJson } from '../core/documents';
+import { findInfoJson, infoJsonModel, isInfoJson, toRange } from '../core/documents';
 import type { PortalService } from '../services/portalService';
 import { snapshotOf, type TreeItemSnapshot } from './snapshot';
 
+/** The problem groups, each named for what it holds, in this order. */
+type ProblemGroup = 'conflicts' | 'missing' | 'no-release' | 'unsatisfiable';
+const PROBLEM_GROUPS: readonly ProblemGroup[] = ['conflicts', 'missing', 'no-release', 'unsatisfiable'];
+
+function groupOf(problem: ResolveProblem): ProblemGroup {
+  return problem.code === 'missing' || problem.code === 'no-release' || problem.code === 'unsatisfiable' ? problem.code : 'conflicts';
+}
+
+function groupLabel(group: ProblemGroup): string {
+  switch (group) {
+    case 'conflicts':
+      return vscode.l10n.t('Conflicts');
+    case 'missing':
+      return vscode.l10n.t('Not on the Mod Portal');
+    case 'no-release':
+      return vscode.l10n.t('No release for this Factorio version');
+    case 'unsatisfiable':
+      return vscode.l10n.t('No release satisfies the constraints');
+  }
+}
+
 type DepNode =
-  | { type: 'problems'; id: string; problems: ResolveProblem[] }
+  | { type: 'problems'; id: string; group: ProblemGroup; problems: ResolveProblem[] }
   | { type: 'problem'; id: string; problem: ResolveProblem }
-  | { type: 'dependency'; id: string; node: DependencyNode }
+  /** `rootText`: the dependency string of info.json this row is, or is under (a click goes to its line). */
+  | { type: 'dependency'; id: string; node: DependencyNode; rootText: string }
   | { type: 'message'; id: string; text: string; icon: string };
 
 const KIND_LABEL: Readonly<Record<DependencyKind, string>> = {
@@ -202,17 +224,20 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
       const result = await this.resolve();
       if (!result) return [];
       const out: DepNode[] = [];
-      if (result.problems.length > 0) out.push(this.remember({ type: 'problems', id: 'problems', problems: result.problems }));
-      result.roots.forEach((node, i) => out.push(this.remember({ type: 'dependency', id: `${i}:${node.name}`, node })));
+      for (const group of PROBLEM_GROUPS) {
+        const problems = result.problems.filter((p) => groupOf(p) === group);
+        if (problems.length > 0) out.push(this.remember({ type: 'problems', id: `problems:${group}`, group, problems }));
+      }
+      result.roots.forEach((node, i) => out.push(this.remember({ type: 'dependency', id: `${i}:${node.name}`, node, rootText: node.text })));
       if (result.roots.length === 0) out.push(this.remember({ type: 'message', id: 'empty', text: vscode.l10n.t('This info.json declares no dependencies.'), icon: 'info' }));
       if (result.truncated) out.push(this.remember({ type: 'message', id: 'truncated', text: vscode.l10n.t('Too many mods to follow: the tree is cut short.'), icon: 'warning' }));
       return out;
     }
     if (element.type === 'problems') {
-      return element.problems.map((problem, i) => this.remember({ type: 'problem', id: `problems/${i}`, problem }));
+      return element.problems.map((problem, i) => this.remember({ type: 'problem', id: `${element.id}/${i}`, problem }));
     }
     if (element.type === 'dependency') {
-      return element.node.children.map((node, i) => this.remember({ type: 'dependency', id: `${element.id}/${i}:${node.name}`, node }));
+      return element.node.children.map((node, i) => this.remember({ type: 'dependency', id: `${element.id}/${i}:${node.name}`, node, rootText: element.rootText }));
     }
     return [];
   }
@@ -227,7 +252,7 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
     switch (element.type) {
       case 'problems': {
         const errors = element.problems.filter((p) => p.severity === 'error').length;
-        const item = new vscode.TreeItem(vscode.l10n.t('Conflicts'), vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(groupLabel(element.group), vscode.TreeItemCollapsibleState.Expanded);
         item.description = String(element.problems.length);
         item.iconPath = new vscode.ThemeIcon(errors > 0 ? 'error' : 'warning', new vscode.ThemeColor(errors > 0 ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'));
         return item;
@@ -239,6 +264,8 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
         item.tooltip = p.message;
         item.iconPath = new vscode.ThemeIcon(p.severity === 'error' ? 'error' : 'warning', new vscode.ThemeColor(p.severity === 'error' ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'));
         item.contextValue = `factorioPortal.conflict.${p.code}`;
+        const line = this.lineOf((text) => p.mods.includes(dependencyName(text)));
+        if (line) item.command = line;
         return item;
       }
       case 'message': {
@@ -246,9 +273,23 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
         item.iconPath = new vscode.ThemeIcon(element.icon);
         return item;
       }
-      case 'dependency':
-        return this.dependencyItem(element.node);
+      case 'dependency': {
+        const item = this.dependencyItem(element.node);
+        const line = this.lineOf((text) => text === element.rootText);
+        if (line) item.command = line;
+        return item;
+      }
     }
+  }
+
+  /** Opens the shown info.json at the first dependency `matches` picks, selected: what a click on a row does. */
+  private lineOf(matches: (text: string) => boolean): vscode.Command | undefined {
+    const document = this.document;
+    if (!document || document.isClosed) return undefined;
+    const item = infoJsonModel(document).dependencies?.items.find((i) => i.value !== undefined && matches(i.value));
+    if (!item) return undefined;
+    const selection = toRange(document, item.contentStart, item.contentEnd);
+    return { title: vscode.l10n.t('Go to the Dependency'), command: 'vscode.open', arguments: [document.uri, { selection, preserveFocus: false }] };
   }
 
   private dependencyItem(node: DependencyNode): vscode.TreeItem {
@@ -340,6 +381,10 @@ export class DependencyTreeProvider implements vscode.TreeDataProvider<DepNode>,
     this.resolved.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function dependencyName(text: string): string {
+  return parseDependency(text).name?.text ?? '';
 }
 
 function stateText(node: DependencyNode): string {

@@ -5,6 +5,7 @@
 import { latestReleaseTime } from '../../portal/listFile';
 import type { ModEntry } from '../../portal/types';
 import { CURRENT_CATEGORIES } from '../../portal/types';
+import { categoryKey as portalCategoryKey } from '../../portal/categories';
 
 export type SortMode = 'downloads' | 'updated' | 'name';
 
@@ -25,32 +26,15 @@ export interface FilterSets {
   notDeprecated?: ReadonlySet<string>;
 }
 
-/** The key of a mod's category group: its value as sent, '' when it has none. */
+/** The key of a mod's category group: its value as sent, "no-category" when it has none. */
 export function categoryKey(mod: Pick<ModEntry, 'category'>): string {
-  return mod.category ?? '';
-}
-
-const CATEGORY_TITLES: Readonly<Record<string, string>> = {
-  'no-category': 'No category',
-  content: 'Content',
-  overhaul: 'Overhaul',
-  tweaks: 'Tweaks',
-  utilities: 'Utilities',
-  scenarios: 'Scenarios',
-  'mod-packs': 'Mod packs',
-  localizations: 'Localizations',
-  internal: 'Internal',
-};
-
-export function categoryTitle(key: string): string {
-  if (key === '') return '(none)';
-  return CATEGORY_TITLES[key] ?? key;
+  return portalCategoryKey(mod.category);
 }
 
 /** Today's categories in the portal's order, then anything else by name, then none. */
 export function compareCategories(a: string, b: string): number {
   const rank = (k: string): number => {
-    if (k === '') return 1000;
+    if (k === 'no-category') return 1000;
     const i = (CURRENT_CATEGORIES as readonly string[]).indexOf(k);
     return i >= 0 ? i : 100;
   };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { categoryTitle } from '../../portal/categories';
 import { newestFirst } from '../../model/releases';
 import type { ModIndex } from '../../portal/search';
 import type { TagIndex } from '../../portal/tags';
@@ -12,7 +13,6 @@ import type { PortalFilterSets } from '../services/filterSets';
 import { formatDownloads } from '../core/portalText';
 import {
   applyFilter,
-  categoryTitle,
   describeFilter,
   groupByCategory,
   type ExplorerFilter,
@@ -221,7 +221,9 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
       const text =
         tagIndex.limit === 0
           ? vscode.l10n.t('Tag checks are off (setting factorioPortal.explorer.tagChecks).')
-          : vscode.l10n.t('Checking the most downloaded mods for tags… ({0} of {1})', coverage.checked, coverage.target);
+          : coverage.target === 0
+            ? vscode.l10n.t('Checking the most downloaded mods for tags…')
+            : vscode.l10n.t('Checking the most downloaded mods for tags… ({0} of {1})', coverage.checked, coverage.target);
       out.push(this.message(parent.id, text, tagIndex.limit === 0 ? 'info' : 'loading~spin'));
     }
     return out;
@@ -266,33 +268,31 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
         }
         const item = new vscode.TreeItem(vscode.l10n.t('Tags'), Collapsed);
         item.iconPath = new vscode.ThemeIcon('tag');
+        // Said once here, not on every tag; nothing before the checks start (no "0 of 0").
         const coverage = this.services.tags().coverage();
-        item.description = vscode.l10n.t('{0} of {1} most downloaded checked', coverage.checked, coverage.target);
+        if (coverage.target > 0) {
+          item.description =
+            coverage.checked >= coverage.target
+              ? vscode.l10n.t('from the {0} most downloaded', coverage.target)
+              : vscode.l10n.t('{0} of the {1} most downloaded checked', coverage.checked, coverage.target);
+        }
         item.tooltip = vscode.l10n.t(
-          'Tags come only from each mod’s full record, so they are known for the most downloaded mods checked so far ({0} of {1}) and for mods opened in detail.',
-          coverage.checked,
-          coverage.target,
+          'Tags come only from each mod’s full record, so they are known for the most downloaded mods (checked in the background while this view is open) and for mods opened in detail.',
         );
         return item;
       }
       case 'category': {
         const item = new vscode.TreeItem(categoryTitle(node.key), Collapsed);
         item.description = node.count.toLocaleString('en-US');
-        item.tooltip = node.key === '' ? vscode.l10n.t('Mods without a category') : vscode.l10n.t('Category "{0}": {1} mods', node.key, node.count);
+        item.tooltip = node.key === 'no-category' ? vscode.l10n.t('Mods without a category: {0}', node.count) : vscode.l10n.t('Category "{0}": {1} mods', categoryTitle(node.key), node.count);
         item.iconPath = new vscode.ThemeIcon('folder');
         item.contextValue = 'factorioPortal.category';
         return item;
       }
       case 'tag': {
-        const coverage = this.services.tags().coverage();
         const item = new vscode.TreeItem(node.tag, Collapsed);
-        item.description = vscode.l10n.t('{0} · {1} of {2} most downloaded checked', node.count, coverage.checked, coverage.target);
-        item.tooltip = vscode.l10n.t(
-          'Mods tagged "{0}" among those checked: the {1} most downloaded mods checked so far (of {2}) and mods opened in detail.',
-          node.tag,
-          coverage.checked,
-          coverage.target,
-        );
+        item.description = node.count.toLocaleString('en-US');
+        item.tooltip = vscode.l10n.t('Mods tagged "{0}" among the most downloaded mods checked so far and mods opened in detail: {1}', node.tag, node.count);
         item.iconPath = new vscode.ThemeIcon('tag');
         item.contextValue = 'factorioPortal.tag';
         return item;

@@ -9,7 +9,7 @@ import type { Config } from '../core/config';
 import type { DependencyData } from './dependencyData';
 import { INFO_JSON_SELECTOR, infoJsonModel, toRange } from '../core/documents';
 import type { WorkspaceModsService } from '../services/workspaceMods';
-import { clip, PORTAL_TEXT_LIMITS } from '../core/portalText';
+import { clip, markdownEscaped, PORTAL_TEXT_LIMITS, unbrokenDate } from '../core/portalText';
 
 /** How long completion waits for portal data before answering with what it has. */
 const DATA_BUDGET_MS = 2500;
@@ -95,12 +95,9 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
   resolveCompletionItem(item: vscode.CompletionItem): vscode.CompletionItem {
     if (item instanceof ModCompletionItem && item.mod && !item.documentation) {
       const mod = item.mod;
-      item.detail = formatDownloads(mod.downloads_count);
-      const md = new vscode.MarkdownString();
-      md.appendText(clip(mod.summary || '', PORTAL_TEXT_LIMITS.summary));
-      md.appendMarkdown('\n\n');
-      md.appendText(vscode.l10n.t('by {0} · {1}', mod.owner || '?', formatDownloads(mod.downloads_count)));
-      item.documentation = md;
+      // Owner and downloads once, in the detail line; the summary below it, wrapping.
+      item.detail = vscode.l10n.t('by {0} · {1}', clip(mod.owner || '?', PORTAL_TEXT_LIMITS.line), formatDownloads(mod.downloads_count));
+      item.documentation = new vscode.MarkdownString(markdownEscaped(clip(mod.summary || '', PORTAL_TEXT_LIMITS.summary)));
     }
     return item;
   }
@@ -219,7 +216,7 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
         { label: release.version, description: release.released_at.slice(0, 10) },
         vscode.CompletionItemKind.Constant,
       );
-      item.detail = vscode.l10n.t('{0} for Factorio {1}, released {2}', release.version, release.info_json.factorio_version, release.released_at.slice(0, 10));
+      item.detail = vscode.l10n.t('{0} for Factorio {1}, released {2}', release.version, release.info_json.factorio_version, unbrokenDate(release.released_at.slice(0, 10)));
       item.range = range;
       item.sortText = sortKey(i);
       if (i === 0 && !localItem) item.preselect = true;

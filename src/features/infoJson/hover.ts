@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { categoryTitle } from '../../portal/categories';
 import { builtinModsFor, isBuiltinMod, builtinAvailableIn, BUILTIN_MODS } from '../../model/builtins';
 import { changelogBetween, parseChangelog } from '../../model/changelog';
 import type { DependencyItem } from '../../model/document';
@@ -11,8 +12,10 @@ import { PORTAL_TEXT_LIMITS, clip, cutText, safeHomepageUrl, safeLinkUrl } from 
 import type { PortalService } from '../services/portalService';
 
 const FULL_INFO_BUDGET_MS = 3000;
-const MAX_CHANGELOG_ENTRIES = 5;
-const MAX_CHANGELOG_CHARS = 1500;
+// A hover is a glance: a few lines of what an update brings, the rest one click away.
+const MAX_CHANGELOG_ENTRIES = 2;
+const MAX_CHANGELOG_CHARS = 500;
+const MAX_CHANGELOG_LINES = 8;
 
 /**
  * Portal text goes in through appendText (Markdown syntax and theme icons escaped);
@@ -139,7 +142,7 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
     }
     const versions = factorioVersionsOf(releases);
     if (versions.length) lines.push([vscode.l10n.t('Factorio versions'), versions.join(', ')]);
-    if (mod.category) lines.push([vscode.l10n.t('Category'), mod.category]);
+    if (mod.category) lines.push([vscode.l10n.t('Category'), categoryTitle(mod.category)]);
     if (full?.tags?.length) lines.push([vscode.l10n.t('Tags'), full.tags.join(', ')]);
     const updated = date(full?.updated_at) ?? date(overall?.released_at);
     if (updated) lines.push([vscode.l10n.t('Last update'), updated]);
@@ -174,6 +177,8 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
         md.appendText(vscode.l10n.t('{0} newer releases (no changelog published).', newer.length));
       } else {
         let budget = MAX_CHANGELOG_CHARS;
+        let lines = MAX_CHANGELOG_LINES;
+        let cut = false;
         for (const entry of entries.slice(0, MAX_CHANGELOG_ENTRIES)) {
           const body = entry.body.length > budget ? entry.body.slice(0, Math.max(0, budget)) + '…' : entry.body;
           budget -= body.length;
@@ -181,13 +186,17 @@ export class DependencyHoverProvider implements vscode.HoverProvider {
           if (entry.date) md.appendText(` (${line(entry.date)})`);
           md.appendMarkdown('  \n');
           // Plain text line by line: a code fence could be closed by the portal's own text.
-          for (const text of body.split('\n')) md.appendText(text.trim()).appendMarkdown('  \n');
+          const bodyLines = body.split('\n').map((t) => t.trim()).filter((t) => t !== '');
+          for (const text of bodyLines.slice(0, lines)) md.appendText(text).appendMarkdown('  \n');
+          if (bodyLines.length > lines || body.length < entry.body.length) cut = true;
+          lines -= bodyLines.length;
           md.appendMarkdown('\n');
-          if (budget <= 0) break;
+          if (budget <= 0 || lines <= 0) break;
         }
-        if (entries.length > MAX_CHANGELOG_ENTRIES) md.appendText(vscode.l10n.t('…and {0} more.', entries.length - MAX_CHANGELOG_ENTRIES));
+        const more = entries.length - MAX_CHANGELOG_ENTRIES;
+        if (more > 0) md.appendText(vscode.l10n.t('…and {0} more.', more));
         const changelogPage = safeLinkUrl(`${this.portal.modPageUrl(mod.name)}/changelog`);
-        if (changelogPage && (entries.length > MAX_CHANGELOG_ENTRIES || budget <= 0)) {
+        if (changelogPage && (more > 0 || cut || budget <= 0 || lines <= 0)) {
           md.appendMarkdown(' ').appendMarkdown(markdownLink(vscode.l10n.t('Full changelog on the Mod Portal'), changelogPage));
         }
       }

@@ -7,7 +7,7 @@ import { FileCacheStorage, portalFolderNames, tidyPortalFolders } from '../../po
 import { TAGS_FILE, TagIndex } from '../../portal/tags';
 import type { Config } from '../core/config';
 import { PortalFilterSets } from './filterSets';
-import type { Logger } from '../core/logger';
+import { RequestLog, type Logger } from '../core/logger';
 
 const TIDY_DELAY_MS = 60_000;
 
@@ -69,8 +69,10 @@ export class PortalService implements vscode.Disposable {
   private tidyTimer: NodeJS.Timeout | undefined;
   /** Tag checks serve the Mod Portal tree alone: they wait while it is hidden. */
   private tagChecksPaused = true;
+  private readonly requests: RequestLog;
 
   constructor(private readonly options: PortalServiceOptions) {
+    this.requests = new RequestLog(options.logger);
     this.configListener = options.config.onDidChange((e) => {
       const set = this.built;
       // Nothing built yet: the next use builds from the new settings.
@@ -182,7 +184,7 @@ export class PortalService implements vscode.Disposable {
     const url = config.portalUrl;
     const timeoutMs = config.requestTimeoutMs;
     const log = (message: string) => logger.info(message);
-    const client = new PortalClient({ baseUrl: url, userAgent, timeoutMs, log });
+    const client = new PortalClient({ baseUrl: url, userAgent, timeoutMs, log, trace: (message) => this.requests.add(message) });
     const [cacheFolder, tagsFolderName] = portalFolderNames(url);
     const storage = new FileCacheStorage(path.join(storageRoot.fsPath, cacheFolder!));
     const cache = new PortalCache({ client, storage, log });
@@ -254,6 +256,7 @@ export class PortalService implements vscode.Disposable {
 
   dispose(): void {
     void this.close();
+    this.requests.dispose();
     this.changeEmitter.dispose();
     this.tagsEmitter.dispose();
     this.replaceEmitter.dispose();

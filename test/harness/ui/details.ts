@@ -10,7 +10,7 @@ export const detailsCheck: UiCheck = {
     const file = path.join(workspaceDir, 'my-mod', 'info.json');
     await openWorkbenchWithFile(page, baseUrl, workspaceDir, file);
     try {
-      await runFromPalette(page, 'Factorio Portal: Show Mod Details');
+      await runFromPalette(page, 'Factorio Mod Portal: Show Mod Details');
       await typeIntoQuickPick(page, 'Show Mod Details: which mod?', 'factorio-lib');
       await quickRow(page, 'Factorio Library').waitFor({ state: 'visible', timeout: 30_000 });
       await page.keyboard.press('Enter');

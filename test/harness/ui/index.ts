@@ -2,7 +2,7 @@
 import { changelogCheck } from './changelog';
 import { completionCheck } from './completion';
 import { detailsCheck } from './details';
-import { explorerCheck } from './explorer';
+import { explorerCheck, tagsCheck } from './explorer';
 import { hoverCheck } from './hover';
 import { installedCheck } from './installed';
 import { installCheck } from './install';
@@ -17,4 +17,4 @@ import { suggestWidgetCheck } from './suggest-widget';
 import type { UiCheck } from './types';
 import { welcomeCheck } from './welcome';
 
-export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installCrashCheck, installedCheck, changelogCheck, packagePreviewCheck, preflightReportCheck, publishCheck];
+export const UI_CHECKS: readonly UiCheck[] = [suggestWidgetCheck, completionCheck, hoverCheck, problemsCheck, explorerCheck, tagsCheck, searchCheck, detailsCheck, signInCheck, welcomeCheck, listDownloadCheck, installCheck, installCrashCheck, installedCheck, changelogCheck, packagePreviewCheck, preflightReportCheck, publishCheck];

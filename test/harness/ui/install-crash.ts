@@ -78,7 +78,7 @@ export const installCrashCheck: UiCheck = {
       await installSession(ctx, mods, infoJson, async () => {
         // pack-graphics is held: the four others land under their temporary names and wait.
         await setPortalFaults(portalUrl, { hang: true, match: '/download/pack-graphics/' });
-        await runFromPalette(page, 'Factorio Portal: Install Dependencies into Mods Folder');
+        await runFromPalette(page, 'Factorio Mod Portal: Install Dependencies into Mods Folder');
         await dialog(page, 'Install the dependencies of ui-crash-mod').waitFor({ state: 'visible', timeout: 60_000 });
         await acceptInstallPlan(page, 'ui-crash-mod');
 

@@ -1,16 +1,18 @@
-// Install Dependencies into Mods Folder from the palette, as a user runs it: tick an
-// optional dependency, read the plan in its dialog, install, watch the one progress
-// notification (downloads slowed by the local portal so it stays on screen), then look at
-// the Dependencies tree.
+// Install Dependencies into Mods Folder from the palette, as a user runs it on the sample's
+// second mod (sample/sample-addon, what `npm run try` suggests): tick an optional
+// dependency, read the plan in its dialog, install, watch the one progress notification
+// (downloads slowed by the local portal so it stays on screen), then look at the
+// Dependencies tree.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { openExplorer, quickRow, runFromPalette, setPortalFaults, treeRow } from './palette';
+import { REPO_ROOT } from '../proc';
+import { openExplorer, QUICK_INPUT, QUICK_ROWS, quickRow, runFromPalette, setPortalFaults, treeRow } from './palette';
 import { acceptInstallPlan, dialog, installSession, toast, waitForTitle } from './steps';
 import type { UiCheck } from './types';
 
-// The closure of the info.json below for Factorio 2.0 (test/portal-server/cases.ts), with the optional pack-optional ticked.
+// The closure of sample/sample-addon/info.json for Factorio 2.0 (test/portal-server/cases.ts), with the optional pack-optional ticked.
 const EXPECTED = ['Mixed_Case-Mod', 'factorio-lib', 'pack-core', 'pack-extras', 'pack-graphics', 'pack-optional'];
 
 export const installCheck: UiCheck = {
@@ -19,41 +21,30 @@ export const installCheck: UiCheck = {
   async run(ctx) {
     const { page, workspaceDir, portalUrl, screenshot } = ctx;
     const mods = mkdtempSync(path.join(tmpdir(), 'fmp-ui-install-'));
-    const modDir = path.join(workspaceDir, 'ui-install-mod');
-    mkdirSync(modDir, { recursive: true });
+    const modDir = path.join(workspaceDir, 'sample-addon');
+    cpSync(path.join(REPO_ROOT, 'sample', 'sample-addon'), modDir, { recursive: true });
     const infoJson = path.join(modDir, 'info.json');
-    writeFileSync(
-      infoJson,
-      JSON.stringify(
-        {
-          name: 'ui-install-mod',
-          version: '0.1.0',
-          title: 'UI Install Mod',
-          author: 'Tester',
-          factorio_version: '2.0',
-          dependencies: ['base >= 2.0.0', 'pack-extras >= 2.0.0', '? pack-optional'],
-        },
-        null,
-        2,
-      ) + '\n',
-    );
     try {
       await installSession(ctx, mods, infoJson, async () => {
         // Slow downloads, so the progress notification is on screen long enough to see.
         await setPortalFaults(portalUrl, { latencyMs: 1500, match: '/download/' });
-        await runFromPalette(page, 'Factorio Portal: Install Dependencies into Mods Folder');
+        await runFromPalette(page, 'Factorio Mod Portal: Install Dependencies into Mods Folder');
         await waitForTitle(page, 'which optional ones too?');
+        // factorio-libb is not on the portal: left out of the list, and said so.
+        await page.locator(`${QUICK_INPUT} input[placeholder^="Left out: factorio-libb (not on the Mod Portal)"]`).waitFor({ state: 'visible', timeout: 10_000 });
+        if ((await page.locator(QUICK_ROWS, { hasText: 'factorio-libb' }).count()) > 0) throw new Error('factorio-libb is offered though it is not on the portal');
         await quickRow(page, 'pack-optional').click();
         await screenshot('install-optional.png');
         await page.keyboard.press('Enter');
 
-        const plan = dialog(page, 'Install the dependencies of ui-install-mod');
+        const plan = dialog(page, 'Install the dependencies of sample-addon');
         await plan.waitFor({ state: 'visible', timeout: 60_000 });
-        for (const line of ['pack-extras 2.0.0', 'pack-core 1.1.0', 'factorio-lib 1.4.2', 'pack-optional 0.1.0', `Mods folder: ${mods}`]) {
+        // One mod a line; every mod enabled is named, the game's space-age too.
+        for (const line of ['pack-extras 2.0.0', 'pack-core 1.1.0', 'factorio-lib 1.4.2', 'pack-optional 0.1.0', 'Comes with the game:', 'Enabled in mod-list.json:', '• space-age', `Mods folder: ${mods}`]) {
           await plan.locator('text=' + line).first().waitFor({ state: 'visible', timeout: 5_000 });
         }
         await screenshot('install-plan.png');
-        const progress = await acceptInstallPlan(page, 'ui-install-mod');
+        const progress = await acceptInstallPlan(page, 'sample-addon');
         // Part-way: some files done, the notification settled, its Cancel button showing.
         await progress.locator('text=/[1-5] of 6 files/').waitFor({ state: 'visible', timeout: 30_000 });
         await progress.locator('.monaco-button', { hasText: 'Cancel' }).waitFor({ state: 'visible', timeout: 5_000 });

@@ -14,8 +14,8 @@ export const listDownloadCheck: UiCheck = {
     try {
       // A slow list answer, so the download is still running when the notification shows.
       await setPortalFaults(portalUrl, { latencyMs: 20_000, match: 'page_size=max' });
-      await runFromPalette(page, 'Factorio Portal: Clear Cached Portal Data');
-      await runFromPalette(page, 'Factorio Portal: Refresh Portal Data');
+      await runFromPalette(page, 'Factorio Mod Portal: Clear Cached Portal Data');
+      await runFromPalette(page, 'Factorio Mod Portal: Refresh Portal Data');
       const toast = page.locator('.notification-toast', { hasText: 'Downloading the mod list' });
       await toast.waitFor({ state: 'visible', timeout: 30_000 });
       await screenshot('list-download.png');
@@ -27,7 +27,7 @@ export const listDownloadCheck: UiCheck = {
       if (/offline/i.test(text)) throw new Error(`a cancelled download must not read as offline: "${text}"`);
     } finally {
       await setPortalFaults(portalUrl, null);
-      await runFromPalette(page, 'Factorio Portal: Refresh Portal Data').catch(() => undefined);
+      await runFromPalette(page, 'Factorio Mod Portal: Refresh Portal Data').catch(() => undefined);
     }
   },
 };

@@ -5,7 +5,7 @@ import { focusEditor } from '../workbench';
 export const QUICK_INPUT = '.quick-input-widget';
 export const QUICK_ROWS = '.quick-input-widget .quick-input-list .monaco-list-row';
 
-/** Runs a command by its palette title (e.g. "Factorio Portal: Search Mods…"). */
+/** Runs a command by its palette title (e.g. "Factorio Mod Portal: Search Mods…"). */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
   // A notification or a busy workbench can swallow the first F1 or the typed filter:
   // open the palette again until the command shows, within a deadline.

@@ -32,7 +32,7 @@ export const publishCheck: UiCheck = {
     writeFileSync(path.join(modDir, 'README.md'), '# UI Published Mod\n\nWhat this mod does, at length.\n');
     await openWorkbenchWithFile(page, baseUrl, workspaceDir, infoJson);
     try {
-      await runFromPalette(page, 'Factorio Portal: Set Portal API Key…');
+      await runFromPalette(page, 'Factorio Mod Portal: Set Portal API Key…');
       await waitForTitle(page, /^Mod Portal API key$/);
       const box = page.locator(`${QUICK_INPUT} input[type="password"]`);
       await box.waitFor({ state: 'visible', timeout: 10_000 });
@@ -41,7 +41,7 @@ export const publishCheck: UiCheck = {
       await toast(page, 'kept in VS Code’s secret storage').waitFor({ state: 'visible', timeout: 15_000 });
 
       await setPortalFaults(portalUrl, { uploadBytesPerSecond: 192 * 1024 });
-      await runFromPalette(page, 'Factorio Portal: Publish Mod Release…');
+      await runFromPalette(page, 'Factorio Mod Portal: Publish Mod Release…');
       // The local portal is not the official one: the key's first trip there is asked about.
       const send = dialog(page, 'Send your Mod Portal API key');
       const preflightTitle = page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: `Preflight for ${name} 0.1.0` });
@@ -79,7 +79,7 @@ export const publishCheck: UiCheck = {
       if (entry.category !== 'tweaks' || entry.releases?.length !== 1) throw new Error(`the portal has ${JSON.stringify(entry).slice(0, 300)}`);
       await setPortalFaults(portalUrl, null);
 
-      await runFromPalette(page, 'Factorio Portal: Edit Portal Details…');
+      await runFromPalette(page, 'Factorio Mod Portal: Edit Portal Details…');
       await waitForTitle(page, 'the description comes from');
       await page.keyboard.press('Enter');
       await waitForTitle(page, `Send these local values to the Mod Portal for ${name}`);
@@ -92,7 +92,7 @@ export const publishCheck: UiCheck = {
     } finally {
       await setPortalFaults(portalUrl, null).catch(() => undefined);
       await page.keyboard.press('Escape').catch(() => undefined);
-      await runFromPalette(page, 'Factorio Portal: Clear Portal API Key').catch(() => undefined);
+      await runFromPalette(page, 'Factorio Mod Portal: Clear Portal API Key').catch(() => undefined);
       rmSync(modDir, { recursive: true, force: true });
     }
   },

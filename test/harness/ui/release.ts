@@ -41,7 +41,7 @@ export const packagePreviewCheck: UiCheck = {
     });
     await openWorkbenchWithFile(page, baseUrl, workspaceDir, path.join(folder, 'info.json'));
     try {
-      await runFromPalette(page, 'Factorio Portal: Package Mod…');
+      await runFromPalette(page, 'Factorio Mod Portal: Package Mod…');
       await page.locator('.tabs-container .tab', { hasText: 'Package ui-release-mod' }).waitFor({ state: 'visible', timeout: 30_000 });
       const content = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       await content.locator('h2', { hasText: 'What goes in' }).waitFor({ state: 'visible', timeout: 30_000 });
@@ -75,7 +75,7 @@ export const preflightReportCheck: UiCheck = {
     });
     await openWorkbenchWithFile(page, baseUrl, workspaceDir, path.join(folder, 'info.json'));
     try {
-      await runFromPalette(page, 'Factorio Portal: Run Release Checks…');
+      await runFromPalette(page, 'Factorio Mod Portal: Run Release Checks…');
       await page.locator('.tabs-container .tab', { hasText: 'Release Checks: factorio-lib' }).waitFor({ state: 'visible', timeout: 30_000 });
       const content = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       await content.locator('.summary', { hasText: 'failed' }).waitFor({ state: 'visible', timeout: 30_000 });

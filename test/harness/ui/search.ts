@@ -11,7 +11,7 @@ export const searchCheck: UiCheck = {
     const file = path.join(workspaceDir, 'my-mod', 'info.json');
     await openWorkbenchWithFile(page, baseUrl, workspaceDir, file);
     try {
-      await runFromPalette(page, 'Factorio Portal: Search Mods…');
+      await runFromPalette(page, 'Factorio Mod Portal: Search Mods…');
       await typeIntoQuickPick(page, 'Search the Mod Portal', 'factorio lib');
       const row = quickRow(page, 'Factorio Library');
       await row.waitFor({ state: 'visible', timeout: 30_000 });

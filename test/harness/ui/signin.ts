@@ -29,7 +29,7 @@ export const signInCheck: UiCheck = {
       await signIn(page, () => screenshot('signin-token.png'));
       signedIn = true;
 
-      await runFromPalette(page, 'Factorio Portal: Download Mod Release…');
+      await runFromPalette(page, 'Factorio Mod Portal: Download Mod Release…');
       await typeIntoQuickPick(page, 'Download Mod Release: which mod?', 'factorio-lib');
       await quickRow(page, 'Factorio Library').waitFor({ state: 'visible', timeout: 30_000 });
       await page.keyboard.press('Enter');

@@ -37,7 +37,7 @@ export function useModsFolder(machineSettingsFile: string, mods: string): () => 
  */
 export async function signIn(page: Page, beforeTokenSubmitted?: () => Promise<unknown>): Promise<void> {
   const { username, token } = DEFAULT_CREDENTIALS;
-  await runFromPalette(page, 'Factorio Portal: Sign In for Downloads…');
+  await runFromPalette(page, 'Factorio Mod Portal: Sign In for Downloads…');
   await waitForTitle(page, 'needs your Factorio username and token');
   await quickRow(page, 'Enter username and token').click();
   // Exact titles: the first pick's title also says "Factorio username".
@@ -57,7 +57,7 @@ export async function signIn(page: Page, beforeTokenSubmitted?: () => Promise<un
 /** Sign Out, as cleanup: never throws. */
 export async function signOut(page: Page): Promise<void> {
   await page.keyboard.press('Escape').catch(() => undefined);
-  await runFromPalette(page, 'Factorio Portal: Sign Out').catch(() => undefined);
+  await runFromPalette(page, 'Factorio Mod Portal: Sign Out').catch(() => undefined);
   await toast(page, 'were removed from VS Code').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
 }
 

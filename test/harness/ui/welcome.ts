@@ -18,7 +18,7 @@ export const welcomeCheck: UiCheck = {
     await openWorkbenchWithFile(page, baseUrl, workspaceDir, file);
     try {
       await setPortalFaults(portalUrl, { status: 503 });
-      await runFromPalette(page, 'Factorio Portal: Clear Cached Portal Data');
+      await runFromPalette(page, 'Factorio Mod Portal: Clear Cached Portal Data');
       await openExplorer(page);
       const welcome = portalPane(page).locator('.welcome-view-content', { hasText: 'cannot be reached' });
       await welcome.waitFor({ state: 'visible', timeout: 45_000 });

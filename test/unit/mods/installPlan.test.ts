@@ -69,3 +69,9 @@ test('a root mod comes first: installed when absent, kept when that version is t
   assert.equal(step.action, 'update');
   assert.equal(step.action === 'update' && step.from, '1.10.0');
 });
+
+test('an expansion the solution needs (space-age) is enabled with the rest; base is always on', () => {
+  const { plan, kept } = planFromSolution('/mods', [...solved, { name: 'space-age', version: '2.0', origin: 'builtin', requiredBy: [] }]);
+  assert.deepEqual(namesToEnable(plan), ['lib', 'core', 'gfx', 'space-age']);
+  assert.ok(kept.some((k) => k.name === 'space-age' && k.origin === 'builtin'), 'still reported as coming with the game');
+});

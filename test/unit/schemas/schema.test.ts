@@ -155,6 +155,10 @@ test('string fields have the documented types and limits', () => {
   assert.equal(deps.type, 'array');
   assert.deepEqual(deps.default, ['base']);
   assert.equal(deps.items?.type, 'string');
+  // VS Code's JSON hover appends an item's description to the extension's card on every
+  // dependency: the card says what that dependency is, the field's description the grammar.
+  assert.equal((deps.items as Record<string, unknown>).markdownDescription, undefined);
+  assert.equal((deps.items as Record<string, unknown>).description, undefined);
 });
 
 test('value rules are left to the extension, so a problem is reported once, with its fix', () => {

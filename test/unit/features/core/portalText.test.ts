@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { clip, cutText, safeHomepageUrl, safeLinkUrl } from '../../../../src/features/core/portalText';
+import { clip, cutText, markdownEscaped, safeHomepageUrl, safeLinkUrl, unbrokenDate } from '../../../../src/features/core/portalText';
 
 describe('portal text', () => {
   test('clip cuts to a length with an ellipsis, never inside a surrogate pair', () => {
@@ -40,4 +40,14 @@ describe('portal text', () => {
     assert.equal(safeHomepageUrl(`${'a-'.repeat(500_000)}.`), undefined);
     assert.equal(safeLinkUrl(`http://${'a.'.repeat(500_000)}`), undefined);
   });
+});
+
+test('markdownEscaped keeps spaces (so text wraps) and escapes Markdown and HTML syntax', () => {
+  assert.equal(markdownEscaped('A *bold* [link](command:x) <b>hi</b>'), 'A \\*bold\\* \\[link\\]\\(command:x\\) \\<b\\>hi\\</b\\>');
+  assert.ok(!markdownEscaped('many words in a summary').includes('&nbsp;'));
+  assert.equal(markdownEscaped('line one\nline two'), 'line one  \nline two');
+});
+
+test('unbrokenDate: no hyphen a line may break at', () => {
+  assert.equal(unbrokenDate('2025-05-01'), '2025\u201105\u201101');
 });
