@@ -122,7 +122,7 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     if (!isInfoJson(document)) return;
     void workspaceMods.start();
     void modsFolder.scan();
-    void diagnostics.settled(document).then(() => data.index());
+    void diagnostics.settled(document).then(() => data.list());
   };
   vscode.workspace.textDocuments.forEach(warmUp);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(warmUp));

@@ -3,7 +3,7 @@
 // written file under the real name.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, promises as fs, readSync } from 'node:fs';
+import { mkdirSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 export interface CacheStorage {
@@ -15,10 +15,11 @@ export interface CacheStorage {
   writeBytes?(key: string, data: Uint8Array): Promise<void>;
   /**
    * `length` bytes at `position` of a binary file, or undefined when the file is gone or
-   * shorter. Synchronous: for a few hundred bytes of a file written before (a mod's
-   * details, read while it is shown), where a promise would cost more than the read.
+   * shorter: a mod's details, a line of a file written before.
    */
-  readRangeSync?(key: string, position: number, length: number): Uint8Array | undefined;
+  readRange?(key: string, position: number, length: number): Promise<Uint8Array | undefined>;
+  /** The keys stored, for tidying files nothing names any more; optional. */
+  list?(): Promise<string[]>;
 }
 
 function checkKey(key: string): void {
@@ -50,11 +51,11 @@ export class FileCacheStorage implements CacheStorage {
     return this.writeFile(key, data);
   }
 
-  readRangeSync(key: string, position: number, length: number): Uint8Array | undefined {
+  async readRange(key: string, position: number, length: number): Promise<Uint8Array | undefined> {
     checkKey(key);
-    let fd: number;
+    let file: fs.FileHandle;
     try {
-      fd = openSync(path.join(this.dir, key), 'r');
+      file = await fs.open(path.join(this.dir, key), 'r');
     } catch {
       return undefined;
     }
@@ -62,15 +63,23 @@ export class FileCacheStorage implements CacheStorage {
       const buffer = Buffer.alloc(length);
       let read = 0;
       while (read < length) {
-        const n = readSync(fd, buffer, read, length - read, position + read);
-        if (n === 0) return undefined;
-        read += n;
+        const { bytesRead } = await file.read(buffer, read, length - read, position + read);
+        if (bytesRead === 0) return undefined;
+        read += bytesRead;
       }
       return buffer;
     } catch {
       return undefined;
     } finally {
-      closeSync(fd);
+      await file.close().catch(() => undefined);
+    }
+  }
+
+  async list(): Promise<string[]> {
+    try {
+      return (await fs.readdir(this.dir, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name);
+    } catch {
+      return [];
     }
   }
 
@@ -129,9 +138,13 @@ export class MemoryCacheStorage implements CacheStorage {
     this.files.set(key, data.slice());
   }
 
-  readRangeSync(key: string, position: number, length: number): Uint8Array | undefined {
+  async readRange(key: string, position: number, length: number): Promise<Uint8Array | undefined> {
     const data = this.files.get(key);
     return data instanceof Uint8Array && position + length <= data.length ? data.subarray(position, position + length) : undefined;
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.files.keys()];
   }
 
   async delete(key: string): Promise<void> {

@@ -76,9 +76,9 @@ export class DetailsPanel implements vscode.Disposable {
       return false;
     }
     const generation = ++this.generation;
-    const known = this.data.mod(name) ?? this.portal.cache.peekIndex()?.get(name);
+    const known = this.data.mod(name) ?? (await this.portal.cache.peekList()?.details(name));
     // Short data first, so the panel answers at once; the full record follows.
-    if (known) this.render(known, false, vscode.l10n.t('Loading the full details…'));
+    if (known && generation === this.generation) this.render(known, false, vscode.l10n.t('Loading the full details…'));
     const full = await this.data.fetchFull(name);
     if (generation !== this.generation) return full !== undefined;
     if (full) {

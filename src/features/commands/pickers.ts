@@ -1,13 +1,17 @@
 import * as vscode from 'vscode';
-import type { ModEntry } from '../../portal/types';
+import type { ModList, ModSummary } from '../../portal/modList';
 import type { DependencyData } from '../infoJson/dependencyData';
 import { PORTAL_TEXT_LIMITS, clip, formatDownloads } from '../core/portalText';
 
 /** Results shown at once; the index is searched again on every keystroke. */
 const SEARCH_LIMIT = 200;
+/** Rows whose summary is read (from the details file, asynchronously): about what the pick shows without scrolling. */
+const SUMMARY_ROWS = 20;
+/** Summaries one pick remembers while the user types. */
+const MAX_KEPT_SUMMARIES = 500;
 
 export interface ModItem extends vscode.QuickPickItem {
-  mod: ModEntry;
+  mod: ModSummary;
 }
 
 export interface ItemButton extends vscode.QuickInputButton {
@@ -20,12 +24,12 @@ export interface PickModOptions {
   /** Text to start with. */
   query?: string;
   buttons?: readonly ItemButton[];
-  onButton?: (mod: ModEntry, id: string) => void;
+  onButton?: (mod: ModSummary, id: string) => void;
 }
 
-function modItem(mod: ModEntry, buttons: readonly ItemButton[] | undefined): ModItem {
+function modItem(mod: ModSummary, summaryText: string | undefined, buttons: readonly ItemButton[] | undefined): ModItem {
   // Portal text of any length: each is one line of the pick.
-  const summary = mod.summary ? ` · ${clip(mod.summary, PORTAL_TEXT_LIMITS.line)}` : '';
+  const summary = summaryText ? ` · ${clip(summaryText, PORTAL_TEXT_LIMITS.line)}` : '';
   return {
     label: clip(mod.title || mod.name, PORTAL_TEXT_LIMITS.line),
     description: mod.name,
@@ -38,11 +42,40 @@ function modItem(mod: ModEntry, buttons: readonly ItemButton[] | undefined): Mod
 }
 
 /**
+ * Searches `list` as the user types: the rows at once from what memory holds, then the
+ * summaries of the first rows, read from the details file without blocking the typing.
+ */
+function searcher(list: ModList, quickPick: vscode.QuickPick<ModItem>, buttons: readonly ItemButton[] | undefined): (value: string) => void {
+  const summaries = new Map<string, string>();
+  let typed = 0;
+  const show = (hits: readonly ModSummary[]): void => {
+    const active = quickPick.activeItems[0]?.mod.name;
+    const items = hits.map((mod) => modItem(mod, summaries.get(mod.name), buttons));
+    quickPick.items = items;
+    const again = active === undefined ? undefined : items.find((item) => item.mod.name === active);
+    if (again) quickPick.activeItems = [again];
+  };
+  return (value) => {
+    const seq = ++typed;
+    const hits = list.search(value, SEARCH_LIMIT).map((hit) => hit.mod);
+    show(hits);
+    const missing = hits.slice(0, SUMMARY_ROWS).filter((mod) => !summaries.has(mod.name)).map((mod) => mod.name);
+    if (missing.length === 0) return;
+    void list.detailsOf(missing).then((found) => {
+      if (summaries.size + missing.length > MAX_KEPT_SUMMARIES) summaries.clear();
+      for (const name of missing) summaries.set(name, found.get(name)?.summary ?? '');
+      // A later keystroke shows these itself.
+      if (seq === typed) show(hits);
+    });
+  };
+}
+
+/**
  * A quick pick over the whole mod list. The list is searched by the extension's own index
  * on each keystroke (name and title, prefix, substring and subsequence, most downloaded
  * first), and VS Code highlights the matches in title and name.
  */
-export function pickMod(data: DependencyData, options: PickModOptions): Promise<ModEntry | undefined> {
+export function pickMod(data: DependencyData, options: PickModOptions): Promise<ModSummary | undefined> {
   const quickPick = vscode.window.createQuickPick<ModItem>();
   quickPick.title = options.title;
   quickPick.placeholder = options.placeholder ?? vscode.l10n.t('Type a mod name or title');
@@ -50,10 +83,10 @@ export function pickMod(data: DependencyData, options: PickModOptions): Promise<
   quickPick.busy = true;
   if (options.query) quickPick.value = options.query;
 
-  return new Promise<ModEntry | undefined>((resolve) => {
+  return new Promise<ModSummary | undefined>((resolve) => {
     let done = false;
     let search: ((value: string) => void) | undefined;
-    const finish = (mod: ModEntry | undefined): void => {
+    const finish = (mod: ModSummary | undefined): void => {
       if (done) return;
       done = true;
       resolve(mod);
@@ -76,16 +109,14 @@ export function pickMod(data: DependencyData, options: PickModOptions): Promise<
       }),
     ];
     quickPick.show();
-    void data.index().then((index) => {
+    void data.list().then((list) => {
       quickPick.busy = false;
       if (done) return;
-      if (!index) {
+      if (!list) {
         quickPick.placeholder = vscode.l10n.t('The mod list could not be loaded from the Mod Portal (see Show Log)');
         return;
       }
-      search = (value) => {
-        quickPick.items = index.search(value, SEARCH_LIMIT).map((hit) => modItem(hit.mod, options.buttons));
-      };
+      search = searcher(list, quickPick, options.buttons);
       search(quickPick.value);
     });
   });

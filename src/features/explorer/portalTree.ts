@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { categoryTitle } from '../../portal/categories';
 import { newestFirst } from '../../model/releases';
-import type { ModIndex } from '../../portal/search';
+import type { ModList, ModSelection } from '../../portal/modList';
 import type { TagIndex } from '../../portal/tags';
-import type { ModEntry, Release } from '../../portal/types';
+import type { Release } from '../../portal/types';
 import type { DependencyData } from '../infoJson/dependencyData';
 import type { Logger } from '../core/logger';
 import type { PortalService } from '../services/portalService';
@@ -47,16 +47,15 @@ export interface PortalTreeServices {
   tags: () => TagIndex;
   filterSets: () => PortalFilterSets;
   /** The most downloaded mods to check for tags, given the list. */
-  startTagChecks: (index: ModIndex) => void;
+  startTagChecks: (list: ModList) => void;
   getFilter: () => ExplorerFilter;
 }
 
 interface View {
-  index: ModIndex;
+  list: ModList;
   key: string;
-  mods: ModEntry[];
-  names: Set<string>;
-  groups: Map<string, ModEntry[]>;
+  mods: ModSelection;
+  groups: Map<string, ModSelection>;
   error?: string;
 }
 
@@ -119,10 +118,10 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
 
   // ---- data ----
 
-  private async currentView(index: ModIndex): Promise<View> {
+  private async currentView(list: ModList): Promise<View> {
     const filter = this.services.getFilter();
     const key = JSON.stringify(filter);
-    if (this.view && this.view.index === index && this.view.key === key) return this.view;
+    if (this.view && this.view.list === list && this.view.key === key) return this.view;
     const sets: FilterSets = {};
     let error: string | undefined;
     try {
@@ -133,8 +132,8 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
       this.services.logger.warn(`Explorer filter could not be applied: ${error}`);
     }
     // Without the filter's names, nothing would pass: show everything and say why.
-    const mods = error ? applyFilter(index.all(), { ...filter, factorioVersion: undefined, hideDeprecated: false }, {}) : applyFilter(index.all(), filter, sets);
-    const view: View = { index, key, mods, names: new Set(mods.map((m) => m.name)), groups: groupByCategory(mods), ...(error ? { error } : {}) };
+    const mods = error ? applyFilter(list, { ...filter, factorioVersion: undefined, hideDeprecated: false }, {}) : applyFilter(list, filter, sets);
+    const view: View = { list, key, mods, groups: groupByCategory(mods), ...(error ? { error } : {}) };
     this.view = view;
     return view;
   }
@@ -145,13 +144,14 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
     const checked = this.services.tags().deprecated(name);
     if (checked !== undefined) return checked;
     const notDeprecated = this.services.filterSets().peek({ hideDeprecated: true });
-    return notDeprecated !== undefined && this.services.portal.cache.peekIndex()?.get(name) !== undefined && !notDeprecated.has(name);
+    return notDeprecated !== undefined && this.services.portal.cache.peekList()?.has(name) === true && !notDeprecated.has(name);
   }
 
-  private page(listId: string, mods: readonly ModEntry[]): PortalNode[] {
+  private page(listId: string, mods: ModSelection | undefined): PortalNode[] {
+    if (mods === undefined) return [];
     const limit = this.shown.get(listId) ?? PAGE_SIZE;
-    const out: PortalNode[] = mods.slice(0, limit).map((m) => this.remember({ type: 'mod', id: `${listId}/${m.name}`, name: m.name }));
-    if (mods.length > limit) out.push(this.remember({ type: 'more', id: `${listId}/…more`, listId, remaining: mods.length - limit }));
+    const out: PortalNode[] = mods.top(limit).map((m) => this.remember({ type: 'mod', id: `${listId}/${m.name}`, name: m.name }));
+    if (mods.size > limit) out.push(this.remember({ type: 'more', id: `${listId}/…more`, listId, remaining: mods.size - limit }));
     return out;
   }
 
@@ -161,19 +161,19 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
 
   async getChildren(element?: PortalNode): Promise<PortalNode[]> {
     if (element === undefined) return this.roots();
-    const index = this.services.portal.cache.peekIndex() ?? (await this.services.data.index());
-    if (!index) return [];
+    const list = this.services.portal.cache.peekList() ?? (await this.services.data.list());
+    if (!list) return [];
     switch (element.type) {
       case 'group':
-        return element.group === 'categories' ? this.categories(element, index) : this.tagGroups(element, index);
+        return element.group === 'categories' ? this.categories(element, list) : this.tagGroups(element, list);
       case 'category': {
-        const view = await this.currentView(index);
-        return this.page(element.id, view.groups.get(element.key) ?? []);
+        const view = await this.currentView(list);
+        return this.page(element.id, view.groups.get(element.key));
       }
       case 'tag': {
-        const view = await this.currentView(index);
+        const view = await this.currentView(list);
         const names = new Set(this.services.tags().modsWithTag(element.tag));
-        return this.page(element.id, view.mods.filter((m) => names.has(m.name)));
+        return this.page(element.id, view.mods.filter((name) => names.has(name)));
       }
       case 'mod':
         return this.releases(element);
@@ -183,10 +183,10 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
   }
 
   private async roots(): Promise<PortalNode[]> {
-    const index = await this.services.data.index();
-    if (!index || index.size === 0) {
+    const list = await this.services.data.list();
+    if (!list || list.size === 0) {
       const state = this.services.portal.listState;
-      const failed = state.status === 'error' || this.services.status.lastFailure !== undefined || !index;
+      const failed = state.status === 'error' || this.services.status.lastFailure !== undefined || !list;
       this.setUnavailable(failed);
       if (!failed) return [this.message('root', vscode.l10n.t('The Mod Portal lists no mods.'), 'info')];
       return [];
@@ -198,22 +198,22 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
     ];
   }
 
-  private async categories(parent: PortalNode, index: ModIndex): Promise<PortalNode[]> {
-    const view = await this.currentView(index);
+  private async categories(parent: PortalNode, list: ModList): Promise<PortalNode[]> {
+    const view = await this.currentView(list);
     const out: PortalNode[] = [];
     if (view.error) out.push(this.message(parent.id, vscode.l10n.t('Filter not applied: {0}', view.error), 'warning', view.error));
-    for (const [key, mods] of view.groups) out.push(this.remember({ type: 'category', id: `category:${key}`, key, count: mods.length }));
+    for (const [key, mods] of view.groups) out.push(this.remember({ type: 'category', id: `category:${key}`, key, count: mods.size }));
     if (view.groups.size === 0) out.push(this.message(parent.id, vscode.l10n.t('No mod matches the filters.'), 'info'));
     return out;
   }
 
-  private async tagGroups(parent: PortalNode, index: ModIndex): Promise<PortalNode[]> {
-    this.services.startTagChecks(index);
-    const view = await this.currentView(index);
+  private async tagGroups(parent: PortalNode, list: ModList): Promise<PortalNode[]> {
+    this.services.startTagChecks(list);
+    const view = await this.currentView(list);
     const tagIndex = this.services.tags();
     const out: PortalNode[] = [];
     for (const { tag } of tagIndex.tags()) {
-      const count = tagIndex.modsWithTag(tag).filter((n) => view.names.has(n)).length;
+      const count = view.mods.count(tagIndex.modsWithTag(tag));
       out.push(this.remember({ type: 'tag', id: `tag:${tag}`, tag, count }));
     }
     if (out.length === 0) {
@@ -234,7 +234,7 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
     const record = this.services.portal.cache.peekMods([node.name]).get(node.name);
     let releases: Release[] = record?.state === 'found' ? (record.mod.releases ?? []) : [];
     if (releases.length === 0) {
-      const latest = this.services.portal.cache.peekIndex()?.get(node.name)?.latest_release;
+      const latest = (await this.services.portal.cache.peekList()?.details(node.name))?.latest_release;
       if (latest) releases = [latest];
     }
     if (releases.length === 0) return [this.message(node.id, vscode.l10n.t('No releases known'), 'info')];
@@ -251,8 +251,8 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
   }
 
   /** A mod's tooltip (owner, summary, latest release) is made when it is hovered: its details are read from disk then. */
-  resolveTreeItem(item: vscode.TreeItem, node: PortalNode): vscode.TreeItem {
-    if (node.type === 'mod' && item.tooltip === undefined) item.tooltip = this.modTooltip(node);
+  async resolveTreeItem(item: vscode.TreeItem, node: PortalNode): Promise<vscode.TreeItem> {
+    if (node.type === 'mod' && item.tooltip === undefined) item.tooltip = await this.modTooltip(node);
     return item;
   }
 
@@ -263,7 +263,7 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
         if (node.group === 'categories') {
           const item = new vscode.TreeItem(vscode.l10n.t('Categories'), Collapsed);
           item.iconPath = new vscode.ThemeIcon('list-tree');
-          item.description = this.view ? vscode.l10n.t('{0} mods', this.view.mods.length.toLocaleString('en-US')) : undefined;
+          item.description = this.view ? vscode.l10n.t('{0} mods', this.view.mods.size.toLocaleString('en-US')) : undefined;
           return item;
         }
         const item = new vscode.TreeItem(vscode.l10n.t('Tags'), Collapsed);
@@ -340,7 +340,7 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
   }
 
   private modItem(node: { name: string }): vscode.TreeItem {
-    const mod = this.services.portal.cache.peekIndex()?.get(node.name);
+    const mod = this.services.portal.cache.peekList()?.get(node.name);
     const deprecated = this.isDeprecated(node.name);
     const item = new vscode.TreeItem(portalLine(mod?.title || node.name), vscode.TreeItemCollapsibleState.Collapsed);
     const downloads = mod ? `${formatDownloads(mod.downloads_count)} ↓` : '';
@@ -353,26 +353,28 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
     return item;
   }
 
-  private modTooltip(node: { name: string }): vscode.MarkdownString {
-    const mod = this.services.portal.cache.peekIndex()?.get(node.name);
+  private async modTooltip(node: { name: string }): Promise<vscode.MarkdownString> {
+    const list = this.services.portal.cache.peekList();
+    const mod = list?.get(node.name);
+    const details = await list?.details(node.name);
     const deprecated = this.isDeprecated(node.name);
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
     tooltip.appendText(portalLine(mod?.title || node.name));
     tooltip.appendMarkdown('\n\n');
-    tooltip.appendText(`${portalLine(node.name)} · ${portalLine(mod?.owner ?? '')}`);
+    tooltip.appendText(`${portalLine(node.name)} · ${portalLine(details?.owner ?? '')}`);
     if (deprecated) tooltip.appendMarkdown(`\n\n**${vscode.l10n.t('Deprecated')}**`);
-    if (mod?.summary) {
+    if (details?.summary) {
       tooltip.appendMarkdown('\n\n');
-      tooltip.appendText(clip(mod.summary, PORTAL_TEXT_LIMITS.summary));
+      tooltip.appendText(clip(details.summary, PORTAL_TEXT_LIMITS.summary));
     }
     if (mod) {
       tooltip.appendMarkdown('\n\n');
-      const latest = mod.latest_release;
+      const latest = mod.latest;
       tooltip.appendText(
         vscode.l10n.t('{0} downloads', mod.downloads_count.toLocaleString('en-US')) +
-          (latest ? ` · ${vscode.l10n.t('latest {0} for Factorio {1}', portalLine(latest.version), portalLine(latest.info_json.factorio_version))}` : ''),
+          (latest ? ` · ${vscode.l10n.t('latest {0} for Factorio {1}', portalLine(latest.version), portalLine(latest.factorio_version))}` : ''),
       );
     }
     return tooltip;
@@ -387,7 +389,7 @@ export class PortalTreeProvider implements vscode.TreeDataProvider<PortalNode>, 
       if (!parent) throw new Error(`No Mod Portal tree node "${parentId}" has been listed`);
     }
     const children = await this.getChildren(parent);
-    return children.map((child) => snapshotOf(child.id, this.resolveTreeItem(this.getTreeItem(child), child)));
+    return Promise.all(children.map(async (child) => snapshotOf(child.id, await this.resolveTreeItem(this.getTreeItem(child), child))));
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@ import { BUILTIN_MODS, builtinModsFor, isBuiltinMod } from '../../model/builtins
 import { completionContextAt, isOfferableVersion, stringContentsFor } from '../../model/completionContext';
 import { compatibleReleases } from '../../model/releases';
 import { parseFactorioVersion, PORTAL_FACTORIO_VERSIONS } from '../../model/version';
-import type { ModEntry } from '../../portal/types';
+import type { ModList, ModSummary } from '../../portal/modList';
 import { withinBudget } from '../../util/time';
 import type { Config } from '../core/config';
 import type { DependencyData } from './dependencyData';
@@ -48,7 +48,8 @@ function supportsRecommended(factorioVersion: string | undefined): boolean {
 class ModCompletionItem extends vscode.CompletionItem {
   constructor(
     label: vscode.CompletionItemLabel,
-    readonly mod: ModEntry | undefined,
+    /** A portal mod: its summary, and the list whose details() gives the rest when the item is focused. */
+    readonly listed: { mod: ModSummary; list: ModList } | undefined,
   ) {
     super(label, vscode.CompletionItemKind.Module);
   }
@@ -92,12 +93,13 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
   }
 
   /** What only the focused item shows: the list itself carries names and titles alone. */
-  resolveCompletionItem(item: vscode.CompletionItem): vscode.CompletionItem {
-    if (item instanceof ModCompletionItem && item.mod && !item.documentation) {
-      const mod = item.mod;
+  async resolveCompletionItem(item: vscode.CompletionItem): Promise<vscode.CompletionItem> {
+    if (item instanceof ModCompletionItem && item.listed && !item.documentation) {
+      const { mod, list } = item.listed;
+      const details = await list.details(mod.name);
       // Owner and downloads once, in the detail line; the summary below it, wrapping.
-      item.detail = vscode.l10n.t('by {0} · {1}', clip(mod.owner || '?', PORTAL_TEXT_LIMITS.line), formatDownloads(mod.downloads_count));
-      item.documentation = new vscode.MarkdownString(markdownEscaped(clip(mod.summary || '', PORTAL_TEXT_LIMITS.summary)));
+      item.detail = vscode.l10n.t('by {0} · {1}', clip(details?.owner || '?', PORTAL_TEXT_LIMITS.line), formatDownloads(mod.downloads_count));
+      item.documentation = new vscode.MarkdownString(markdownEscaped(clip(details?.summary || '', PORTAL_TEXT_LIMITS.summary)));
     }
     return item;
   }
@@ -145,12 +147,12 @@ export class DependencyCompletionProvider implements vscode.CompletionItemProvid
       items.push(item);
     }
 
-    const index = await withinBudget(this.data.index(), DATA_BUDGET_MS);
-    if (index) {
-      for (const hit of index.search(query, this.config.completionLimit)) {
+    const list = await withinBudget(this.data.list(), DATA_BUDGET_MS);
+    if (list) {
+      for (const hit of list.search(query, this.config.completionLimit)) {
         const mod = hit.mod;
         if (isBuiltinMod(mod.name) || local.has(mod.name)) continue;
-        const item = new ModCompletionItem({ label: mod.name, description: clip(mod.title, PORTAL_TEXT_LIMITS.line) }, mod);
+        const item = new ModCompletionItem({ label: mod.name, description: clip(mod.title, PORTAL_TEXT_LIMITS.line) }, { mod, list });
         item.insertText = wrap(mod.name);
         item.range = range;
         // Our ranking decides the order (title matches included), not VS Code's word filter.

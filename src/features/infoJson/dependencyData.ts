@@ -3,7 +3,7 @@ import type { ModFacts } from '../../model/analysis';
 import { isBuiltinMod } from '../../model/builtins';
 import type { CacheChange } from '../../portal/cache';
 import type { FullModEntry, ModEntry } from '../../portal/types';
-import type { ModIndex } from '../../portal/search';
+import type { ModList } from '../../portal/modList';
 import { toPortalError } from '../../portal/errors';
 import type { PortalService } from '../services/portalService';
 import type { PortalStatus } from '../services/status';
@@ -22,7 +22,7 @@ export class DependencyData implements vscode.Disposable {
   private readonly queued = new Map<string, Promise<void>>();
   private fullRunning = 0;
   /** By list: they go with it when it is released from memory. */
-  private readonly suggestions = new WeakMap<ModIndex, Map<string, string[]>>();
+  private readonly suggestions = new WeakMap<ModList, Map<string, string[]>>();
 
   constructor(
     private readonly portal: PortalService,
@@ -60,32 +60,32 @@ export class DependencyData implements vscode.Disposable {
   }
 
   /**
-   * The full mod list as a search index: from memory or disk at once, else
-   * fetched (one request). Undefined when it can't be had right now.
+   * The full mod list: from memory or disk at once, else fetched (one request).
+   * Undefined when it can't be had right now.
    */
-  async index(options: { forceRefresh?: boolean } = {}): Promise<ModIndex | undefined> {
+  async list(options: { forceRefresh?: boolean } = {}): Promise<ModList | undefined> {
     const cache = this.portal.cache;
-    const ready = cache.peekIndex();
+    const ready = cache.peekList();
     if (ready && !options.forceRefresh) {
       // Stale data is served while the cache refreshes it in the background.
-      if (this.status.mayRequest()) void cache.getIndex().catch((e: unknown) => this.reportFailure(e));
+      if (this.status.mayRequest()) void cache.getList().catch((e: unknown) => this.reportFailure(e));
       return ready;
     }
     if (!this.status.mayRequest() && !options.forceRefresh) return undefined;
     try {
-      const index = await cache.getIndex({ forceRefresh: options.forceRefresh });
+      const list = await cache.getList({ forceRefresh: options.forceRefresh });
       this.status.reportSuccess();
-      return index;
+      return list;
     } catch (error) {
       this.reportFailure(error);
-      return cache.peekIndex();
+      return cache.peekList();
     }
   }
 
   /** Marks all cached data stale and reloads the mod list (the Refresh command). */
   async refresh(): Promise<void> {
     this.portal.cache.invalidate();
-    await this.index({ forceRefresh: true });
+    await this.list({ forceRefresh: true });
   }
 
   /** Stops a mod list download under way (the user cancelled it). */
@@ -99,13 +99,13 @@ export class DependencyData implements vscode.Disposable {
    * over the whole list: answers are kept for the list they came from.
    */
   suggest(name: string): string[] {
-    const index = this.portal.cache.peekIndex();
-    if (!index) return [];
-    let byName = this.suggestions.get(index);
-    if (byName === undefined) this.suggestions.set(index, (byName = new Map()));
+    const list = this.portal.cache.peekList();
+    if (!list) return [];
+    let byName = this.suggestions.get(list);
+    if (byName === undefined) this.suggestions.set(list, (byName = new Map()));
     let found = byName.get(name);
     if (found === undefined) {
-      found = index.closest(name, 3).map((mod: ModEntry) => mod.name).filter((n: string) => n !== name);
+      found = list.closest(name, 3).map((mod) => mod.name).filter((n) => n !== name);
       if (byName.size >= MAX_KEPT_SUGGESTIONS) byName.delete(byName.keys().next().value!);
       byName.set(name, found);
     }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { PortalCache, type CacheChange, type ListState } from '../../portal/cache';
 import { PortalClient } from '../../portal/client';
-import type { ModIndex } from '../../portal/search';
+import type { ModList } from '../../portal/modList';
 import { FileCacheStorage, portalFolderNames, tidyPortalFolders } from '../../portal/storage';
 import { TAGS_FILE, TagIndex } from '../../portal/tags';
 import type { Config } from '../core/config';
@@ -32,7 +32,7 @@ interface PortalSet {
   tags: TagIndex;
   filterSets: PortalFilterSets;
   /** The mod list the tag checks were last aimed at. */
-  tagTargetsFor: ModIndex | undefined;
+  tagTargetsFor: ModList | undefined;
   readonly subscription: { dispose(): void };
 }
 
@@ -131,13 +131,13 @@ export class PortalService implements vscode.Disposable {
     return `${this.url}/mod/${encodeURIComponent(name)}`;
   }
 
-  /** Aims the background tag checks at the most downloaded mods of `index` (once per list). */
-  startTagChecks(index: ModIndex): void {
+  /** Aims the background tag checks at the most downloaded mods of `list` (once per list). */
+  startTagChecks(list: ModList): void {
     const set = this.current;
-    if (set.tagTargetsFor === index) return;
-    set.tagTargetsFor = index;
+    if (set.tagTargetsFor === list) return;
+    set.tagTargetsFor = list;
     set.tags.setCap(this.options.config.tagCheckLimit);
-    void set.tags.setTargets(index.all().slice(0, set.tags.limit).map((m) => m.name));
+    void set.tags.setTargets(list.top('downloads', set.tags.limit).map((m) => m.name));
   }
 
   /** Drops the mod list from memory when it is on disk and nothing is under way (see ListKeeper). */
@@ -161,7 +161,7 @@ export class PortalService implements vscode.Disposable {
     await set.cache.clear();
     const old = set.tags;
     old.dispose();
-    // After the old index's last write, or that write would bring the file back.
+    // After the old tag index's last write, or that write would bring the file back.
     await old.flush();
     await new FileCacheStorage(set.tagsFolder).delete(TAGS_FILE);
     if (this.closed || set !== this.built) return;

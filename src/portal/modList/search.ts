@@ -22,7 +22,7 @@ import {
 } from './postings';
 import * as text from './searchText';
 import type { MatchRange } from './searchText';
-import type { ModEntry } from './types';
+import type { ModSummary } from './summary';
 
 // Local bindings: in a per-file build (tests, the bench) every use of an imported name
 // goes through a getter, which the candidate loops would pay on every mod.
@@ -41,7 +41,7 @@ const foldSpace = text.foldSpace;
 export { lowerKeepingLength, type MatchRange } from './searchText';
 
 export interface SearchHit {
-  mod: ModEntry;
+  mod: ModSummary;
   /** Higher is better: the MatchTier of the best match. */
   score: number;
   nameMatches: MatchRange[];
@@ -96,21 +96,21 @@ export interface IndexSnapshot {
 
 /**
  * The mods an index is built over, by position: what search reads of each, and the whole
- * entry when a result is handed out. The mod list held in memory is one (see listFile.ts):
- * it keeps these columns and makes an entry only when one is asked for.
+ * entry when a result is handed out. The mod list held in memory is one (see modList.ts):
+ * it keeps these columns and makes a summary only when one is asked for.
  */
 export interface ModTable {
   readonly size: number;
   readonly names: readonly string[];
   readonly titles: readonly string[];
   readonly downloads: ArrayLike<number>;
-  entry(position: number): ModEntry;
+  entry(position: number): ModSummary;
   /** Every entry, in order. */
-  all(): readonly ModEntry[];
+  all(): readonly ModSummary[];
 }
 
 /** A table over entries at hand. */
-function tableOf(entries: readonly ModEntry[]): ModTable {
+function tableOf(entries: readonly ModSummary[]): ModTable {
   return {
     size: entries.length,
     names: entries.map((m) => m.name),
@@ -141,7 +141,7 @@ export class ModIndex {
    * the same mods given in its `all()` order (or read back by decodeIndexSnapshot), spares
    * the slowest part of the build; it is ignored when its size or the order cannot fit.
    */
-  constructor(source: readonly ModEntry[] | ModTable, snapshot?: IndexSnapshot) {
+  constructor(source: readonly ModSummary[] | ModTable, snapshot?: IndexSnapshot) {
     let table: ModTable = Array.isArray(source) ? tableOf(source) : (source as ModTable);
     const sorted = isSortedByDownloads(table.downloads);
     // Most downloaded first; equal downloads keep their order.
@@ -189,21 +189,27 @@ export class ModIndex {
   }
 
   /** Exact (case-sensitive) lookup, as the game and the portal compare names. */
-  get(name: string): ModEntry | undefined {
+  get(name: string): ModSummary | undefined {
+    const r = this.position(name);
+    return r === undefined ? undefined : this.table.entry(r);
+  }
+
+  /** The rank of the mod named exactly `name`. */
+  position(name: string): number | undefined {
     for (const r of this.nameTable.find(lowerKeepingLength(name))) {
-      if (this.names[r] === name) return this.table.entry(r);
+      if (this.names[r] === name) return r;
     }
     return undefined;
   }
 
   /** For "did you mean": the mod whose name differs only in case (the most downloaded if several). */
-  findByNameInsensitive(name: string): ModEntry | undefined {
+  findByNameInsensitive(name: string): ModSummary | undefined {
     const [r] = this.nameTable.find(lowerKeepingLength(name));
     return r === undefined ? undefined : this.table.entry(r);
   }
 
   /** Every mod, most downloaded first. */
-  all(): readonly ModEntry[] {
+  all(): readonly ModSummary[] {
     return this.table.all();
   }
 
@@ -247,7 +253,7 @@ export class ModIndex {
    * of neighbours as one edit, ignoring case and the choice of separator), nearest first,
    * then most downloaded. At most 1 edit for names up to 4 characters, 2 up to 9, else 3.
    */
-  closest(name: string, limit: number): ModEntry[] {
+  closest(name: string, limit: number): ModSummary[] {
     const target = lowerKeepingLength(name.trim());
     if (target === '' || limit <= 0) return [];
     const max = allowedEdits(target.length);

@@ -2,7 +2,6 @@
 // milliseconds at 50,000 mods and hold no per-entry objects for the collector to walk.
 
 import * as text from './searchText';
-import type { ModEntry } from './types';
 
 // Local bindings: in a per-file build (tests, the bench) every use of an imported name
 // goes through a getter, which the hot loops below would pay millions of times.
@@ -301,7 +300,7 @@ export function isSortedByDownloads(downloads: ArrayLike<number>): boolean {
  * Most downloaded first; equal downloads keep the input order. Sorting packed numbers
  * instead of calling a comparator keeps this in the low milliseconds at 50,000 mods.
  */
-export function sortByDownloads(entries: readonly ModEntry[]): ModEntry[] {
+export function sortByDownloads<T extends { readonly downloads_count: number }>(entries: readonly T[]): T[] {
   const n = entries.length;
   let max = 0;
   for (const mod of entries) if (mod.downloads_count > max) max = mod.downloads_count;
@@ -313,7 +312,7 @@ export function sortByDownloads(entries: readonly ModEntry[]): ModEntry[] {
     keys[i] = (max - (d > 0 ? Math.floor(d) : 0)) * n + i;
   }
   keys.sort();
-  const out = new Array<ModEntry>(n);
+  const out = new Array<T>(n);
   for (let r = 0; r < n; r++) out[r] = entries[keys[r]! % n]!;
   return out;
 }
