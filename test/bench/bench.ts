@@ -3,14 +3,17 @@
 // Add a measurement by appending a BenchSection to `sections`.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DETAILS_FILE, PortalCache, LIST_FILE } from '../../src/portal/cache';
+import { PortalCache, LIST_FILE } from '../../src/portal/cache';
+import { ModSearch } from '../../src/features/commands/modSearch';
+import type { ModList } from '../../src/portal/modList';
 import { PortalClient } from '../../src/portal/client';
-import { ModIndex } from '../../src/portal/search';
-import { FileCacheStorage } from '../../src/portal/storage';
+import { ModIndex } from '../../src/portal/modList/search';
+import { FileCacheStorage, type CacheStorage } from '../../src/portal/storage';
 import type { ModEntry } from '../../src/portal/types';
 import { changelogBench } from './changelog';
 import { largeDownload } from './download';
@@ -57,9 +60,9 @@ function gc(): boolean {
 }
 
 /** 1..6 characters: prefixes of names, pieces of titles, random letters, in turn. */
-export function sampleQueries(mods: readonly ModEntry[], count: number, seed: number): string[] {
+export function sampleQueries(mods: readonly { name: string; title: string }[], count: number, seed: number): string[] {
   const random = seededRandom(seed);
-  const pick = (): ModEntry => mods[Math.floor(random() * mods.length)]!;
+  const pick = (): { name: string; title: string } => mods[Math.floor(random() * mods.length)]!;
   const letters = 'abcdefghijklmnopqrstuvwxyz';
   const queries: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -88,7 +91,7 @@ export function sampleQueries(mods: readonly ModEntry[], count: number, seed: nu
  * Each query's time (after a warm-up), and its best of three runs: on a busy machine one
  * run may be preempted, the best of three is what the query costs.
  */
-function searchTimes(index: ModIndex, queries: readonly string[]): { each: number[]; bestOf3: number[]; hits: number } {
+function searchTimes(index: Pick<ModIndex, 'search'>, queries: readonly string[]): { each: number[]; bestOf3: number[]; hits: number } {
   for (const q of queries.slice(0, 200)) index.search(q, SEARCH_LIMIT);
   const each: number[] = [];
   let hits = 0;
@@ -160,10 +163,11 @@ const diskLoad: BenchSection = {
   async run(context) {
     const dir = path.join(context.dir, 'cache');
     const warm = new PortalCache({ client: context.client(), storage: new FileCacheStorage(dir) });
-    await warm.getIndex();
+    await warm.getList();
     await warm.flush();
     const size = statSync(path.join(dir, LIST_FILE)).size;
-    const detailsSize = statSync(path.join(dir, DETAILS_FILE)).size;
+    const detailsFile = detailsFileIn(dir);
+    const detailsSize = statSync(path.join(dir, detailsFile)).size;
     const loads: number[] = [];
     const cpu: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -178,7 +182,7 @@ const diskLoad: BenchSection = {
       const cpu0 = process.cpuUsage();
       const t0 = now();
       const cold = new PortalCache({ client: counting, storage: new FileCacheStorage(dir) });
-      const index = await cold.getIndex();
+      const index = await cold.getList();
       loads.push(now() - t0);
       const used = process.cpuUsage(cpu0);
       cpu.push((used.user + used.system) / 1000);
@@ -186,11 +190,80 @@ const diskLoad: BenchSection = {
     }
     return [
       { label: `${LIST_FILE} size (read at load)`, value: Math.round(size / 1024 / 102.4) / 10, unit: 'MB' },
-      { label: `${DETAILS_FILE} size (read a mod at a time)`, value: Math.round(detailsSize / 1024 / 102.4) / 10, unit: 'MB' },
+      { label: 'mod-details-<id>.jsonl size (read a mod at a time)', value: Math.round(detailsSize / 1024 / 102.4) / 10, unit: 'MB' },
       { label: 'cold cache: load + index from disk (median of 5)', value: median(loads), unit: 'ms', target: '< 300' },
       { label: 'cold cache: load + index from disk (best of 5)', value: Math.min(...loads), unit: 'ms' },
       { label: 'cold cache: CPU time of a load (median of 5)', value: median(cpu), unit: 'ms' },
       { label: 'first load in a fresh process (median of 3)', value: median(freshProcessLoads(dir, 3)), unit: 'ms' },
+    ];
+  },
+};
+
+/** The details file the list in `dir` names (the only one left after the write's tidy-up). */
+function detailsFileIn(dir: string): string {
+  const found = readdirSync(dir).filter((f) => /^mod-details-[0-9a-f]+\.jsonl$/.test(f));
+  if (found.length !== 1) throw new Error(`expected one details file in ${dir}, found ${found.length}`);
+  return found[0]!;
+}
+
+/**
+ * Search Mods as a user types 10 characters, one keystroke at a time, over the list read
+ * from disk: the file reads it makes, by kind. Synchronous reads are counted at node:fs
+ * itself, so none can hide behind the storage.
+ */
+const typing: BenchSection = {
+  name: 'typing',
+  async run(context) {
+    const dir = path.join(context.dir, 'typing');
+    const warm = new PortalCache({ client: context.client(), storage: new FileCacheStorage(dir) });
+    await warm.getList();
+    await warm.flush();
+    const calls = new Map<string, number>();
+    const disk = new FileCacheStorage(dir);
+    const storage = new Proxy(disk, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.set(String(key), (calls.get(String(key)) ?? 0) + 1);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as CacheStorage;
+    const offline = {
+      getAllMods: () => Promise.reject(new Error('the bench expects the list on disk')),
+      getModsByName: () => Promise.reject(new Error('unused')),
+      getFullMod: () => Promise.reject(new Error('unused')),
+    };
+    const list = await new PortalCache({ client: offline, storage }).getList();
+    calls.clear();
+    const syncNames = ['readSync', 'openSync', 'readFileSync', 'statSync', 'fstatSync', 'existsSync', 'readdirSync'] as const;
+    // The module object itself: what every importer of node:fs calls through.
+    const mutableFs = createRequire(__filename)('node:fs') as Record<string, (...args: unknown[]) => unknown>;
+    const originals = syncNames.map((name) => mutableFs[name]!);
+    let syncCalls = 0;
+    syncNames.forEach((name, i) => {
+      mutableFs[name] = (...args: unknown[]) => (syncCalls++, originals[i]!(...args));
+    });
+    let rows = 0;
+    try {
+      const search = new ModSearch(list);
+      const typed = 'factorio-l';
+      for (let n = 1; n <= typed.length; n++) {
+        const { rows: shown, read } = search.search(typed.slice(0, n), () => undefined);
+        rows += shown.length;
+        await read;
+      }
+    } finally {
+      syncNames.forEach((name, i) => {
+        mutableFs[name] = originals[i]!;
+      });
+    }
+    const asyncReads = [...calls].filter(([name]) => !name.endsWith('Sync')).reduce((sum, [, n]) => sum + n, 0);
+    return [
+      { label: 'Search Mods, 10 characters typed: rows shown', value: rows, unit: '' },
+      { label: 'Search Mods, 10 characters typed: synchronous file reads', value: syncCalls, unit: '', target: '= 0' },
+      { label: 'Search Mods, 10 characters typed: asynchronous reads (summaries of the first rows)', value: asyncReads, unit: '' },
     ];
   },
 };
@@ -288,7 +361,7 @@ interface Scaled {
 async function scaledFigures(url: string, dir: string): Promise<Scaled> {
   const client = (): PortalClient => new PortalClient({ baseUrl: url, userAgent: 'factorio-mod-portal-bench/0.1.0', listTimeoutMs: 300_000 });
   const warm = new PortalCache({ client: client(), storage: new FileCacheStorage(dir) });
-  await warm.getIndex();
+  await warm.getList();
   await warm.flush();
   const offline = {
     getAllMods: () => Promise.reject(new Error('the bench expects the list on disk')),
@@ -302,21 +375,21 @@ async function scaledFigures(url: string, dir: string): Promise<Scaled> {
   };
   const loads: number[] = [];
   const cpu: number[] = [];
-  let index: ModIndex | undefined;
+  let index: ModList | undefined;
   let held = 0;
   for (let i = 0; i < 3; i++) {
     index = undefined;
     const before = heap();
     const cpu0 = process.cpuUsage();
     const t0 = now();
-    index = await new PortalCache({ client: offline, storage: new FileCacheStorage(dir) }).getIndex();
+    index = await new PortalCache({ client: offline, storage: new FileCacheStorage(dir) }).getList();
     loads.push(now() - t0);
     const used = process.cpuUsage(cpu0);
     cpu.push((used.user + used.system) / 1000);
     // The first load: later ones run with the previous cache's garbage about.
     if (i === 0) held = heap() - before;
   }
-  const entries = index!.all();
+  const entries = index!.top('downloads', index!.size);
   const builds: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = now();
@@ -383,7 +456,7 @@ const growth: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText, changelogBench, packageModBench];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, typing, search, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText, changelogBench, packageModBench];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);

@@ -14,7 +14,7 @@ const offline: PortalSource = {
 
 void (async () => {
   const t0 = performance.now();
-  const index = await new PortalCache({ client: offline, storage: new FileCacheStorage(dir) }).getIndex();
+  const index = await new PortalCache({ client: offline, storage: new FileCacheStorage(dir) }).getList();
   const ms = performance.now() - t0;
   process.stdout.write(JSON.stringify({ ms, mods: index.size }));
 })();

@@ -1,14 +1,9 @@
 import * as vscode from 'vscode';
 import type { ModList, ModSummary } from '../../portal/modList';
+import { ModSearch, type ModRow } from './modSearch';
 import type { DependencyData } from '../infoJson/dependencyData';
 import { PORTAL_TEXT_LIMITS, clip, formatDownloads } from '../core/portalText';
 
-/** Results shown at once; the index is searched again on every keystroke. */
-const SEARCH_LIMIT = 200;
-/** Rows whose summary is read (from the details file, asynchronously): about what the pick shows without scrolling. */
-const SUMMARY_ROWS = 20;
-/** Summaries one pick remembers while the user types. */
-const MAX_KEPT_SUMMARIES = 500;
 
 export interface ModItem extends vscode.QuickPickItem {
   mod: ModSummary;
@@ -41,33 +36,18 @@ function modItem(mod: ModSummary, summaryText: string | undefined, buttons: read
   };
 }
 
-/**
- * Searches `list` as the user types: the rows at once from what memory holds, then the
- * summaries of the first rows, read from the details file without blocking the typing.
- */
+/** Searches `list` as the user types (see ModSearch): rows at once, summaries as they are read. */
 function searcher(list: ModList, quickPick: vscode.QuickPick<ModItem>, buttons: readonly ItemButton[] | undefined): (value: string) => void {
-  const summaries = new Map<string, string>();
-  let typed = 0;
-  const show = (hits: readonly ModSummary[]): void => {
-    const active = quickPick.activeItems[0]?.mod.name;
-    const items = hits.map((mod) => modItem(mod, summaries.get(mod.name), buttons));
+  const search = new ModSearch(list);
+  /** `keepActive`: the same rows again, with summaries: the row the user moved to stays active. */
+  const show = (rows: readonly ModRow[], keepActive: boolean): void => {
+    const active = keepActive ? quickPick.activeItems[0]?.mod.name : undefined;
+    const items = rows.map((row) => modItem(row.mod, row.summary, buttons));
     quickPick.items = items;
     const again = active === undefined ? undefined : items.find((item) => item.mod.name === active);
     if (again) quickPick.activeItems = [again];
   };
-  return (value) => {
-    const seq = ++typed;
-    const hits = list.search(value, SEARCH_LIMIT).map((hit) => hit.mod);
-    show(hits);
-    const missing = hits.slice(0, SUMMARY_ROWS).filter((mod) => !summaries.has(mod.name)).map((mod) => mod.name);
-    if (missing.length === 0) return;
-    void list.detailsOf(missing).then((found) => {
-      if (summaries.size + missing.length > MAX_KEPT_SUMMARIES) summaries.clear();
-      for (const name of missing) summaries.set(name, found.get(name)?.summary ?? '');
-      // A later keystroke shows these itself.
-      if (seq === typed) show(hits);
-    });
-  };
+  return (value) => show(search.search(value, (rows) => show(rows, true)).rows, false);
 }
 
 /**

@@ -34,11 +34,11 @@ function cache(): PortalCache {
 
 test('the whole list: a forced refresh of an unchanged list is one 304, and the list stays', async () => {
   const c = cache();
-  const first = await c.getIndex();
+  const first = await c.getList();
   const size = first.size;
   assert.deepEqual(answers.map((a) => a.status), [200]);
   assert.ok(answers[0]!.bytes > 10_000);
-  const again = await c.getIndex({ forceRefresh: true });
+  const again = await c.getList({ forceRefresh: true });
   assert.deepEqual(answers.map((a) => a.status), [200, 304]);
   assert.equal(answers[1]!.bytes, 0);
   assert.equal(again.size, size);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DETAILS_FILE, FULL_FILE, INDEX_FILE, LIST_FILE, MODS_FILE, PortalCache, changeConcerns, type CacheChange, type PortalSource } from '../../../src/portal/cache';
 import { PortalError } from '../../../src/portal/errors';
-import { decodeModList, encodeModList } from '../../../src/portal/listFile';
+import { decodeModList, encodeModList } from '../../../src/portal/modList/listFile';
 import { FileCacheStorage, MemoryCacheStorage, type CacheStorage } from '../../../src/portal/storage';
 import type { FullModEntry, ModEntry } from '../../../src/portal/types';
 import { FakeClock } from '../builders';
@@ -97,15 +97,15 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
 test('the list is fetched once, then served fresh from memory', async () => {
   const { cache, portal } = setup();
   assert.equal(cache.listState.status, 'empty');
-  assert.equal(cache.peekIndex(), undefined);
-  const index = await cache.getIndex();
+  assert.equal(cache.peekList(), undefined);
+  const index = await cache.getList();
   assert.equal(index.size, 2);
   assert.equal(portal.calls.all, 1);
   assert.equal(cache.listState.status, 'ready');
   assert.equal(cache.listState.modCount, 2);
-  assert.equal(await cache.getIndex(), index);
+  assert.equal(await cache.getList(), index);
   assert.equal(portal.calls.all, 1);
-  assert.equal(cache.peekIndex(), index);
+  assert.equal(cache.peekList(), index);
 });
 
 test('concurrent first loads share one request, and state goes loading → ready with events', async () => {
@@ -114,8 +114,8 @@ test('concurrent first loads share one request, and state goes loading → ready
   portal.gate = gate.promise;
   const seen: string[] = [];
   cache.onDidChange(() => seen.push(`${cache.listState.status}${cache.listState.refreshing ? '+refreshing' : ''}`));
-  const a = cache.getIndex();
-  const b = cache.getIndex();
+  const a = cache.getList();
+  const b = cache.getList();
   await waitFor(() => cache.listState.status === 'loading');
   assert.equal(cache.listState.refreshing, true);
   gate.resolve();
@@ -127,54 +127,54 @@ test('concurrent first loads share one request, and state goes loading → ready
 
 test('stale list: served at once, refreshed once in the background, then updated', async () => {
   const { cache, portal, clock } = setup();
-  const first = await cache.getIndex();
+  const first = await cache.getList();
   clock.advance(16 * MINUTE);
   portal.list = [mod('alpha', 10), mod('beta', 5), mod('gamma', 1)];
   const gate = deferred();
   portal.gate = gate.promise;
   const changed = new Promise<void>((resolve) => {
     const sub = cache.onDidChange(() => {
-      if (cache.peekIndex() !== first) {
+      if (cache.peekList() !== first) {
         sub.dispose();
         resolve();
       }
     });
   });
-  assert.equal(await cache.getIndex(), first);
-  assert.equal(await cache.getIndex(), first);
+  assert.equal(await cache.getList(), first);
+  assert.equal(await cache.getList(), first);
   assert.equal(cache.listState.refreshing, true);
   gate.resolve();
   await changed;
   assert.equal(portal.calls.all, 2);
-  assert.equal(cache.peekIndex()?.size, 3);
+  assert.equal(cache.peekList()?.size, 3);
   assert.equal(cache.listState.fetchedAt, clock.now());
   assert.equal(cache.listState.refreshing, false);
 });
 
 test('a failing refresh keeps the stale list and records the error, without unhandled rejections', async () => {
   const { cache, portal, clock, logs } = setup();
-  const first = await cache.getIndex();
+  const first = await cache.getList();
   const fetchedAt = cache.listState.fetchedAt;
   clock.advance(20 * MINUTE);
   portal.fail = new PortalError('http', 'The Mod Portal answered 503 (Service Unavailable) for /api/mods', { status: 503 });
-  assert.equal(await cache.getIndex(), first);
+  assert.equal(await cache.getList(), first);
   await cache.whenIdle();
   assert.equal(cache.listState.status, 'ready');
   assert.equal(cache.listState.error?.status, 503);
   assert.equal(cache.listState.fetchedAt, fetchedAt);
   assert.equal(cache.lastError?.kind, 'http');
   assert.ok(logs.some((l) => /refresh failed/.test(l)));
-  assert.equal(cache.peekIndex(), first);
+  assert.equal(cache.peekList(), first);
   // Recovery clears the error.
   portal.fail = undefined;
-  await cache.getIndex({ forceRefresh: true });
+  await cache.getList({ forceRefresh: true });
   assert.equal(cache.listState.error, undefined);
 });
 
 test('with nothing held, a failing first load rejects and leaves an error state', async () => {
   const { cache, portal } = setup();
   portal.fail = new PortalError('network', 'Could not reach the Mod Portal');
-  await assert.rejects(cache.getIndex(), (e: unknown) => (e as PortalError).kind === 'network');
+  await assert.rejects(cache.getList(), (e: unknown) => (e as PortalError).kind === 'network');
   assert.equal(cache.listState.status, 'error');
   assert.equal(cache.listState.error?.kind, 'network');
 });
@@ -183,7 +183,7 @@ test('a cold cache loads the list from disk without a request; atomic writes lea
   const dir = tempDir(t);
   const clock = new FakeClock();
   const first = setup(new FileCacheStorage(dir), clock);
-  await first.cache.getIndex();
+  await first.cache.getList();
   await first.cache.flush();
   assert.deepEqual(readdirSync(dir).sort(), [DETAILS_FILE, INDEX_FILE, LIST_FILE].sort());
   const stored = decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8'), readFileSync(path.join(dir, DETAILS_FILE)));
@@ -192,7 +192,7 @@ test('a cold cache loads the list from disk without a request; atomic writes lea
 
   clock.advance(5 * MINUTE);
   const second = setup(new FileCacheStorage(dir), clock);
-  const index = await second.cache.getIndex();
+  const index = await second.cache.getList();
   assert.equal(index.size, 2);
   assert.equal(second.portal.calls.all, 0);
   assert.equal(second.cache.listState.status, 'ready');
@@ -210,7 +210,7 @@ test('the list held in memory reads summaries from the details file once it is w
   const clock = new FakeClock();
   const { cache, portal } = setup(new FileCacheStorage(dir), clock);
   portal.list = [listed('alpha', 10), listed('beta', 5)];
-  const index = await cache.getIndex();
+  const index = await cache.getList();
   // Before the write the bytes are in memory; after it, on the disk alone.
   assert.equal(index.get('alpha')?.summary, 'About alpha');
   await cache.flush();
@@ -224,7 +224,7 @@ test('the list held in memory reads summaries from the details file once it is w
 
   // A fresh cache reads the list file and no details until one is shown.
   const second = setup(new FileCacheStorage(dir), clock);
-  const again = await second.cache.getIndex();
+  const again = await second.cache.getList();
   assert.equal(second.portal.calls.all, 0);
   assert.equal(again.get('alpha')?.owner, 'o');
   assert.equal(again.get('alpha')?.latest_release?.sha1, 'abc');
@@ -236,22 +236,22 @@ test('two windows on one cache folder: a newer list written by one is read whole
   const a = setup(new FileCacheStorage(dir), clock);
   const b = setup(new FileCacheStorage(dir), clock);
   for (const w of [a, b]) w.portal.list = [listed('alpha', 10), listed('beta', 5)];
-  await a.cache.getIndex();
+  await a.cache.getList();
   await a.cache.flush();
-  const held = await b.cache.getIndex();
+  const held = await b.cache.getList();
   assert.equal(b.portal.calls.all, 0, 'read from the disk');
   assert.equal(held.get('beta')?.summary, 'About beta');
   // Window A downloads a newer list: its files replace the ones window B reads from.
   a.portal.list = [{ ...listed('alpha', 10), summary: 'Alpha, newer' }, listed('beta', 5), listed('gamma', 1)];
-  await a.cache.getIndex({ forceRefresh: true });
+  await a.cache.getList({ forceRefresh: true });
   await a.cache.flush();
   const changes: CacheChange[] = [];
   b.cache.onDidChange((c) => changes.push(c));
   assert.equal(held.get('alpha')?.summary, '', 'the old entries read nothing, not the other list');
   assert.equal(held.get('beta')?.summary, 'About beta', 'a line read before is kept: it is this list\'s');
-  assert.equal(b.cache.peekIndex(), undefined, 'and their list is let go');
+  assert.equal(b.cache.peekList(), undefined, 'and their list is let go');
   assert.ok(changes.some((c) => c.all));
-  const again = await b.cache.getIndex();
+  const again = await b.cache.getList();
   assert.equal(b.portal.calls.all, 0, 'read again from the disk, no request');
   assert.equal(again.size, 3);
   assert.equal(again.get('alpha')?.summary, 'Alpha, newer');
@@ -261,12 +261,12 @@ test('a list file whose details file is gone is fetched again, not shown without
   const dir = tempDir(t);
   const first = setup(new FileCacheStorage(dir));
   first.portal.list = [listed('alpha', 10)];
-  await first.cache.getIndex();
+  await first.cache.getList();
   await first.cache.flush();
   rmSync(path.join(dir, DETAILS_FILE));
   const second = setup(new FileCacheStorage(dir));
   second.portal.list = [listed('alpha', 10)];
-  const index = await second.cache.getIndex();
+  const index = await second.cache.getList();
   assert.equal(second.portal.calls.all, 1);
   assert.ok(second.logs.some((l) => /does not match its details file/.test(l)));
   assert.equal(index.get('alpha')?.summary, 'About alpha');
@@ -287,7 +287,7 @@ test('a corrupt, truncated or wrong-version list file is discarded with a log li
     const dir = tempDir(t);
     writeFileSync(path.join(dir, LIST_FILE), content);
     const { cache, portal, logs } = setup(new FileCacheStorage(dir));
-    const index = await cache.getIndex();
+    const index = await cache.getList();
     assert.equal(index.size, 2, content);
     assert.equal(portal.calls.all, 1);
     assert.ok(logs.some((l) => /Discarding the cached mod list/.test(l)), content);
@@ -437,17 +437,17 @@ test('corrupt per-mod files are discarded, not fatal', async (t) => {
 
 test('invalidate marks everything stale: next accesses refetch', async () => {
   const { cache, portal } = setup();
-  const first = await cache.getIndex();
+  const first = await cache.getList();
   await cache.fetchMods(['alpha']);
   await cache.fetchFullMod('alpha');
   cache.invalidate();
   const record = cache.peekMods(['alpha']).get('alpha');
   assert.ok(record?.state === 'found' && record.stale);
   assert.ok(cache.peekFullMod('alpha').state === 'found');
-  assert.equal(await cache.getIndex(), first);
+  assert.equal(await cache.getList(), first);
   await cache.whenIdle();
   assert.equal(portal.calls.all, 2);
-  assert.notEqual(cache.peekIndex(), first);
+  assert.notEqual(cache.peekList(), first);
   await cache.fetchMods(['alpha']);
   assert.equal(portal.calls.names.length, 2);
   await cache.fetchFullMod('alpha');
@@ -457,16 +457,16 @@ test('invalidate marks everything stale: next accesses refetch', async () => {
 test('clear forgets everything, on disk too', async (t) => {
   const dir = tempDir(t);
   const { cache, portal } = setup(new FileCacheStorage(dir));
-  await cache.getIndex();
+  await cache.getList();
   await cache.fetchMods(['alpha']);
   await cache.flush();
   assert.deepEqual(readdirSync(dir).sort(), [DETAILS_FILE, INDEX_FILE, LIST_FILE, MODS_FILE].sort());
   await cache.clear();
   assert.deepEqual(readdirSync(dir), []);
-  assert.equal(cache.peekIndex(), undefined);
+  assert.equal(cache.peekList(), undefined);
   assert.equal(cache.listState.status, 'empty');
   assert.equal(cache.peekMods(['alpha']).get('alpha')?.state, 'unknown');
-  await cache.getIndex();
+  await cache.getList();
   assert.equal(portal.calls.all, 2);
 });
 
@@ -475,8 +475,8 @@ test('a caller abort while the list loads rejects with cancelled; the load still
   const gate = deferred();
   portal.gate = gate.promise;
   const controller = new AbortController();
-  const aborted = cache.getIndex({ signal: controller.signal });
-  const other = cache.getIndex();
+  const aborted = cache.getList({ signal: controller.signal });
+  const other = cache.getList();
   await waitFor(() => portal.calls.all === 1);
   controller.abort();
   await assert.rejects(aborted, (e: unknown) => (e as PortalError).kind === 'cancelled');
@@ -487,7 +487,7 @@ test('a caller abort while the list loads rejects with cancelled; the load still
 test('onProgress reports the steps of a load', async () => {
   const { cache } = setup();
   const steps: string[] = [];
-  await cache.getIndex({ onProgress: (m) => steps.push(m) });
+  await cache.getList({ onProgress: (m) => steps.push(m) });
   assert.deepEqual(steps, ['Reading the cached mod list', 'Downloading the mod list', 'Indexing the mod list']);
 });
 
@@ -525,7 +525,7 @@ test('the saved index is used when it fits the list, and ignored (rebuilt) when 
   const portal = new FakePortal();
   portal.list = [mod('gamma-lib', 3), mod('alpha', 10), mod('beta-lib', 5)];
   const first = setup(new FileCacheStorage(dir), clock, portal);
-  await first.cache.getIndex();
+  await first.cache.getList();
   await first.cache.flush();
   const goodIndex = readFileSync(path.join(dir, INDEX_FILE));
   const expected = ['beta-lib', 'gamma-lib'];
@@ -538,7 +538,7 @@ test('the saved index is used when it fits the list, and ignored (rebuilt) when 
   ]) {
     damage();
     const cold = setup(new FileCacheStorage(dir), clock);
-    const index = await cold.cache.getIndex();
+    const index = await cold.cache.getList();
     assert.equal(cold.portal.calls.all, 0);
     assert.deepEqual(index.search('lib', 5).map((h) => h.mod.name), expected);
     assert.equal(index.get('alpha')?.downloads_count, 10);
@@ -549,11 +549,11 @@ test('the saved index is used when it fits the list, and ignored (rebuilt) when 
   clock.advance(20 * MINUTE);
   portal.list = [mod('delta-lib', 50), ...portal.list];
   const second = setup(new FileCacheStorage(dir), clock, portal);
-  await second.cache.getIndex({ forceRefresh: true });
+  await second.cache.getList({ forceRefresh: true });
   await second.cache.flush();
   writeFileSync(path.join(dir, INDEX_FILE), goodIndex);
   const cold = setup(new FileCacheStorage(dir), clock);
-  const index = await cold.cache.getIndex();
+  const index = await cold.cache.getList();
   assert.deepEqual(index.search('lib', 5).map((h) => h.mod.name), ['delta-lib', 'beta-lib', 'gamma-lib']);
 });
 
@@ -571,7 +571,7 @@ test('cancelling the list download aborts its request; with nothing held the sta
     },
   };
   const cache = new PortalCache({ client: source, storage: new MemoryCacheStorage() });
-  const loading = cache.getIndex();
+  const loading = cache.getList();
   for (let i = 0; i < 100 && !seen; i++) await new Promise((resolve) => setImmediate(resolve));
   assert.ok(seen, 'the download started with a signal');
   assert.equal(cache.listState.status, 'loading');
@@ -601,7 +601,7 @@ test('change events name the mods fetched; a list load, invalidate and clear con
   await cache.fetchFullMod('beta');
   assert.deepEqual(seen, [{ all: false, mods: ['beta'] }]);
   seen.length = 0;
-  await cache.getIndex();
+  await cache.getList();
   // Loading starts (no mod changed), then the list arrives (everything may read differently).
   assert.deepEqual(seen, [{ all: false, mods: [] }, { all: true }]);
   seen.length = 0;
@@ -737,7 +737,7 @@ test('release drops the list and records once written; the next access reads the
   assert.equal(cache.release(), 'none');
   const gate = deferred();
   portal.gate = gate.promise;
-  const loading = cache.getIndex();
+  const loading = cache.getList();
   assert.equal(cache.release(), 'none', 'nothing held while the download is under way');
   gate.resolve();
   await loading;
@@ -745,10 +745,10 @@ test('release drops the list and records once written; the next access reads the
   assert.equal(cache.release(), 'busy', 'a record write is pending');
   await cache.flush();
   assert.equal(cache.release(), 'released');
-  assert.equal(cache.peekIndex(), undefined);
+  assert.equal(cache.peekList(), undefined);
   assert.equal(cache.peekMods(['alpha']).get('alpha')?.state, 'unknown');
   assert.equal(cache.listState.status, 'ready', 'the list is still there, one read away');
-  const index = await cache.getIndex();
+  const index = await cache.getList();
   assert.equal(index.get('alpha')?.title, 'ALPHA');
   const records = await cache.fetchMods(['alpha', 'ghost']);
   assert.equal(records.get('ghost')?.state, 'missing');

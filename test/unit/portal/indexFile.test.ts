@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeIndexSnapshot, encodeIndexSnapshot } from '../../../src/portal/indexFile';
-import { Postings } from '../../../src/portal/postings';
-import { ModIndex } from '../../../src/portal/search';
+import { decodeIndexSnapshot, encodeIndexSnapshot } from '../../../src/portal/modList/indexFile';
+import { Postings } from '../../../src/portal/modList/postings';
+import { ModIndex } from '../../../src/portal/modList/search';
 import type { ModEntry } from '../../../src/portal/types';
 
 function mods(count: number): ModEntry[] {

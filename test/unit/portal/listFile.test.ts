@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeModListResponse } from '../../../src/portal/decode';
-import { decodeModList, decodeModListCompact, encodeModList, latestReleaseTime, memoryReader, type DetailsReader } from '../../../src/portal/listFile';
-import { ModIndex } from '../../../src/portal/search';
+import { decodeModList, decodeModListCompact, encodeModList, latestReleaseTime, memoryReader, type DetailsReader } from '../../../src/portal/modList/listFile';
+import { ModIndex } from '../../../src/portal/modList/search';
 import type { ModEntry } from '../../../src/portal/types';
 import { fixtureJson } from '../builders';
 

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MatchTier, ModIndex, lowerKeepingLength } from '../../../src/portal/search';
+import { MatchTier, ModIndex, lowerKeepingLength } from '../../../src/portal/modList/search';
 import type { ModEntry } from '../../../src/portal/types';
 import { modEntry } from '../builders';
 
 const mod = (name: string, title: string, downloads: number): ModEntry => modEntry(name, { title, owner: 'someone', downloads_count: downloads });
 
-const names = (hits: { mod: ModEntry }[]): string[] => hits.map((h) => h.mod.name);
+const names = (hits: { mod: { name: string } }[]): string[] => hits.map((h) => h.mod.name);
 
 /** mulberry32: small, seeded, good enough for test data. */
 function seeded(seed: number): () => number {
