@@ -51,7 +51,7 @@ export function applyFilter(list: ModList, filter: ExplorerFilter, sets: FilterS
 
 /** Mods per category key, each in the order given, the categories in the portal's order. */
 export function groupByCategory(mods: ModSelection): Map<string, ModSelection> {
-  return new Map([...mods.byCategory()].sort((a, b) => compareCategories(a[0], b[0])));
+  return new Map([...mods.byCategory(portalCategoryKey)].sort((a, b) => compareCategories(a[0], b[0])));
 }
 
 export function describeFilter(filter: ExplorerFilter): string {

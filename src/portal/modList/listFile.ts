@@ -15,6 +15,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { ModEntry, Release } from '../types';
+import { isSortedByDownloads, sortByDownloads } from './postings';
 import type { ModSummary } from './summary';
 
 export const LIST_FORMAT_VERSION = 4;
@@ -187,10 +188,12 @@ function detailsLineOf(mod: ModEntry): DetailsLine {
 const MAX_CATEGORIES = 0x8000;
 
 /**
- * The columns of `mods` (most downloaded first) and the bytes of their new details file:
- * built from the decoded answer at once, the details file's bytes being what is written.
+ * The columns of `entries`, most downloaded first (a mod's position is its rank in the
+ * index), and the bytes of their new details file: built from the decoded answer at once,
+ * the details file's bytes being what is written.
  */
-export function buildColumns(mods: readonly ModEntry[]): { columns: ListColumns; details: Uint8Array } {
+export function buildColumns(entries: readonly ModEntry[]): { columns: ListColumns; details: Uint8Array } {
+  const mods = isSortedByDownloads(entries.map((m) => m.downloads_count)) ? entries : sortByDownloads(entries);
   const n = mods.length;
   const categories: string[] = [];
   const categoryIndex = new Map<string, number>();
@@ -342,6 +345,8 @@ export function decodeListFile(text: string): { fetchedAt: number; columns: List
     if (at > 0xffffffff) throw new Error('the details file would be over 4 GB');
   }
   starts[count] = at;
+  // Positions are ranks in the index: a list out of download order would show wrong details.
+  if (!isSortedByDownloads(downloads)) throw new Error('the entries are not most downloaded first');
   const held = placeExtras(extra, count);
   for (const [i, mod] of held) {
     // The columns must name the entry held whole, or search would find it under another name.

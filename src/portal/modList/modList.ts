@@ -3,7 +3,6 @@
 // but `details()`, and it does so asynchronously: a summary is plain data.
 
 import { buildColumns, entryAt, parseDetailsLine, summaryAt, type DetailsLine, type ListColumns } from './listFile';
-import { sortByDownloads } from './postings';
 import { ModIndex, type IndexSnapshot, type ModTable, type SearchHit } from './search';
 import type { ModSummary } from './summary';
 import type { ModEntry } from '../types';
@@ -246,25 +245,28 @@ export class ModSelection {
     return new ModSelection(this.columns, this.ranks.filter((i) => keep(this.columns.names[i]!)), this.positionOf);
   }
 
-  /** Its mods by category as sent ('' for none), each in the same order, categories as first met. */
-  byCategory(): Map<string, ModSelection> {
+  /** Its mods grouped by `keyOf` their category (undefined for none), each in the same order, groups as first met. */
+  byCategory(keyOf: (category: string | undefined) => string): Map<string, ModSelection> {
     const c = this.columns;
-    const groups = new Map<number, number[]>();
+    const keys = c.categories.map((category) => keyOf(category));
+    const none = keyOf(undefined);
+    const groups = new Map<string, number[]>();
     for (const i of this.ranks) {
-      const key = c.categoryOf[i]!;
+      const cat = c.categoryOf[i]!;
+      const key = cat < 0 ? none : keys[cat]!;
       let list = groups.get(key);
       if (list === undefined) groups.set(key, (list = []));
       list.push(i);
     }
     const out = new Map<string, ModSelection>();
-    for (const [key, ranks] of groups) out.set(key < 0 ? '' : c.categories[key]!, new ModSelection(c, Int32Array.from(ranks), this.positionOf));
+    for (const [key, ranks] of groups) out.set(key, new ModSelection(c, Int32Array.from(ranks), this.positionOf));
     return out;
   }
 }
 
 /** A list over entries at hand, their details held in memory (a portal answer, tests). */
 export function modListOf(entries: readonly ModEntry[]): ModList {
-  const { columns, details } = buildColumns(sortByDownloads(entries));
+  const { columns, details } = buildColumns(entries);
   return new ModList(columns, memoryRange(details));
 }
 

@@ -10,7 +10,6 @@ import type { WriteQueue } from '../writeQueue';
 import { decodeIndexSnapshot, encodeIndexSnapshot } from './indexFile';
 import { buildColumns, decodeListFile, encodeListFile, isDetailsFile, type ListColumns } from './listFile';
 import { ModList, listColumns, listSnapshot, memoryRange, type ReadRange } from './modList';
-import { sortByDownloads } from './postings';
 
 export const LIST_FILE = 'mod-list.json';
 /** The search index's arrays for the list in LIST_FILE (optional: rebuilt when absent or stale). */
@@ -203,7 +202,7 @@ export class ModListStore {
         this.validators = answer.validators;
         onProgress?.('Indexing the mod list');
         const fetchedAt = this.o.now();
-        const { columns, details } = buildColumns(sortByDownloads(answer.value));
+        const { columns, details } = buildColumns(answer.value);
         const list = new ModList(columns, memoryRange(details));
         if (epoch !== this.epoch) return list;
         this.hold({ list, fetchedAt, generation: this.generation });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DETAILS_FILE, FULL_FILE, INDEX_FILE, LIST_FILE, MODS_FILE, PortalCache, changeConcerns, type CacheChange, type PortalSource } from '../../../src/portal/cache';
+import { FULL_FILE, INDEX_FILE, LIST_FILE, MODS_FILE, PortalCache, changeConcerns, type CacheChange, type PortalSource } from '../../../src/portal/cache';
 import { PortalError } from '../../../src/portal/errors';
 import { decodeModList, encodeModList } from '../../../src/portal/modList/listFile';
 import { FileCacheStorage, MemoryCacheStorage, type CacheStorage } from '../../../src/portal/storage';
@@ -86,6 +86,16 @@ function setup(storage: CacheStorage = new MemoryCacheStorage(), clock = new Fak
   const logs: string[] = [];
   const cache = new PortalCache({ client: portal, storage, clock, log: (m) => logs.push(m), persistDelayMs: 10 });
   return { cache, portal, clock, storage, logs };
+}
+
+/** The details file the list file in `dir` names. */
+function detailsFileOf(dir: string): string {
+  return (JSON.parse(readFileSync(path.join(dir, LIST_FILE), 'utf8')) as { detailsFile: string }).detailsFile;
+}
+
+/** The list and details files in `dir`, decoded. */
+function storedList(dir: string): { fetchedAt: number; mods: ModEntry[] } {
+  return decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8'), readFileSync(path.join(dir, detailsFileOf(dir))));
 }
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
@@ -185,15 +195,15 @@ test('a cold cache loads the list from disk without a request; atomic writes lea
   const first = setup(new FileCacheStorage(dir), clock);
   await first.cache.getList();
   await first.cache.flush();
-  assert.deepEqual(readdirSync(dir).sort(), [DETAILS_FILE, INDEX_FILE, LIST_FILE].sort());
-  const stored = decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8'), readFileSync(path.join(dir, DETAILS_FILE)));
+  assert.deepEqual(readdirSync(dir).sort(), [detailsFileOf(dir), INDEX_FILE, LIST_FILE].sort());
+  const stored = storedList(dir);
   assert.equal(stored.fetchedAt, clock.now());
   assert.deepEqual(stored.mods, first.portal.list);
 
   clock.advance(5 * MINUTE);
   const second = setup(new FileCacheStorage(dir), clock);
-  const index = await second.cache.getList();
-  assert.equal(index.size, 2);
+  const list = await second.cache.getList();
+  assert.equal(list.size, 2);
   assert.equal(second.portal.calls.all, 0);
   assert.equal(second.cache.listState.status, 'ready');
   assert.equal(second.cache.listState.fetchedAt, clock.now() - 5 * MINUTE);
@@ -205,29 +215,51 @@ function listed(name: string, downloads: number): ModEntry {
   return { ...rest, summary: `About ${name}`, latest_release: releases![0]! };
 }
 
-test('the list held in memory reads summaries from the details file once it is written', async (t) => {
+/** A storage that counts the calls of each of its methods. */
+function counting(storage: CacheStorage): { storage: CacheStorage; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const proxy = new Proxy(storage, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.set(String(key), (calls.get(String(key)) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { storage: proxy, calls };
+}
+
+test('the list held in memory gives summaries without reading; details() reads the details file once it is written', async (t) => {
   const dir = tempDir(t);
   const clock = new FakeClock();
-  const { cache, portal } = setup(new FileCacheStorage(dir), clock);
+  const { storage, calls } = counting(new FileCacheStorage(dir));
+  const { cache, portal } = setup(storage, clock);
   portal.list = [listed('alpha', 10), listed('beta', 5)];
-  const index = await cache.getList();
+  const list = await cache.getList();
   // Before the write the bytes are in memory; after it, on the disk alone.
-  assert.equal(index.get('alpha')?.summary, 'About alpha');
+  assert.equal((await list.details('alpha'))?.summary, 'About alpha');
   await cache.flush();
-  const details = readFileSync(path.join(dir, DETAILS_FILE));
-  rmSync(path.join(dir, DETAILS_FILE));
-  assert.equal(index.get('beta')?.summary, '', 'read from the disk, where it is gone: nothing, not stale bytes');
-  assert.equal(index.get('beta')?.title, 'BETA');
-  assert.equal(index.get('beta')?.latest_release?.version, '1.0.0');
-  writeFileSync(path.join(dir, DETAILS_FILE), details);
-  assert.equal(index.get('beta')?.summary, 'About beta');
+  calls.clear();
+  assert.deepEqual(list.get('beta'), { name: 'beta', title: 'BETA', downloads_count: 5, latest: { version: '1.0.0', factorio_version: '2.0', released: Date.parse('2025-01-01T00:00:00Z') } });
+  assert.deepEqual([...calls], [], 'a summary reads nothing');
+  const detailsFile = detailsFileOf(dir);
+  const details = readFileSync(path.join(dir, detailsFile));
+  rmSync(path.join(dir, detailsFile));
+  assert.equal(await list.details('beta'), undefined, 'read from the disk, where it is gone: nothing, not stale bytes');
+  assert.deepEqual([...calls], [['readRange', 1]]);
+  assert.equal(list.get('beta')?.title, 'BETA');
+  writeFileSync(path.join(dir, detailsFile), details);
 
-  // A fresh cache reads the list file and no details until one is shown.
+  // A fresh cache reads the list file and no details until one is asked for.
   const second = setup(new FileCacheStorage(dir), clock);
   const again = await second.cache.getList();
   assert.equal(second.portal.calls.all, 0);
-  assert.equal(again.get('alpha')?.owner, 'o');
-  assert.equal(again.get('alpha')?.latest_release?.sha1, 'abc');
+  assert.equal((await again.details('alpha'))?.owner, 'o');
+  assert.equal((await again.details('alpha'))?.latest_release?.sha1, 'abc');
+  assert.equal((await again.details('beta'))?.summary, 'About beta');
+  assert.equal(await again.details('nobody'), undefined);
 });
 
 test('two windows on one cache folder: a newer list written by one is read whole by the other, never shown without its details', async (t) => {
@@ -240,21 +272,36 @@ test('two windows on one cache folder: a newer list written by one is read whole
   await a.cache.flush();
   const held = await b.cache.getList();
   assert.equal(b.portal.calls.all, 0, 'read from the disk');
-  assert.equal(held.get('beta')?.summary, 'About beta');
+  assert.equal((await held.details('beta'))?.summary, 'About beta');
   // Window A downloads a newer list: its files replace the ones window B reads from.
   a.portal.list = [{ ...listed('alpha', 10), summary: 'Alpha, newer' }, listed('beta', 5), listed('gamma', 1)];
   await a.cache.getList({ forceRefresh: true });
   await a.cache.flush();
+  assert.equal(readdirSync(dir).filter((f) => f.startsWith('mod-details')).length, 1, 'the details file no list names is removed');
   const changes: CacheChange[] = [];
   b.cache.onDidChange((c) => changes.push(c));
-  assert.equal(held.get('alpha')?.summary, '', 'the old entries read nothing, not the other list');
-  assert.equal(held.get('beta')?.summary, 'About beta', 'a line read before is kept: it is this list\'s');
+  assert.equal(await held.details('alpha'), undefined, 'the old entries read nothing, not the other list');
+  assert.equal((await held.details('beta'))?.summary, 'About beta', "a line read before is kept: it is this list's");
   assert.equal(b.cache.peekList(), undefined, 'and their list is let go');
   assert.ok(changes.some((c) => c.all));
   const again = await b.cache.getList();
   assert.equal(b.portal.calls.all, 0, 'read again from the disk, no request');
   assert.equal(again.size, 3);
-  assert.equal(again.get('alpha')?.summary, 'Alpha, newer');
+  assert.equal((await again.details('alpha'))?.summary, 'Alpha, newer');
+});
+
+test('two windows on one cache folder: details are read with no header check per read', async (t) => {
+  const dir = tempDir(t);
+  const a = setup(new FileCacheStorage(dir));
+  a.portal.list = [listed('alpha', 10), listed('beta', 5), listed('gamma', 1)];
+  await a.cache.getList();
+  await a.cache.flush();
+  const { storage, calls } = counting(new FileCacheStorage(dir));
+  const b = setup(storage);
+  const list = await b.cache.getList();
+  calls.clear();
+  for (const name of ['alpha', 'beta', 'gamma']) assert.equal((await list.details(name))?.summary, `About ${name}`);
+  assert.deepEqual([...calls], [['readRange', 3]], 'one read per mod, its line alone');
 });
 
 test('a list file whose details file is gone is fetched again, not shown without details', async (t) => {
@@ -263,13 +310,13 @@ test('a list file whose details file is gone is fetched again, not shown without
   first.portal.list = [listed('alpha', 10)];
   await first.cache.getList();
   await first.cache.flush();
-  rmSync(path.join(dir, DETAILS_FILE));
+  rmSync(path.join(dir, detailsFileOf(dir)));
   const second = setup(new FileCacheStorage(dir));
   second.portal.list = [listed('alpha', 10)];
-  const index = await second.cache.getList();
+  const list = await second.cache.getList();
   assert.equal(second.portal.calls.all, 1);
   assert.ok(second.logs.some((l) => /does not match its details file/.test(l)));
-  assert.equal(index.get('alpha')?.summary, 'About alpha');
+  assert.equal((await list.details('alpha'))?.summary, 'About alpha');
 });
 
 test('a corrupt, truncated or wrong-version list file is discarded with a log line and fetched again', async (t) => {
@@ -292,7 +339,7 @@ test('a corrupt, truncated or wrong-version list file is discarded with a log li
     assert.equal(portal.calls.all, 1);
     assert.ok(logs.some((l) => /Discarding the cached mod list/.test(l)), content);
     await cache.flush();
-    assert.equal(decodeModList(readFileSync(path.join(dir, LIST_FILE), 'utf8'), readFileSync(path.join(dir, DETAILS_FILE))).mods.length, 2);
+    assert.equal(storedList(dir).mods.length, 2);
   }
 });
 
@@ -460,7 +507,7 @@ test('clear forgets everything, on disk too', async (t) => {
   await cache.getList();
   await cache.fetchMods(['alpha']);
   await cache.flush();
-  assert.deepEqual(readdirSync(dir).sort(), [DETAILS_FILE, INDEX_FILE, LIST_FILE, MODS_FILE].sort());
+  assert.deepEqual(readdirSync(dir).sort(), [detailsFileOf(dir), INDEX_FILE, LIST_FILE, MODS_FILE].sort());
   await cache.clear();
   assert.deepEqual(readdirSync(dir), []);
   assert.equal(cache.peekList(), undefined);
