@@ -65,8 +65,6 @@ export function activate(context: vscode.ExtensionContext): FactorioPortalApi {
     storageRoot: context.globalStorageUri,
     userAgent: `factorio-mod-portal-vscode/${version}`,
     logger,
-    // Called only once background checks run, after `status` exists.
-    mayRequest: (): boolean => status.mayRequest(),
   });
   const status = new PortalStatus(portal, logger, 'factorioPortal.refresh');
   const data = new DependencyData(portal, status);

@@ -201,3 +201,33 @@ suite('settings a workspace breaks', () => {
     assert.match(problems.find((p) => p.setting === 'factorioPortal.requestTimeoutSeconds')!.problem, /3000000 is outside 1 to 300; using 300/);
   });
 });
+
+suite('a new portal URL', () => {
+  let saved: string | undefined;
+
+  before(() => {
+    saved = config().inspect<string>('portalUrl')?.globalValue;
+  });
+
+  after(async () => {
+    await config().update('portalUrl', saved, vscode.ConfigurationTarget.Global);
+    const api = await extensionApi<Api>();
+    await waitFor(() => api.portalUrl === portalUrl(), { message: 'back on the local portal' });
+  });
+
+  test('starts with no back-off from the old one', async () => {
+    const api = await extensionApi<Api>();
+    // A port nothing listens on: every request fails at once.
+    const down = 'http://127.0.0.1:9';
+    await config().update('portalUrl', down, vscode.ConfigurationTarget.Global);
+    await waitFor(() => api.portalUrl === down, { message: 'on the unreachable portal' });
+    await vscode.commands.executeCommand('factorioPortal.refresh');
+    await waitFor(() => api.status().offline, { message: 'the unreachable portal is in back-off' });
+    await config().update('portalUrl', saved, vscode.ConfigurationTarget.Global);
+    await waitFor(() => api.portalUrl === portalUrl(), { message: 'back on the local portal' });
+    assert.equal(api.status().offline, false, 'the back-off stayed with the old portal');
+    // And requests go out at once: the details of a mod load from the local portal.
+    assert.equal(await vscode.commands.executeCommand<boolean>('factorioPortal.showModDetails', { name: 'factorio-lib' }), true);
+    assert.equal(api.status().offline, false);
+  });
+});

@@ -124,3 +124,20 @@ test('no import forms a circle anywhere in src', () => {
   };
   for (const file of files) if (!state.has(file)) visit(file);
 });
+
+// The mod list's storage is its own folder's business: from outside, only its face
+// (src/portal/modList/index.ts) is imported.
+test('src/portal/modList is imported through its index alone', () => {
+  const folder = path.join(SRC, 'portal', 'modList');
+  const outside = tsFiles(SRC).filter((file) => !file.startsWith(folder + path.sep));
+  let seen = 0;
+  for (const file of outside) {
+    for (const spec of importsOf(file)) {
+      const target = resolveImport(file, spec);
+      if (target === undefined || !target.startsWith(folder + path.sep)) continue;
+      seen++;
+      assert.equal(target, path.join(folder, 'index.ts'), `${path.relative(SRC, file)} imports ${spec}`);
+    }
+  }
+  assert.ok(seen > 0, 'something imports the mod list');
+});

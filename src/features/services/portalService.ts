@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { PortalCache, type CacheChange, type ListState } from '../../portal/cache';
 import { PortalClient } from '../../portal/client';
+import type { PortalError } from '../../portal/errors';
+import { Reachability } from '../../portal/reachability';
 import type { ModList } from '../../portal/modList';
 import { FileCacheStorage, portalFolderNames, tidyPortalFolders } from '../../portal/storage';
 import { TAGS_FILE, TagIndex } from '../../portal/tags';
@@ -17,8 +19,6 @@ export interface PortalServiceOptions {
   storageRoot: vscode.Uri;
   userAgent: string;
   logger: Logger;
-  /** Whether requests may go now (the status's back-off); background tag checks wait while not. */
-  mayRequest: () => boolean;
 }
 
 /** Everything that belongs to one portal URL; built together, disposed together. */
@@ -27,6 +27,8 @@ interface PortalSet {
   readonly timeoutMs: number;
   readonly client: PortalClient;
   readonly cache: PortalCache;
+  /** This portal's back-off: a new URL starts with none from the old one. */
+  readonly reachability: Reachability;
   readonly tagsFolder: string;
   /** Replaced, with the filter sets, when the cached data is cleared. */
   tags: TagIndex;
@@ -36,12 +38,15 @@ interface PortalSet {
   readonly subscription: { dispose(): void };
 }
 
+/** What happened to the back-off: a failure, the portal answering again, a reset, or a new portal (none yet). */
+export type ReachabilityChange = 'failed' | 'recovered' | 'reset' | 'replaced';
+
 /** The list's state before anything asked for the portal. */
 const NOTHING_YET: ListState = Object.freeze({ status: 'empty', refreshing: false });
 
 /**
- * The one owner of per-portal state: the client, cache, tag index and filter sets of the
- * configured portal URL. A new URL (or timeout) builds a new set; the old one is disposed
+ * The one owner of per-portal state: the client, cache, back-off, tag index and filter
+ * sets of the configured portal URL. A new URL (or timeout) builds a new set; the old one is disposed
  * (its requests stop) and flushed (its pending writes land). Each portal URL has its own
  * folders, so a local test portal never mixes its data with the real one.
  *
@@ -54,6 +59,9 @@ export class PortalService implements vscode.Disposable {
   private readonly tagsEmitter = new vscode.EventEmitter<void>();
   private readonly replaceEmitter = new vscode.EventEmitter<void>();
   private readonly releaseEmitter = new vscode.EventEmitter<void>();
+  private readonly reachabilityEmitter = new vscode.EventEmitter<ReachabilityChange>();
+  /** Fires when the portal's back-off starts, ends or is reset, or the set (and with it the back-off) is replaced. */
+  readonly onDidChangeReachability = this.reachabilityEmitter.event;
   /** Fires when the mod list was dropped from memory (it is read back from disk when needed). */
   readonly onDidRelease = this.releaseEmitter.event;
   /** Fires when portal data or its state changes (saying which mods), or the set is replaced (all). */
@@ -84,6 +92,7 @@ export class PortalService implements vscode.Disposable {
         this.built = this.build();
         this.replaceEmitter.fire();
         this.changeEmitter.fire({ all: true });
+        this.reachabilityEmitter.fire('replaced');
       }
       if (e.affectsConfiguration('factorioPortal.explorer.tagChecks')) {
         // A new limit stops the checks; they start again when the Tags node is next listed.
@@ -126,6 +135,38 @@ export class PortalService implements vscode.Disposable {
     return this.current.filterSets;
   }
 
+  // ---- the back-off (the status bar shows it) ----
+
+  /** Whether requests may go now, or should wait out the back-off after a failure. */
+  mayRequest(): boolean {
+    return this.built?.reachability.mayRequest() ?? true;
+  }
+
+  /** The failure of the outage under way, if any. */
+  get lastFailure(): PortalError | undefined {
+    return this.built?.reachability.lastFailure;
+  }
+
+  /** Ends the outage, if any; true when there was one (the portal answers again). */
+  reportSuccess(): boolean {
+    const ended = this.current.reachability.reportSuccess();
+    if (ended) this.reachabilityEmitter.fire('recovered');
+    return ended;
+  }
+
+  /** Starts or prolongs an outage; true for its first failure (the user hears of it once). */
+  reportFailure(error: PortalError): boolean {
+    const first = this.current.reachability.reportFailure(error);
+    this.reachabilityEmitter.fire('failed');
+    return first;
+  }
+
+  /** Lets the next request through at once (the user asked for it). */
+  resetBackoff(): void {
+    this.built?.reachability.resetBackoff();
+    this.reachabilityEmitter.fire('reset');
+  }
+
   /** The portal page of a mod, for links. */
   modPageUrl(name: string): string {
     return `${this.url}/mod/${encodeURIComponent(name)}`;
@@ -165,7 +206,7 @@ export class PortalService implements vscode.Disposable {
     await old.flush();
     await new FileCacheStorage(set.tagsFolder).delete(TAGS_FILE);
     if (this.closed || set !== this.built) return;
-    set.tags = this.createTags(set.cache, set.tagsFolder);
+    set.tags = this.createTags(set.cache, set.tagsFolder, set.reachability);
     set.filterSets = new PortalFilterSets(() => set.client);
     set.tagTargetsFor = undefined;
     this.replaceEmitter.fire();
@@ -189,13 +230,15 @@ export class PortalService implements vscode.Disposable {
     const storage = new FileCacheStorage(path.join(storageRoot.fsPath, cacheFolder!));
     const cache = new PortalCache({ client, storage, log });
     const tagsFolder = path.join(storageRoot.fsPath, tagsFolderName!);
+    const reachability = new Reachability();
     const set: PortalSet = {
       url,
       timeoutMs,
       client,
       cache,
+      reachability,
       tagsFolder,
-      tags: this.createTags(cache, tagsFolder),
+      tags: this.createTags(cache, tagsFolder, reachability),
       filterSets: new PortalFilterSets(() => client),
       tagTargetsFor: undefined,
       subscription: cache.onDidChange((change) => this.changeEmitter.fire(change)),
@@ -212,7 +255,7 @@ export class PortalService implements vscode.Disposable {
   }
 
   /** A tag index that reads through `cache`; only the current set's index is heard. */
-  private createTags(cache: PortalCache, folder: string): TagIndex {
+  private createTags(cache: PortalCache, folder: string, reachability: Reachability): TagIndex {
     const tags = new TagIndex({
       source: {
         peekFullMod: (name) => cache.peekFullMod(name),
@@ -221,7 +264,7 @@ export class PortalService implements vscode.Disposable {
       storage: new FileCacheStorage(folder),
       cap: this.options.config.tagCheckLimit,
       paused: this.tagChecksPaused,
-      mayRequest: () => this.options.mayRequest(),
+      mayRequest: () => reachability.mayRequest(),
       log: (message) => this.options.logger.info(message),
     });
     tags.onDidChange(() => {
@@ -261,5 +304,6 @@ export class PortalService implements vscode.Disposable {
     this.tagsEmitter.dispose();
     this.replaceEmitter.dispose();
     this.releaseEmitter.dispose();
+    this.reachabilityEmitter.dispose();
   }
 }

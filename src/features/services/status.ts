@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { PortalError } from '../../portal/errors';
-import { Reachability } from '../../portal/reachability';
 import type { Logger } from '../core/logger';
 import type { PortalService } from './portalService';
 import { isInfoJson } from '../core/documents';
@@ -16,11 +15,11 @@ export function formatAge(ms: number): string {
 
 /**
  * The portal's reachability as the user sees it: a status bar item and one message per
- * outage (never one per dependency). The back-off itself is `Reachability`'s.
+ * outage (never one per dependency). The back-off itself belongs to the portal in use
+ * (PortalService): this only shows it and reports to it.
  */
 export class PortalStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly reachability = new Reachability();
   private pinned = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timer: NodeJS.Timeout;
@@ -38,6 +37,11 @@ export class PortalStatus implements vscode.Disposable {
     this.item.command = refreshCommand;
     this.disposables.push(
       portal.onDidChange(() => this.render()),
+      portal.onDidChangeReachability((change) => {
+        this.render();
+        // A failure changes only what is shown; the others let requests through again.
+        if (change !== 'failed') this.emitter.fire();
+      }),
       vscode.workspace.onDidOpenTextDocument(() => this.render()),
       vscode.workspace.onDidCloseTextDocument(() => this.render()),
     );
@@ -48,25 +52,20 @@ export class PortalStatus implements vscode.Disposable {
 
   /** Whether features may send requests now, or should wait out the back-off. */
   mayRequest(): boolean {
-    return this.reachability.mayRequest();
+    return this.portal.mayRequest();
   }
 
   get lastFailure(): PortalError | undefined {
-    return this.reachability.lastFailure;
+    return this.portal.lastFailure;
   }
 
   reportSuccess(): void {
-    if (!this.reachability.reportSuccess()) return;
-    this.logger.info('The Mod Portal answers again.');
-    this.render();
-    this.emitter.fire();
+    if (this.portal.reportSuccess()) this.logger.info('The Mod Portal answers again.');
   }
 
   reportFailure(error: PortalError): void {
-    const first = this.reachability.reportFailure(error);
     this.logger.warn(`Mod Portal request failed (${error.kind}): ${error.message}`);
-    this.render();
-    if (first) {
+    if (this.portal.reportFailure(error)) {
       const retry = vscode.l10n.t('Retry');
       const log = vscode.l10n.t('Show Log');
       void vscode.window
@@ -88,8 +87,7 @@ export class PortalStatus implements vscode.Disposable {
 
   /** Lets the next request through at once (the user asked for it). */
   resetBackoff(): void {
-    this.reachability.resetBackoff();
-    this.emitter.fire();
+    this.portal.resetBackoff();
   }
 
   /** Keeps the item visible without an open info.json (the mod explorer uses the portal too). */
@@ -106,7 +104,7 @@ export class PortalStatus implements vscode.Disposable {
     }
     const state = this.portal.listState;
     const item = this.item;
-    const failure = this.reachability.lastFailure;
+    const failure = this.portal.lastFailure;
     if (failure) {
       const since = state.fetchedAt ? vscode.l10n.t('cached data from {0}', formatAge(Date.now() - state.fetchedAt)) : vscode.l10n.t('no cached data');
       item.text = `$(cloud-offline) ${vscode.l10n.t('Mod Portal offline')}`;
@@ -134,7 +132,7 @@ export class PortalStatus implements vscode.Disposable {
 
   /** A plain snapshot for tests and the exported API. */
   snapshot(): { text: string; offline: boolean } {
-    return { text: this.item.text, offline: this.reachability.lastFailure !== undefined };
+    return { text: this.item.text, offline: this.portal.lastFailure !== undefined };
   }
 
   dispose(): void {
