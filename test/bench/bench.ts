@@ -3,7 +3,6 @@
 // Add a measurement by appending a BenchSection to `sections`.
 
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +12,8 @@ import { ModSearch } from '../../src/features/commands/modSearch';
 import type { ModList } from '../../src/portal/modList';
 import { PortalClient } from '../../src/portal/client';
 import { ModIndex } from '../../src/portal/modList/search';
-import { FileCacheStorage, type CacheStorage } from '../../src/portal/storage';
+import { FileCacheStorage } from '../../src/portal/storage';
+import { countingStorage, countingSyncReads } from '../unit/builders';
 import type { ModEntry } from '../../src/portal/types';
 import { changelogBench } from './changelog';
 import { largeDownload } from './download';
@@ -218,18 +218,7 @@ const typing: BenchSection = {
     const warm = new PortalCache({ client: context.client(), storage: new FileCacheStorage(dir) });
     await warm.getList();
     await warm.flush();
-    const calls = new Map<string, number>();
-    const disk = new FileCacheStorage(dir);
-    const storage = new Proxy(disk, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.set(String(key), (calls.get(String(key)) ?? 0) + 1);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    }) as CacheStorage;
+    const { storage, calls } = countingStorage(new FileCacheStorage(dir));
     const offline = {
       getAllMods: () => Promise.reject(new Error('the bench expects the list on disk')),
       getModsByName: () => Promise.reject(new Error('unused')),
@@ -237,16 +226,8 @@ const typing: BenchSection = {
     };
     const list = await new PortalCache({ client: offline, storage }).getList();
     calls.clear();
-    const syncNames = ['readSync', 'openSync', 'readFileSync', 'statSync', 'fstatSync', 'existsSync', 'readdirSync'] as const;
-    // The module object itself: what every importer of node:fs calls through.
-    const mutableFs = createRequire(__filename)('node:fs') as Record<string, (...args: unknown[]) => unknown>;
-    const originals = syncNames.map((name) => mutableFs[name]!);
-    let syncCalls = 0;
-    syncNames.forEach((name, i) => {
-      mutableFs[name] = (...args: unknown[]) => (syncCalls++, originals[i]!(...args));
-    });
     let rows = 0;
-    try {
+    const syncCalls = await countingSyncReads(async () => {
       const search = new ModSearch(list);
       const typed = 'factorio-l';
       for (let n = 1; n <= typed.length; n++) {
@@ -254,11 +235,7 @@ const typing: BenchSection = {
         rows += shown.length;
         await read;
       }
-    } finally {
-      syncNames.forEach((name, i) => {
-        mutableFs[name] = originals[i]!;
-      });
-    }
+    });
     const asyncReads = [...calls].filter(([name]) => !name.endsWith('Sync')).reduce((sum, [, n]) => sum + n, 0);
     return [
       { label: 'Search Mods, 10 characters typed: rows shown', value: rows, unit: '' },

@@ -2,6 +2,8 @@
 // the repository's fixtures. One home, so a change to a record's shape is made once.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import type { CacheStorage } from '../../src/portal/storage';
 import type { FullModEntry, ModEntry, Release } from '../../src/portal/types';
 
 /** test/fixtures, inside the repository (no test reads a path outside it). */
@@ -48,4 +50,43 @@ export class FakeClock {
   advance(ms: number): void {
     this.time += ms;
   }
+}
+
+/** `storage`, counting the calls of each of its methods by name. */
+export function countingStorage(storage: CacheStorage): { storage: CacheStorage; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const proxy = new Proxy(storage, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.set(String(key), (calls.get(String(key)) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { storage: proxy, calls };
+}
+
+const SYNC_READS = ['readSync', 'openSync', 'readFileSync', 'statSync', 'fstatSync', 'existsSync', 'readdirSync'] as const;
+
+/**
+ * Runs `work`, counting the synchronous file reads made meanwhile at node:fs itself (the
+ * module object every importer calls through), so none can hide behind a storage.
+ */
+export async function countingSyncReads(work: () => Promise<void>): Promise<number> {
+  const fs = createRequire(__filename)('node:fs') as Record<string, (...args: unknown[]) => unknown>;
+  const originals = SYNC_READS.map((name) => fs[name]!);
+  let count = 0;
+  SYNC_READS.forEach((name, i) => {
+    fs[name] = (...args: unknown[]) => (count++, originals[i]!(...args));
+  });
+  try {
+    await work();
+  } finally {
+    SYNC_READS.forEach((name, i) => {
+      fs[name] = originals[i]!;
+    });
+  }
+  return count;
 }

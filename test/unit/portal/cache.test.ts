@@ -8,7 +8,7 @@ import { PortalError } from '../../../src/portal/errors';
 import { decodeModList, encodeModList } from '../../../src/portal/modList/listFile';
 import { FileCacheStorage, MemoryCacheStorage, type CacheStorage } from '../../../src/portal/storage';
 import type { FullModEntry, ModEntry } from '../../../src/portal/types';
-import { FakeClock } from '../builders';
+import { FakeClock, countingStorage } from '../builders';
 
 const MINUTE = 60_000;
 
@@ -215,21 +215,7 @@ function listed(name: string, downloads: number): ModEntry {
   return { ...rest, summary: `About ${name}`, latest_release: releases![0]! };
 }
 
-/** A storage that counts the calls of each of its methods. */
-function counting(storage: CacheStorage): { storage: CacheStorage; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const proxy = new Proxy(storage, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.set(String(key), (calls.get(String(key)) ?? 0) + 1);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { storage: proxy, calls };
-}
+const counting = countingStorage;
 
 test('the list held in memory gives summaries without reading; details() reads the details file once it is written', async (t) => {
   const dir = tempDir(t);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { LAST_USED_FILE, portalFolderNames, tidyPortalFolders, unusedPortalFolders } from '../../../src/portal/storage';
+import { FileCacheStorage, LAST_USED_FILE, MemoryCacheStorage, portalFolderNames, tidyPortalFolders, unusedPortalFolders } from '../../../src/portal/storage';
 
 const DAY = 86_400_000;
 const NOW = 1_800_000_000_000;
@@ -76,4 +76,21 @@ test('tidyPortalFolders never throws for a root that does not exist', async () =
   } finally {
     rmSync(path.dirname(root), { recursive: true, force: true });
   }
+});
+
+test('readRange reads a piece of a file, or nothing when it is gone or shorter; list names the files, not the temporary ones', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'portal-storage-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const storage of [new FileCacheStorage(dir), new MemoryCacheStorage()]) {
+    await storage.writeBytes('data.bin', Buffer.from('0123456789'));
+    await storage.write('list.json', '{}');
+    assert.equal(Buffer.from((await storage.readRange('data.bin', 3, 4))!).toString(), '3456');
+    assert.equal(await storage.readRange('data.bin', 8, 4), undefined, 'past the end');
+    assert.equal(await storage.readRange('gone.bin', 0, 1), undefined);
+    assert.deepEqual((await storage.list()).sort(), ['data.bin', 'list.json']);
+    await storage.delete('data.bin');
+    assert.equal(await storage.readRange('data.bin', 0, 1), undefined);
+  }
+  writeFileSync(path.join(dir, '.half.tmp'), 'x');
+  assert.deepEqual(await new FileCacheStorage(dir).list(), ['list.json']);
 });
