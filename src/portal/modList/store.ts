@@ -304,12 +304,15 @@ export class ModListStore {
    */
   private hold(held: Held): void {
     this.held = held;
-    held.list.onDetailsGone = () => {
-      if (this.held?.list !== held.list) return;
-      this.o.log('The cached mod list was replaced on disk (another window?); it is read again when needed');
-      this.release();
-      this.o.changed(true);
-    };
+    held.list.onDetailsGone = () => this.replacedOnDisk(held.list);
+  }
+
+  /** `list`'s details file is gone: another window's newer list took its place, and is read when needed. */
+  private replacedOnDisk(list: ModList): void {
+    if (this.held?.list !== list) return;
+    this.o.log('The cached mod list was replaced on disk (another window?); it is read again when needed');
+    this.release();
+    this.o.changed(true);
   }
 
   private diskRange(): ReadRange {
@@ -342,6 +345,7 @@ export class ModListStore {
     let present = true;
     this.o.writes.enqueue(async () => {
       present = await this.detailsPresent(columns);
+      if (!present) this.replacedOnDisk(list);
     }, 'check the details file');
     this.writeList(list, fetchedAt, () => present);
   }

@@ -788,3 +788,28 @@ test('release drops the list and records once written; the next access reads the
   assert.equal(portal.calls.all, 1);
   assert.equal(portal.calls.names.length, 1);
 });
+
+test('two windows: an unchanged list whose details file another window removed is not written back, and is read again', async (t) => {
+  const dir = tempDir(t);
+  const clock = new FakeClock();
+  const a = setup(new FileCacheStorage(dir), clock);
+  const b = setup(new FileCacheStorage(dir), clock);
+  a.portal.list = [listed('alpha', 10)];
+  await a.cache.getList();
+  await a.cache.flush();
+  // Window B holds the list from the disk and refreshes it conditionally: the portal says 304.
+  const unchanged: PortalSource = Object.assign(b.portal, {
+    getAllModsIfChanged: async () => ({ notModified: true as const }),
+  });
+  assert.equal(unchanged, b.portal);
+  await b.cache.getList();
+  a.portal.list = [listed('alpha', 10), listed('beta', 5)];
+  await a.cache.getList({ forceRefresh: true });
+  await a.cache.flush();
+  const newer = readFileSync(path.join(dir, LIST_FILE), 'utf8');
+  await b.cache.getList({ forceRefresh: true }).catch(() => undefined);
+  await b.cache.flush();
+  assert.equal(readFileSync(path.join(dir, LIST_FILE), 'utf8'), newer, 'the newer pair of files stays');
+  assert.equal(b.cache.peekList(), undefined, 'the list whose details are gone is let go');
+  assert.equal((await b.cache.getList()).size, 2, 'and the newer one read from the disk');
+});
