@@ -1,5 +1,5 @@
 // Search Mods…: the quick pick over the whole portal, filtered as the user types, with
-// the matches highlighted, downloads and summary on each row.
+// the matches highlighted, downloads on each row and the summary on the first rows.
 import * as path from 'node:path';
 import { openWorkbenchWithFile } from '../workbench';
 import { QUICK_ROWS, quickRow, runFromPalette, typeIntoQuickPick } from './palette';
@@ -16,6 +16,8 @@ export const searchCheck: UiCheck = {
       const row = quickRow(page, 'Factorio Library');
       await row.waitFor({ state: 'visible', timeout: 30_000 });
       await row.locator('.highlight').first().waitFor({ state: 'visible', timeout: 10_000 });
+      // The summaries of the first rows are read after the rows are shown.
+      await page.locator(QUICK_ROWS).first().filter({ hasText: /commonly used utilities/ }).waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
       const first = (await page.locator(QUICK_ROWS).first().textContent()) ?? '';
       if (!first.includes('Factorio Library')) throw new Error(`the first row is not factorio-lib: ${first}`);
       if (!/commonly used utilities/.test(first)) throw new Error(`the row has no summary: ${first}`);
