@@ -8,7 +8,7 @@ import { PortalError, toPortalError } from './errors';
 import type { CacheStorage } from './storage';
 import type { FullModEntry, ModEntry } from './types';
 import type { WriteQueue } from './writeQueue';
-import { unlessAborted } from './modList';
+import { unlessAborted } from './abort';
 
 export const MODS_FILE = 'mods.json';
 export const FULL_FILE = 'full-mods.json';

@@ -3,6 +3,6 @@
 // business alone.
 
 export { ModList, ModSelection, modListOf, type SortMode } from './modList';
-export { ModListStore, LIST_FILE, INDEX_FILE, cancelled, unlessAborted, type FetchList, type GetListOptions, type ListState } from './store';
+export { ModListStore, LIST_FILE, INDEX_FILE, type FetchList, type GetListOptions, type ListState } from './store';
 export { MatchTier, type MatchRange, type SearchHit } from './search';
 export type { LatestRelease, ModSummary } from './summary';

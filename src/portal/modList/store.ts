@@ -3,6 +3,7 @@
 // become state (`state`, the error reported), and a list already held stays in use.
 
 import type { Validators } from '../client';
+import { unlessAborted } from '../abort';
 import { PortalError, toPortalError } from '../errors';
 import type { CacheStorage } from '../storage';
 import type { ModEntry } from '../types';
@@ -47,30 +48,6 @@ export interface GetListOptions {
   forceRefresh?: boolean;
   /** Short descriptions of what is happening, for a progress notification. */
   onProgress?: (message: string) => void;
-}
-
-export function cancelled(): PortalError {
-  return new PortalError('cancelled', 'The request to the Mod Portal was cancelled');
-}
-
-/** Waits for `promise`, or rejects with 'cancelled' when `signal` aborts first. */
-export function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(cancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 interface Held {
