@@ -2,6 +2,7 @@
 // with their validators for conditional refreshes, the full records' LRU, and their files
 // (written a moment after a change, so a burst makes one write).
 
+import { messageOf } from '../util/errors';
 import { namelistBatches, type PortalClient, type Validators } from './client';
 import { decodeFullModEntry, decodeModEntry } from './decode';
 import { PortalError, toPortalError } from './errors';
@@ -424,7 +425,7 @@ export class RecordStore {
       if (data.version !== FORMAT_VERSION || !Array.isArray(data.records)) throw new Error('unknown format');
       records = data.records as StoredRecord[];
     } catch (e) {
-      this.log(`Discarding ${key} (${e instanceof Error ? e.message : String(e)})`);
+      this.log(`Discarding ${key} (${messageOf(e)})`);
       await this.storage.delete(key).catch(() => undefined);
       return;
     }

@@ -1,10 +1,10 @@
-// Where the cache keeps its files. Writes go to a temporary file in the same folder and
-// are renamed into place, so a crash or a second VS Code window never leaves a half
-// written file under the real name.
+// Where the cache keeps its files. Writes go through writeFileAtomic (src/util), so a
+// crash or a second VS Code window never leaves a half written file under the real name.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../util/atomicWrite';
 
 export interface CacheStorage {
   read(key: string): Promise<string | undefined>;
@@ -97,17 +97,9 @@ export class FileCacheStorage implements CacheStorage {
 
   private async writeFile(key: string, data: string | Uint8Array): Promise<void> {
     checkKey(key);
-    const target = path.join(this.dir, key);
-    const temp = path.join(this.dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
     // The folder may have been removed (a user cleaning up) since construction.
     await fs.mkdir(this.dir, { recursive: true });
-    try {
-      await fs.writeFile(temp, data);
-      await fs.rename(temp, target);
-    } catch (e) {
-      await fs.rm(temp, { force: true }).catch(() => undefined);
-      throw e;
-    }
+    await writeFileAtomic(path.join(this.dir, key), data);
   }
 
   async delete(key: string): Promise<void> {

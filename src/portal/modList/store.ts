@@ -2,6 +2,7 @@
 // written back, let go when idle. Failures never throw out of background work: they
 // become state (`state`, the error reported), and a list already held stays in use.
 
+import { messageOf } from '../../util/errors';
 import type { Validators } from '../client';
 import { unlessAborted } from '../abort';
 import { PortalError, toPortalError } from '../errors';
@@ -240,7 +241,7 @@ export class ModListStore {
     try {
       ({ columns, fetchedAt } = decodeListFile(text));
     } catch (e) {
-      this.o.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
+      this.o.log(`Discarding the cached mod list (${messageOf(e)}); it will be fetched again`);
       await storage.delete(LIST_FILE).catch(() => undefined);
       return;
     }
@@ -256,7 +257,7 @@ export class ModListStore {
       const snapshot = indexBytes && decodeIndexSnapshot(indexBytes, fetchedAt, columns.names.length);
       list = new ModList(columns, this.diskRange(), snapshot);
     } catch (e) {
-      this.o.log(`Discarding the cached mod list (${e instanceof Error ? e.message : String(e)}); it will be fetched again`);
+      this.o.log(`Discarding the cached mod list (${messageOf(e)}); it will be fetched again`);
       return;
     }
     this.hold({ list, fetchedAt, generation: this.generation });
