@@ -18,6 +18,7 @@ import { completionInVsCode, infoJsonAnalysis } from './infojson';
 import { infoJsonStress } from './infoJsonStress';
 import { portalText } from './portalText';
 import { seededRandom } from './prng';
+import { searchQuality } from './searchQuality';
 import { solverBench } from './solver';
 import { median, now, percentile } from './stats';
 
@@ -382,7 +383,7 @@ const growth: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText, changelogBench];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, search, searchQuality, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText, changelogBench];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);
