@@ -11,10 +11,11 @@
 //   underscores and spaces all start a word), whole or their start;
 // - words: every word of the query starts a different word of the name or title, in any
 //   order;
-// - substring: anywhere in the name or title;
+// - substring: anywhere in the name or title (as typed, or without its separators);
 // - typo: one edit (a wrong, missing, extra or swapped letter) away from the start of the
-//   name or title, for queries of 4 letters or more that get the first letter right;
-// - subsequence: the query's letters in order, anywhere.
+//   name or title, for queries of 4 letters or more that get the first two letters right;
+// - subsequence: the query's letters in order, anywhere; only offered when the other
+//   kinds leave the list short.
 
 /** Match kinds, best last. */
 export const MatchKind = {
@@ -121,6 +122,16 @@ function wordStartAt(text: string, i: number): boolean {
   return isDigit(prev) !== isDigit(cur);
 }
 
+/** Lower case letters and digits only: how names are compared when case and separators do not count. */
+export function foldText(raw: string): string {
+  let folded = '';
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (isWordChar(code)) folded += String.fromCharCode(lowerCode(code));
+  }
+  return folded;
+}
+
 export function prepareQuery(raw: string): Query {
   const text = raw.trim();
   const lower = text.toLowerCase();
@@ -164,17 +175,27 @@ function foldedEquals(text: string, folded: string): boolean {
   return true;
 }
 
-/** 2 when `folded` is all of the field's initials, 1 when it starts them, else 0. */
-function initialsMatch(text: string, folded: string): number {
-  if (folded.length < 2) return 0;
-  let j = 0;
+/** The field's first letter or digit, lower case; -1 when it has none. */
+function firstLetter(text: string): number {
   for (let i = 0; i < text.length; i++) {
-    if (!wordStartAt(text, i)) continue;
-    if (j === folded.length) return 1;
-    if (lowerCode(text.charCodeAt(i)) !== folded.charCodeAt(j)) return 0;
-    j++;
+    const code = text.charCodeAt(i);
+    if (isWordChar(code)) return lowerCode(code);
   }
-  return j === folded.length ? 2 : 0;
+  return -1;
+}
+
+/** Where the field's words start, into `starts`; how many (at most its length). */
+function wordStarts(text: string, starts: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < text.length && n < starts.length; i++) if (wordStartAt(text, i)) starts[n++] = i;
+  return n;
+}
+
+/** 2 when `folded` is all of the field's initials, 1 when it starts them, else 0. */
+function initialsMatch(text: string, folded: string, starts: Int32Array, count: number): number {
+  if (folded.length < 2 || folded.length > count) return 0;
+  for (let j = 0; j < folded.length; j++) if (lowerCode(text.charCodeAt(starts[j]!)) !== folded.charCodeAt(j)) return 0;
+  return folded.length === count ? 2 : 1;
 }
 
 /**
@@ -182,15 +203,14 @@ function initialsMatch(text: string, folded: string): number {
  * share of the field's words covered, or -1. Words are few: a greedy pass in query
  * order is enough in practice.
  */
-function wordsMatch(text: string, words: readonly string[]): number {
-  const starts: number[] = [];
-  for (let i = 0; i < text.length; i++) if (wordStartAt(text, i)) starts.push(i);
-  if (starts.length === 0 || starts.length > 32) return -1;
+function wordsMatch(text: string, words: readonly string[], starts: Int32Array, count: number): number {
+  if (count === 0 || count > 31 || words.length > count) return -1;
   let used = 0;
   for (const w of words) {
+    const first = w.charCodeAt(0);
     let found = false;
-    for (let k = 0; k < starts.length; k++) {
-      if (used & (1 << k)) continue;
+    for (let k = 0; k < count; k++) {
+      if ((used & (1 << k)) !== 0 || lowerCode(text.charCodeAt(starts[k]!)) !== first) continue;
       if (foldedPrefixEnd(text, starts[k]!, w) >= 0) {
         used |= 1 << k;
         found = true;
@@ -199,17 +219,24 @@ function wordsMatch(text: string, words: readonly string[]): number {
     }
     if (!found) return -1;
   }
-  return words.length / starts.length;
+  return words.length / count;
 }
 
-function foldedIncludes(text: string, folded: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    if (isWordChar(text.charCodeAt(i)) && foldedPrefixEnd(text, i, folded) >= 0) return true;
+/** Whether `needle` (lower case) occurs in `text`, ASCII case aside, without making a lower-case copy. */
+function includesLower(text: string, needle: string): boolean {
+  const last = text.length - needle.length;
+  const first = needle.charCodeAt(0);
+  for (let i = 0; i <= last; i++) {
+    if (lowerCode(text.charCodeAt(i)) !== first) continue;
+    let j = 1;
+    while (j < needle.length && lowerCode(text.charCodeAt(i + j)) === needle.charCodeAt(j)) j++;
+    if (j === needle.length) return true;
   }
   return false;
 }
 
-function isFoldedSubsequence(text: string, folded: string): boolean {
+/** Whether the query's letters occur in `text` in order. */
+export function isFoldedSubsequence(text: string, folded: string): boolean {
   let j = 0;
   for (let i = 0; i < text.length && j < folded.length; i++) {
     if (lowerCode(text.charCodeAt(i)) === folded.charCodeAt(j)) j++;
@@ -222,47 +249,33 @@ export const TYPO_MIN_LENGTH = 4;
 
 /**
  * Whether `folded` is at most one edit (substitution, insertion, deletion, or a swap of
- * neighbours) from some start of `text` (separators and case aside), its first letter
- * right. Three rows of a bounded Damerau–Levenshtein table, each row as wide as the
- * query: linear in the query's length.
+ * neighbours) from some start of `text` (separators and case aside), its first two
+ * letters right: a slip there is rare and makes another word, and it keeps the
+ * candidates to one short list. Up to the first difference both agree; after it, one of the four edits must
+ * make the rest of the query agree with the text. Linear in the query's length.
  */
-export function withinOneEditOfStart(text: string, folded: string, scratch: Int32Array = new Int32Array(3 * 66)): boolean {
+export function withinOneEditOfStart(text: string, folded: string, scratch: Int32Array = new Int32Array(66)): boolean {
   const m = folded.length;
-  if (m + 1 > 66) return false;
-  // The field's letters, separators dropped, up to the longest start that can matter.
-  const chars: number[] = [];
-  for (let i = 0; i < text.length && chars.length < m + 1; i++) {
+  if (m + 1 > scratch.length) return false;
+  let n = 0;
+  for (let i = 0; i < text.length && n <= m; i++) {
     const code = text.charCodeAt(i);
-    if (isWordChar(code)) chars.push(lowerCode(code));
+    if (isWordChar(code)) scratch[n++] = lowerCode(code);
   }
-  if (chars.length === 0 || chars[0] !== folded.charCodeAt(0)) return false;
-  if (chars.length < m - 1) return false;
-  const width = m + 1;
-  // Row i holds the distances of the field's first i letters to each prefix of the query.
-  let before = 0;
-  let prev = width;
-  let cur = 2 * width;
-  for (let j = 0; j <= m; j++) scratch[prev + j] = j;
-  let best = m; // distance of the empty start to the whole query
-  for (let i = 1; i <= chars.length; i++) {
-    scratch[cur] = i;
-    let rowMin = i;
-    const c = chars[i - 1]!;
-    for (let j = 1; j <= m; j++) {
-      const q = folded.charCodeAt(j - 1);
-      let v = Math.min(scratch[prev + j]! + 1, scratch[cur + j - 1]! + 1, scratch[prev + j - 1]! + (c === q ? 0 : 1));
-      if (i > 1 && j > 1 && c === folded.charCodeAt(j - 2) && chars[i - 2] === q) v = Math.min(v, scratch[before + j - 2]! + 1);
-      scratch[cur + j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (scratch[cur + m]! < best) best = scratch[cur + m]!;
-    if (rowMin > 1) break;
-    const spare = before;
-    before = prev;
-    prev = cur;
-    cur = spare;
-  }
-  return best <= 1;
+  if (n < 2 || scratch[0] !== folded.charCodeAt(0) || scratch[1] !== folded.charCodeAt(1)) return false;
+  let i = 0;
+  while (i < m && i < n && scratch[i] === folded.charCodeAt(i)) i++;
+  if (i === m) return true;
+  if (agrees(folded, i + 1, scratch, n, i + 1) || agrees(folded, i + 1, scratch, n, i) || agrees(folded, i, scratch, n, i + 1)) return true;
+  return i + 1 < m && i + 1 < n && folded.charCodeAt(i) === scratch[i + 1] && folded.charCodeAt(i + 1) === scratch[i] && agrees(folded, i + 2, scratch, n, i + 2);
+}
+
+/** Whether the query from `qi` on agrees with the text's letters from `ti` on (the text may go on). */
+function agrees(folded: string, qi: number, chars: Int32Array, n: number, ti: number): boolean {
+  const m = folded.length;
+  if (m - qi > n - ti) return false;
+  for (let k = 0; qi + k < m; k++) if (folded.charCodeAt(qi + k) !== chars[ti + k]) return false;
+  return true;
 }
 
 export interface FieldMatch {
@@ -273,8 +286,37 @@ export interface FieldMatch {
 
 const NO_MATCH: FieldMatch = { kind: MatchKind.none, coverage: 0 };
 
+/** Whether the field can match from its start (exact, prefix, typo): a cheap test for the lists of first letters. */
+export function mayMatchAtStart(text: string, query: Query, scratch: MatchScratch): boolean {
+  const folded = query.folded;
+  if (foldedPrefixEnd(text, 0, folded) >= 0) return true;
+  return folded.length >= TYPO_MIN_LENGTH && withinOneEditOfStart(text, folded, scratch.letters);
+}
+
+/** Whether the query is the field's initials or their start: a cheap test for the lists of initials. */
+export function mayMatchInitials(text: string, query: Query, scratch: MatchScratch): boolean {
+  const count = wordStarts(text, scratch.starts);
+  return initialsMatch(text, query.folded, scratch.starts, count) > 0;
+}
+
+/** Whether the field holds every query word (a cheap test before a word match). */
+export function holdsEveryWord(text: string, query: Query): boolean {
+  for (const w of query.words) if (!includesLower(text, w)) return false;
+  return true;
+}
+
+/** Scratch space for matchField: one per search, so scoring allocates nothing. */
+export interface MatchScratch {
+  letters: Int32Array;
+  starts: Int32Array;
+}
+
+export function matchScratch(): MatchScratch {
+  return { letters: new Int32Array(66), starts: new Int32Array(32) };
+}
+
 /** The best way `query` matches one name or title (original text, any case). */
-export function matchField(text: string, query: Query, scratch?: Int32Array): FieldMatch {
+export function matchField(text: string, query: Query, scratch: MatchScratch = matchScratch()): FieldMatch {
   const folded = query.folded;
   if (folded === '' || text === '') return NO_MATCH;
   if (foldedEquals(text, folded)) return { kind: MatchKind.exact, coverage: 1 };
@@ -285,14 +327,22 @@ export function matchField(text: string, query: Query, scratch?: Int32Array): Fi
     const partial = folded.length < SHORT_QUERY && prefixEnd < text.length && !wordStartAt(text, prefixEnd) && isWordChar(text.charCodeAt(prefixEnd));
     return { kind: MatchKind.prefix, coverage: partial ? -1 : 0 };
   }
-  const initials = initialsMatch(text, folded);
+  // Word starts are only worth finding when the first letter, or every word, is there.
+  const firstRight = firstLetter(text) === folded.charCodeAt(0);
+  let allWords = true;
+  for (const w of query.words) if (!includesLower(text, w)) allWords = false;
+  const starts = scratch.starts;
+  const count = firstRight || allWords ? wordStarts(text, starts) : 0;
+  const initials = firstRight ? initialsMatch(text, folded, starts, count) : 0;
   if (initials === 2) return { kind: MatchKind.initials, coverage: 0 };
   // One word typed at the start is a prefix (above); a word elsewhere, or several, is a word match.
-  const coverage = wordsMatch(text, query.words);
+  const coverage = allWords ? wordsMatch(text, query.words, starts, count) : -1;
   if (coverage >= 0) return { kind: MatchKind.words, coverage };
   if (initials === 1) return { kind: MatchKind.initialsPrefix, coverage: 0 };
-  if (text.toLowerCase().includes(query.lower) || foldedIncludes(text, folded)) return { kind: MatchKind.substring, coverage: 0 };
-  if (folded.length >= TYPO_MIN_LENGTH && withinOneEditOfStart(text, folded, scratch)) return { kind: MatchKind.typo, coverage: 0 };
+  if ((allWords && query.words.length === 1) || includesLower(text, query.lower) || (query.lower !== folded && includesLower(text, folded))) {
+    return { kind: MatchKind.substring, coverage: 0 };
+  }
+  if (firstRight && folded.length >= TYPO_MIN_LENGTH && withinOneEditOfStart(text, folded, scratch.letters)) return { kind: MatchKind.typo, coverage: 0 };
   if (folded.length >= 2 && isFoldedSubsequence(text, folded)) return { kind: MatchKind.subsequence, coverage: 0 };
   return NO_MATCH;
 }
@@ -315,7 +365,7 @@ export function matchWeight(m: FieldMatch, inName: boolean): number {
 }
 
 /** The score of a mod: its best match (name or title) plus its popularity; undefined when nothing matches. */
-export function scoreMod(name: string, title: string, downloads: number, query: Query, scratch?: Int32Array): ModMatch | undefined {
+export function scoreMod(name: string, title: string, downloads: number, query: Query, scratch: MatchScratch = matchScratch()): ModMatch | undefined {
   const byName = matchField(name, query, scratch);
   let weight = matchWeight(byName, true);
   let kind = byName.kind;
@@ -341,10 +391,10 @@ export function scoreMod(name: string, title: string, downloads: number, query: 
 export type MatchRange = [start: number, end: number];
 
 /** What to highlight in a field for a query: the matched start, initials, word starts, substring or letters. */
-export function highlightRanges(text: string, query: Query): MatchRange[] {
+export function highlightRanges(text: string, query: Query, scratch: MatchScratch = matchScratch()): MatchRange[] {
   const folded = query.folded;
   if (folded === '') return [];
-  const m = matchField(text, query);
+  const m = matchField(text, query, scratch);
   const ranges: MatchRange[] = [];
   const push = (start: number, end: number): void => {
     const last = ranges[ranges.length - 1];
@@ -387,17 +437,11 @@ export function highlightRanges(text: string, query: Query): MatchRange[] {
       break;
     }
     case MatchKind.substring: {
-      const at = text.toLowerCase().indexOf(query.lower);
+      const lower = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      const at = lower.indexOf(query.lower);
+      const foldedAt = lower.indexOf(folded);
       if (at >= 0) push(at, at + query.lower.length);
-      else {
-        for (let i = 0; i < text.length; i++) {
-          const end = isWordChar(text.charCodeAt(i)) ? foldedPrefixEnd(text, i, folded) : -1;
-          if (end >= 0) {
-            spanOf(i, end);
-            break;
-          }
-        }
-      }
+      else if (foldedAt >= 0) push(foldedAt, foldedAt + folded.length);
       break;
     }
     case MatchKind.subsequence: {
@@ -426,7 +470,7 @@ export function rankAll<T>(items: readonly T[], fields: (item: T) => { name: str
   const query = prepareQuery(raw);
   const out: Ranked<T>[] = [];
   if (query.folded === '') return out;
-  const scratch = new Int32Array(3 * 66);
+  const scratch = matchScratch();
   for (const item of items) {
     const f = fields(item);
     const match = scoreMod(f.name, f.title, f.downloads, query, scratch);
@@ -434,5 +478,7 @@ export function rankAll<T>(items: readonly T[], fields: (item: T) => { name: str
   }
   // Array.prototype.sort is stable: equal scores keep the given order.
   out.sort((a, b) => b.match.score - a.match.score);
-  return out.slice(0, limit);
+  // Subsequences only fill a list the other kinds leave short.
+  const others = out.filter((r) => r.match.kind !== MatchKind.subsequence);
+  return (others.length >= limit ? others : out).slice(0, limit);
 }

@@ -57,7 +57,8 @@ test('words: every query word starts a different word, in any order', () => {
 
 test('substring: anywhere, also across separators', () => {
   assert.equal(kind('xrailx', 'rail'), MatchKind.substring);
-  assert.equal(kind('big-rail-yard', 'ilya'), MatchKind.substring);
+  assert.equal(kind('big-rail-yard', 'il-ya'), MatchKind.substring);
+  assert.equal(kind('bigrailyard', 'il ya'), MatchKind.substring);
 });
 
 test('typo: one wrong, missing, extra or swapped letter, for 4 letters or more', () => {
@@ -72,8 +73,9 @@ test('typo: one wrong, missing, extra or swapped letter, for 4 letters or more',
   // Short queries get no tolerance: one edit of three letters is a third of them.
   assert.equal(kind('helmod', 'hlm'), MatchKind.subsequence);
   assert.equal(kind('abc-mod', 'abx'), MatchKind.none);
-  // The first letter must be right.
+  // The first two letters must be right.
   assert.equal(kind('Bottleneck', 'vottleneck'), MatchKind.none);
+  assert.equal(kind('Bottleneck', 'bpttleneck'), MatchKind.none);
 });
 
 test('withinOneEditOfStart is a bounded prefix edit distance', () => {
