@@ -182,7 +182,7 @@ test('closest offers near names, nearest first unless far more downloaded', () =
     // factorio-lab is one edit away but 5,000 times as downloaded as factorio_lib.
     ['factorio-lib', 'factorio-lab', 'factorio_lib'],
   );
-  assert.deepEqual(index.closest('factorio-lbi', 2).map((m) => m.name), ['factorio-lib', 'factorio_lib']);
+  assert.deepEqual(index.closest('factorio-lbi', 2).map((m) => m.name), ['factorio-lib', 'factorio-lab']);
   assert.deepEqual(index.closest('Factorio-Lib', 1).map((m) => m.name), ['factorio-lib']);
   assert.deepEqual(index.closest('zzzzzzzz', 3), []);
   // One more edit costs what a typo costs in search: a name 1,000 times as downloaded comes first.
