@@ -22,6 +22,7 @@ function load(): void {
   require('./portalText.test');
   require('./localMods.test');
   require('./changelog.test');
+  require('./search.test');
 }
 
 export async function run(): Promise<void> {

@@ -52,6 +52,8 @@ export const CASES = {
   clashPack: 'clash-pack',
   clashAlpha: 'clash-alpha',
   clashBeta: 'clash-beta',
+  /** Known by its initials (`tnm`, and the title starts "TNM"), popular: search must find it by them and by a typo. */
+  initials: 'TrainNetworkManager',
 } as const;
 
 export const CASE_NAMES: readonly string[] = Object.values(CASES);
@@ -434,6 +436,15 @@ export function buildCaseMods(): DatasetMod[] {
       { version: '1.0.0', factorio: '2.0', date: '2025-05-21T10:00:00.000000Z', deps: ['base >= 2.0.0', '! clash-alpha'] },
     ]),
   );
+  // Last of all, so every mod above keeps its generated ids.
+  mods.push({
+    ...small(CASES.initials, 'TNM - Train Network Manager', 'Trains go where they are needed.', [
+      { version: '1.0.0', factorio: '2.0', date: '2025-03-10T10:00:00.000000Z', deps: ['base >= 2.0.0'] },
+    ]),
+    owner: 'train-modder',
+    downloads_count: 2_500_000,
+    category: 'logistics',
+  });
 
   return mods;
 }
