@@ -134,12 +134,12 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
   // Subsequences wait for the last stage (they only fill a short list).
   let subsequences = false;
   const consider = (r: number): void => {
-    if (seen[r] === 1) return;
+    if ((seen[r]! & SEEN) !== 0) return;
     if (popcount(qMask & ~textMasks[r]!) > missing) return;
     const m = scoreMod(names[r]!, titles[r]!, downloads[r]!, query, scratch);
     if (m && m.kind === MatchKind.subsequence && !subsequences) return;
-    seen[r] = 1;
-    touched.push(r);
+    if (seen[r] === 0) touched.push(r);
+    seen[r]! |= SEEN;
     if (m) best.add(r, m.score);
   };
   /**
@@ -150,7 +150,7 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
   const read = (kind: PostingKind, key: number, ceiling: number, maybe: (r: number) => boolean): void => {
     postings.each(kind, key, (r) => {
       if (downloads[r]! < best.downloadsFloor(ceiling)) return true;
-      if (seen[r] !== 1 && popcount(qMask & ~textMasks[r]!) <= missing && maybe(r)) consider(r);
+      if ((seen[r]! & SEEN) === 0 && popcount(qMask & ~textMasks[r]!) <= missing && maybe(r)) consider(r);
       return false;
     });
   };
@@ -171,15 +171,17 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
     read(PostingKind.titleInitials, startKey, MAX_INEXACT_WEIGHT, titleInitials);
   }
 
-  // Word matches: every query word starts some word, so the rarest one's lists hold them all.
-  const word = rarestWord(postings, query.words);
-  const wordKey = leadingKey(word);
-  read(PostingKind.nameWord, wordKey, WORDS_MAX, holdsWords);
-  read(PostingKind.titleWord, wordKey, WORDS_MAX, holdsWords);
-  // A single word at the start is a prefix, and those lists were read above.
-  if (query.words.length > 1) {
-    read(PostingKind.nameStart, wordKey, WORDS_MAX, holdsWords);
-    read(PostingKind.titleStart, wordKey, WORDS_MAX, holdsWords);
+  // Word matches. One word: it starts a later word of the field (at the start it is a
+  // prefix, read above). Several: each starts some word, so a match is in the lists of
+  // every word; their intersection is far smaller than any one.
+  if (query.words.length === 1) {
+    const wordKey = leadingKey(query.words[0]!);
+    read(PostingKind.nameWord, wordKey, WORDS_MAX, holdsWords);
+    read(PostingKind.titleWord, wordKey, WORDS_MAX, holdsWords);
+  } else {
+    readRanks(wordCandidates(postings, query.words, seen, touched), source, best, WORDS_MAX, (r) => {
+      if (popcount(qMask & ~textMasks[r]!) <= missing && holdsWords(r)) consider(r);
+    });
   }
 
   if (folded.length === 1) {
@@ -194,7 +196,7 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
   // mods hold the letters of a common word somewhere: the plain test comes first.
   subsequences = true;
   for (let r = 0; r < source.size; r++) {
-    if ((textMasks[r]! & qMask) !== qMask || seen[r] === 1) continue;
+    if ((textMasks[r]! & qMask) !== qMask || (seen[r]! & SEEN) !== 0) continue;
     if (best.full && downloads[r]! < best.downloadsFloor(SUBSEQUENCE_MAX)) break;
     if (isFoldedSubsequence(names[r]!, folded) || isFoldedSubsequence(titles[r]!, folded)) consider(r);
   }
@@ -218,19 +220,41 @@ function readAll(source: Searchable, best: Best, ceiling: number, maybe: (r: num
   }
 }
 
-/** The query word with the shortest word-start lists (the first on ties). */
-function rarestWord(postings: Postings, words: readonly string[]): string {
-  let chosen = words[0]!;
-  let size = Infinity;
-  for (const w of words) {
+/** In `seen`: the mod has been scored. The other bits mark the query words whose word-start lists hold it. */
+const SEEN = 1;
+const WORD_KINDS = [PostingKind.nameStart, PostingKind.titleStart, PostingKind.nameWord, PostingKind.titleWord];
+
+/**
+ * Mods in the word-start lists of every query word (up to seven: the bits of `seen`
+ * left), in rank order. Marks made here are undone with the rest (`touched`).
+ */
+function wordCandidates(postings: Postings, words: readonly string[], seen: Uint8Array, touched: number[]): Int32Array {
+  const distinct = [...new Set(words)].slice(0, 7);
+  let all = 0;
+  let first = true;
+  const found: number[] = [];
+  distinct.forEach((w, i) => {
+    const bit = 2 << i;
+    all |= bit;
     const key = leadingKey(w);
-    const n = postings.size(PostingKind.nameWord, key) + postings.size(PostingKind.titleWord, key) + postings.size(PostingKind.nameStart, key) + postings.size(PostingKind.titleStart, key);
-    if (n < size) {
-      size = n;
-      chosen = w;
+    for (const kind of WORD_KINDS) {
+      postings.each(kind, key, (r) => {
+        const marks = seen[r]!;
+        if (first) {
+          if (marks === 0) touched.push(r);
+          if ((marks & bit) === 0) found.push(r);
+        } else if ((marks & 2) === 0) {
+          // Not in the first word's lists: no match, and left unmarked (nothing to undo).
+          return;
+        }
+        seen[r] = marks | bit;
+      });
     }
-  }
-  return chosen;
+    first = false;
+  });
+  const out: number[] = [];
+  for (const r of found) if ((seen[r]! & all) === all) out.push(r);
+  return Int32Array.from(out).sort();
 }
 
 /**
