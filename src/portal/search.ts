@@ -5,8 +5,8 @@
 // table of names (case and separators aside), and posting lists of first letters, word
 // starts and character pairs (postings.ts).
 
-import { PostingKind, Postings, TextTable, buildCharIndex, isSortedByDownloads, pairKey, sortByDownloads } from './postings';
-import { collectBest, type Searchable } from './searchCollect';
+import { PostingKind, Postings, TextTable, buildCharIndex, isSortedByDownloads, sortByDownloads } from './postings';
+import { collectBest, pairKeysOf, type Searchable } from './searchCollect';
 import { KIND_WEIGHT, MatchKind, foldText, highlightRanges, matchScratch, popularity, prepareQuery } from './searchMatch';
 import * as text from './searchText';
 import type { MatchRange } from './searchText';
@@ -16,7 +16,6 @@ import type { ModEntry } from './types';
 // goes through a getter, which the candidate loops would pay on every mod.
 const allowedEdits = text.allowedEdits;
 const boundedDistance = text.boundedDistance;
-const charClass = text.charClass;
 const lowerKeepingLength = text.lowerKeepingLength;
 const maskOf = text.maskOf;
 const popcount = text.popcount;
@@ -221,13 +220,7 @@ export class ModIndex implements Searchable {
   /** For each rank, how many of the text's distinct character pairs its name or title holds. */
   private sharedPairCounts(text: string): { counts: Uint8Array; pairs: number } | undefined {
     if (text.length < 2) return undefined;
-    const seen = new Set<number>();
-    let prev = charClass(text.charCodeAt(0));
-    for (let i = 1; i < text.length; i++) {
-      const cur = charClass(text.charCodeAt(i));
-      seen.add(pairKey(prev, cur));
-      prev = cur;
-    }
+    const seen = pairKeysOf(text);
     if (seen.size > 255) return undefined;
     const counts = new Uint8Array(this.size);
     for (const key of seen) {

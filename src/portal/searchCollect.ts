@@ -257,18 +257,24 @@ function wordCandidates(postings: Postings, words: readonly string[], seen: Uint
   return Int32Array.from(out).sort();
 }
 
+/** The distinct character pairs of a text, as keys of the pair lists. */
+export function pairKeysOf(text: string): Set<number> {
+  const keys = new Set<number>();
+  let prev = charClass(text.charCodeAt(0));
+  for (let i = 1; i < text.length; i++) {
+    const cur = charClass(text.charCodeAt(i));
+    keys.add(pairKey(prev, cur));
+    prev = cur;
+  }
+  return keys;
+}
+
 /**
  * Mods holding every one of the text's rarest three character pairs (anywhere), in
  * rank order: the intersection is usually far smaller than any one list.
  */
 export function pairCandidates(postings: Postings, q: string): Int32Array {
-  const keys = new Set<number>();
-  let prev = charClass(q.charCodeAt(0));
-  for (let i = 1; i < q.length; i++) {
-    const cur = charClass(q.charCodeAt(i));
-    keys.add(pairKey(prev, cur));
-    prev = cur;
-  }
+  const keys = pairKeysOf(q);
   const lists = [...keys].sort((a, b) => postings.size(PostingKind.anyPair, a) - postings.size(PostingKind.anyPair, b));
   let result = postings.ranks(PostingKind.anyPair, lists[0]!);
   for (const key of lists.slice(1, 3)) {
