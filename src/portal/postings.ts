@@ -251,15 +251,6 @@ interface ScanState {
  * engine optimises it early instead of midway through one long loop.
  */
 function scanField(lower: string, original: string, startBase: number, wordBase: number, initialsBase: number, r: number, state: ScanState): number {
-  const { start, lastRank, buffer } = state;
-  let used = state.used;
-  const add = (slot: number): void => {
-    if (lastRank[slot] !== r) {
-      lastRank[slot] = r;
-      start[slot + 1]!++;
-      buffer[used++] = slot;
-    }
-  };
   const anyBase = PostingKind.anyPair * KEYS_PER_KIND + CLASSES;
   const length = lower.length;
   let mask = 0;
@@ -270,23 +261,29 @@ function scanField(lower: string, original: string, startBase: number, wordBase:
     const code = lower.charCodeAt(i);
     mask |= maskBit(code);
     const cls = charClass(code);
-    const word = isWordCode(original.charCodeAt(i));
     const nextCode = i + 1 < length ? lower.charCodeAt(i + 1) : -1;
-    if (nextCode >= 0) add(anyBase + cls * CLASSES + charClass(nextCode));
-    if (!word) continue;
+    if (nextCode >= 0) addSlot(state, anyBase + cls * CLASSES + charClass(nextCode), r);
+    if (!isWordCode(original.charCodeAt(i))) continue;
     const base = !started ? startBase : startsWord(original.charCodeAt(i - 1), original.charCodeAt(i)) ? wordBase : -1;
     started = true;
     if (base < 0) continue;
-    add(base + cls);
+    addSlot(state, base + cls, r);
     let j = i + 1;
     while (j < length && !isWordCode(original.charCodeAt(j))) j++;
-    if (j < length) add(base + CLASSES + cls * CLASSES + charClass(lower.charCodeAt(j)));
+    if (j < length) addSlot(state, base + CLASSES + cls * CLASSES + charClass(lower.charCodeAt(j)), r);
     if (initials === 0) firstInitial = cls;
-    else if (initials === 1) add(initialsBase + CLASSES + firstInitial * CLASSES + cls);
+    else if (initials === 1) addSlot(state, initialsBase + CLASSES + firstInitial * CLASSES + cls, r);
     initials++;
   }
-  state.used = used;
   return mask;
+}
+
+/** Adds rank `r` to a slot's count and the scratch buffer, once per rank. */
+function addSlot(state: ScanState, slot: number, r: number): void {
+  if (state.lastRank[slot] === r) return;
+  state.lastRank[slot] = r;
+  state.start[slot + 1]!++;
+  state.buffer[state.used++] = slot;
 }
 
 /** Letters, digits and anything beyond ASCII: what a word is made of (as in searchMatch.ts). */

@@ -122,14 +122,14 @@ function wordStartAt(text: string, i: number): boolean {
   return isDigit(prev) !== isDigit(cur);
 }
 
+const NOT_WORD = /[^a-z0-9\u0080-\uffff]+/g;
+const ASCII_UPPER = /[A-Z]/;
+
 /** Lower case letters and digits only: how names are compared when case and separators do not count. */
 export function foldText(raw: string): string {
-  let folded = '';
-  for (let i = 0; i < raw.length; i++) {
-    const code = raw.charCodeAt(i);
-    if (isWordChar(code)) folded += String.fromCharCode(lowerCode(code));
-  }
-  return folded;
+  // Lower case ASCII only, as lowerCode: a name's non-ASCII letters are compared as they are.
+  const lower = ASCII_UPPER.test(raw) ? raw.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32)) : raw;
+  return lower.replace(NOT_WORD, '');
 }
 
 export function prepareQuery(raw: string): Query {
