@@ -39,8 +39,8 @@ function modItem(mod: ModEntry, buttons: readonly ItemButton[] | undefined): Mod
 
 /**
  * A quick pick over the whole mod list. The list is searched by the extension's own index
- * on each keystroke (name and title, prefix, substring and subsequence, most downloaded
- * first), and VS Code highlights the matches in title and name.
+ * on each keystroke (name and title, abbreviations, words in any order, a typo; ranked
+ * with downloads, see searchMatch.ts), and VS Code highlights the matches in title and name.
  */
 export function pickMod(data: DependencyData, options: PickModOptions): Promise<ModEntry | undefined> {
   const quickPick = vscode.window.createQuickPick<ModItem>();
@@ -84,7 +84,11 @@ export function pickMod(data: DependencyData, options: PickModOptions): Promise<
         return;
       }
       search = (value) => {
-        quickPick.items = index.search(value, SEARCH_LIMIT).map((hit) => modItem(hit.mod, options.buttons));
+        const items = index.search(value, SEARCH_LIMIT).map((hit) => modItem(hit.mod, options.buttons));
+        quickPick.items = items;
+        // VS Code lists first the items its own letter matching highlights (the order is not
+        // ours to set in the stable API); our best match stays the one Enter picks.
+        if (items[0]) quickPick.activeItems = [items[0]];
       };
       search(quickPick.value);
     });
