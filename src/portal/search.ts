@@ -82,7 +82,7 @@ export class ModIndex implements Searchable {
   /** Names by their folded form (lower case letters and digits): exact lookups in any case, with any separators. */
   private readonly nameTable: TextTable;
   /** Character-class masks of name and of name + title, by rank. */
-  private readonly nameMasks: Int32Array;
+  readonly nameMasks: Int32Array;
   readonly textMasks: Int32Array;
   readonly postings: Postings;
   readonly seen: Uint8Array;

@@ -41,7 +41,8 @@ export interface Searchable {
   readonly titles: readonly string[];
   readonly downloads: ArrayLike<number>;
   readonly postings: Postings;
-  /** Character masks of name and title together. */
+  /** Character masks of the name, and of name and title together. */
+  readonly nameMasks: Int32Array;
   readonly textMasks: Int32Array;
   /** Ranks whose name is the folded query (case and separators aside), ascending. */
   exactNames(folded: string): readonly number[];
@@ -125,7 +126,7 @@ export function collectBest(source: Searchable, query: Query, limit: number): Sc
 
 function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array, touched: number[]): void {
   const folded = query.folded;
-  const { names, titles, downloads, postings, textMasks } = source;
+  const { names, titles, downloads, postings, textMasks, nameMasks } = source;
   const scratch = matchScratch();
   const qMask = maskOf(folded);
   // A typo may bring one character the mod does not have; nothing else may.
@@ -154,11 +155,13 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
       return false;
     });
   };
-  const nameStarts = (r: number): boolean => mayMatchAtStart(names[r]!, query, scratch);
+  // The name's own mask turns away most mods of a name list before its text is read.
+  const nameHas = (r: number): boolean => popcount(qMask & ~nameMasks[r]!) <= missing;
+  const nameStarts = (r: number): boolean => nameHas(r) && mayMatchAtStart(names[r]!, query, scratch);
   const titleStarts = (r: number): boolean => mayMatchAtStart(titles[r]!, query, scratch);
-  const nameInitials = (r: number): boolean => mayMatchInitials(names[r]!, query, scratch);
+  const nameInitials = (r: number): boolean => nameHas(r) && mayMatchInitials(names[r]!, query, scratch);
   const titleInitials = (r: number): boolean => mayMatchInitials(titles[r]!, query, scratch);
-  const holdsWords = (r: number): boolean => holdsEveryWord(names[r]!, query) || holdsEveryWord(titles[r]!, query);
+  const holdsWords = (r: number): boolean => (nameHas(r) && holdsEveryWord(names[r]!, query)) || holdsEveryWord(titles[r]!, query);
 
   for (const r of source.exactNames(folded)) consider(r);
 
