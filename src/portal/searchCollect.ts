@@ -148,16 +148,18 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
    * mods that pass `maybe` (the kinds the list is there for; the mod's other matches
    * come from the other lists).
    */
-  const read = (kind: PostingKind, key: number, ceiling: number, maybe: (r: number) => boolean): void => {
+  const read = (kind: PostingKind, key: number, ceiling: number, maybe: (r: number) => boolean, tolerance = 0): void => {
     postings.each(kind, key, (r) => {
       if (downloads[r]! < best.downloadsFloor(ceiling)) return true;
-      if ((seen[r]! & SEEN) === 0 && popcount(qMask & ~textMasks[r]!) <= missing && maybe(r)) consider(r);
+      if ((seen[r]! & SEEN) === 0 && fits(textMasks[r]!, tolerance) && maybe(r)) consider(r);
       return false;
     });
   };
   // The name's own mask turns away most mods of a name list before its text is read.
-  const nameHas = (r: number): boolean => popcount(qMask & ~nameMasks[r]!) <= missing;
-  const nameStarts = (r: number): boolean => nameHas(r) && mayMatchAtStart(names[r]!, query, scratch);
+  // Only a typo (read from the lists of first letters) may bring a character the mod lacks.
+  const fits = (mask: number, tolerance: number): boolean => (tolerance === 0 ? (qMask & ~mask) === 0 : popcount(qMask & ~mask) <= tolerance);
+  const nameHas = (r: number, tolerance = 0): boolean => fits(nameMasks[r]!, tolerance);
+  const nameStarts = (r: number): boolean => nameHas(r, missing) && mayMatchAtStart(names[r]!, query, scratch);
   const titleStarts = (r: number): boolean => mayMatchAtStart(titles[r]!, query, scratch);
   const nameInitials = (r: number): boolean => nameHas(r) && mayMatchInitials(names[r]!, query, scratch);
   const titleInitials = (r: number): boolean => mayMatchInitials(titles[r]!, query, scratch);
@@ -167,8 +169,8 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
 
   // Prefixes and typos keep the first two letters; initials have lists of their own.
   const startKey = leadingKey(folded);
-  read(PostingKind.nameStart, startKey, MAX_INEXACT_WEIGHT, nameStarts);
-  read(PostingKind.titleStart, startKey, MAX_INEXACT_WEIGHT, titleStarts);
+  read(PostingKind.nameStart, startKey, MAX_INEXACT_WEIGHT, nameStarts, missing);
+  read(PostingKind.titleStart, startKey, MAX_INEXACT_WEIGHT, titleStarts, missing);
   if (folded.length >= 2) {
     read(PostingKind.nameInitials, startKey, MAX_INEXACT_WEIGHT, nameInitials);
     read(PostingKind.titleInitials, startKey, MAX_INEXACT_WEIGHT, titleInitials);
@@ -183,7 +185,7 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
     read(PostingKind.titleWord, wordKey, WORDS_MAX, holdsWords);
   } else {
     readRanks(wordCandidates(postings, query.words, seen, touched), source, best, WORDS_MAX, (r) => {
-      if (popcount(qMask & ~textMasks[r]!) <= missing && holdsWords(r)) consider(r);
+      if (fits(textMasks[r]!, 0) && holdsWords(r)) consider(r);
     });
   }
 

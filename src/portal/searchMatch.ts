@@ -396,58 +396,57 @@ export function highlightRanges(text: string, query: Query, scratch: MatchScratc
   if (folded === '') return [];
   const m = matchField(text, query, scratch);
   const ranges: MatchRange[] = [];
-  const push = (start: number, end: number): void => {
-    const last = ranges[ranges.length - 1];
-    if (last && last[1] === start) last[1] = end;
-    else ranges.push([start, end]);
-  };
-  const spanOf = (from: number, end: number): void => {
-    for (let i = from; i < end; i++) if (isWordChar(text.charCodeAt(i))) push(i, i + 1);
-  };
   switch (m.kind) {
     case MatchKind.exact:
     case MatchKind.prefix:
     case MatchKind.typo: {
       const end = foldedPrefixEnd(text, 0, folded);
-      if (end >= 0) spanOf(0, end);
+      for (let i = 0; i < end; i++) if (isWordChar(text.charCodeAt(i))) pushRange(ranges, i, i + 1);
       break;
     }
     case MatchKind.initials:
     case MatchKind.initialsPrefix: {
       let j = 0;
-      for (let i = 0; i < text.length && j < folded.length; i++) if (wordStartAt(text, i)) (push(i, i + 1), j++);
+      for (let i = 0; i < text.length && j < folded.length; i++) {
+        if (!wordStartAt(text, i)) continue;
+        pushRange(ranges, i, i + 1);
+        j++;
+      }
       break;
     }
     case MatchKind.words: {
       const found: MatchRange[] = [];
-      const taken = new Set<number>();
+      let used = 0;
       for (const w of query.words) {
-        for (let i = 0; i < text.length; i++) {
-          if (taken.has(i) || !wordStartAt(text, i)) continue;
-          const end = foldedPrefixEnd(text, i, w);
+        const count = wordStarts(text, scratch.starts);
+        for (let k = 0; k < count; k++) {
+          const at = scratch.starts[k]!;
+          const end = (used & (1 << k)) === 0 ? foldedPrefixEnd(text, at, w) : -1;
           if (end >= 0) {
-            taken.add(i);
-            found.push([i, end]);
+            used |= 1 << k;
+            found.push([at, end]);
             break;
           }
         }
       }
       found.sort((a, b) => a[0] - b[0]);
-      for (const [s, e] of found) push(s, e);
+      for (const [from, to] of found) pushRange(ranges, from, to);
       break;
     }
     case MatchKind.substring: {
       const lower = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
       const at = lower.indexOf(query.lower);
       const foldedAt = lower.indexOf(folded);
-      if (at >= 0) push(at, at + query.lower.length);
-      else if (foldedAt >= 0) push(foldedAt, foldedAt + folded.length);
+      if (at >= 0) pushRange(ranges, at, at + query.lower.length);
+      else if (foldedAt >= 0) pushRange(ranges, foldedAt, foldedAt + folded.length);
       break;
     }
     case MatchKind.subsequence: {
       let j = 0;
       for (let i = 0; i < text.length && j < folded.length; i++) {
-        if (lowerCode(text.charCodeAt(i)) === folded.charCodeAt(j)) (push(i, i + 1), j++);
+        if (lowerCode(text.charCodeAt(i)) !== folded.charCodeAt(j)) continue;
+        pushRange(ranges, i, i + 1);
+        j++;
       }
       break;
     }
@@ -455,6 +454,13 @@ export function highlightRanges(text: string, query: Query, scratch: MatchScratc
       break;
   }
   return ranges;
+}
+
+/** Adds a range, merged with the last when they touch. */
+function pushRange(ranges: MatchRange[], start: number, end: number): void {
+  const last = ranges[ranges.length - 1];
+  if (last && last[1] === start) last[1] = end;
+  else ranges.push([start, end]);
 }
 
 export interface Ranked<T> {
