@@ -22,6 +22,7 @@ import { completionInVsCode, infoJsonAnalysis } from './infojson';
 import { infoJsonStress } from './infoJsonStress';
 import { portalText } from './portalText';
 import { seededRandom } from './prng';
+import { searchQuality } from './searchQuality';
 import { solverBench } from './solver';
 import { median, now, percentile } from './stats';
 
@@ -433,7 +434,7 @@ const growth: BenchSection = {
   },
 };
 
-export const sections: BenchSection[] = [fetchAndIndex, diskLoad, typing, search, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText, changelogBench, packageModBench];
+export const sections: BenchSection[] = [fetchAndIndex, diskLoad, typing, search, searchQuality, memory, growth, infoJsonAnalysis, infoJsonStress, largeDownload, completionInVsCode, solverBench, portalText, changelogBench, packageModBench];
 
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? String(figure.value) : figure.value.toFixed(figure.value < 10 ? 3 : 1);

@@ -24,6 +24,7 @@ function load(): void {
   require('./changelog.test');
   require('./release.test');
   require('./publish.test');
+  require('./search.test');
 }
 
 export async function run(): Promise<void> {

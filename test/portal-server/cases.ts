@@ -54,6 +54,8 @@ export const CASES = {
   clashBeta: 'clash-beta',
   /** Its 2.0 release's `file_name` is another mod's zip (factorio-lib_1.4.2.zip): a download must refuse it. */
   oddFileName: 'odd-file-name',
+  /** Known by its initials (`tnm`, and the title starts "TNM"), popular: search must find it by them and by a typo. */
+  initials: 'TrainNetworkManager',
 } as const;
 
 export const CASE_NAMES: readonly string[] = Object.values(CASES);
@@ -442,6 +444,15 @@ export function buildCaseMods(): DatasetMod[] {
   ]);
   odd.releases[0]!.file_name = `${CASES.library}_1.4.2.zip`;
   mods.push(odd);
+  // The last case added goes after every other, for the same reason.
+  mods.push({
+    ...small(CASES.initials, 'TNM - Train Network Manager', 'Trains go where they are needed.', [
+      { version: '1.0.0', factorio: '2.0', date: '2025-03-10T10:00:00.000000Z', deps: ['base >= 2.0.0'] },
+    ]),
+    owner: 'train-modder',
+    downloads_count: 2_500_000,
+    category: 'logistics',
+  });
 
   return mods;
 }

@@ -45,15 +45,18 @@ function searcher(list: ModList, quickPick: vscode.QuickPick<ModItem>, buttons: 
     const items = rows.map((row) => modItem(row.mod, row.summary, buttons));
     quickPick.items = items;
     const again = active === undefined ? undefined : items.find((item) => item.mod.name === active);
-    if (again) quickPick.activeItems = [again];
+    // VS Code lists first the items its own letter matching highlights (the order is not
+    // ours to set in the stable API); our best match stays the one Enter picks.
+    const target = again ?? items[0];
+    if (target) quickPick.activeItems = [target];
   };
   return (value) => show(search.search(value, (rows) => show(rows, true)).rows, false);
 }
 
 /**
  * A quick pick over the whole mod list. The list is searched by the extension's own index
- * on each keystroke (name and title, prefix, substring and subsequence, most downloaded
- * first), and VS Code highlights the matches in title and name.
+ * on each keystroke (name and title, abbreviations, words in any order, a typo; ranked
+ * with downloads, see searchMatch.ts), and VS Code highlights the matches in title and name.
  */
 export function pickMod(data: DependencyData, options: PickModOptions): Promise<ModSummary | undefined> {
   const quickPick = vscode.window.createQuickPick<ModItem>();

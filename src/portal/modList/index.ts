@@ -4,5 +4,5 @@
 
 export { ModList, ModSelection, modListOf, type SortMode } from './modList';
 export { ModListStore, LIST_FILE, INDEX_FILE, type FetchList, type GetListOptions, type ListState } from './store';
-export { MatchTier, type MatchRange, type SearchHit } from './search';
+export { type MatchRange, type SearchHit } from './search';
 export type { LatestRelease, ModSummary } from './summary';

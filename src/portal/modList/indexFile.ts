@@ -8,7 +8,7 @@ import type { IndexSnapshot } from './search';
 
 const MAGIC = 0x46_4d_50_49; // "FMPI"
 /** Bump when the meaning of the saved arrays changes. */
-const INDEX_FORMAT_VERSION = 2;
+const INDEX_FORMAT_VERSION = 3;
 /** Magic, version, slots, mods, fetchedAt (two), the lengths of the four int arrays and of the bytes. */
 const HEADER_INTS = 11;
 

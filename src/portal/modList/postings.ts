@@ -20,10 +20,13 @@ export const PostingKind = {
   titleWord: 3,
   /** A character pair anywhere in name or title. */
   anyPair: 4,
+  /** The first two initials (first letters of words) of the name, or of the title. */
+  nameInitials: 5,
+  titleInitials: 6,
 } as const;
 export type PostingKind = (typeof PostingKind)[keyof typeof PostingKind];
 
-const KINDS = 5;
+const KINDS = 7;
 /** Per kind: one key per character class, then one per class pair. */
 const KEYS_PER_KIND = CLASSES + CLASSES * CLASSES;
 /** Number of posting lists; part of the saved index's identity. */
@@ -37,7 +40,7 @@ export function pairKey(first: number, second: number): number {
   return CLASSES + first * CLASSES + second;
 }
 
-/** The key of the first character (one-character text) or first pair of `text`. */
+/** The key of the first character (one-character text) or first pair of `text` (letters and digits only: folded text). */
 export function leadingKey(text: string): number {
   const first = charClass(text.charCodeAt(0));
   return text.length === 1 ? unigramKey(first) : pairKey(first, charClass(text.charCodeAt(1)));
@@ -199,19 +202,21 @@ export function buildCharIndex(names: readonly string[], titles: readonly string
   const nameWord = PostingKind.nameWord * KEYS_PER_KIND;
   const titleStart = PostingKind.titleStart * KEYS_PER_KIND;
   const titleWord = PostingKind.titleWord * KEYS_PER_KIND;
+  const nameInitials = PostingKind.nameInitials * KEYS_PER_KIND;
+  const titleInitials = PostingKind.titleInitials * KEYS_PER_KIND;
   for (let r = 0; r < n; r++) {
     const name = lowerNames[r]!;
     const title = lowerTitles[r]!;
-    // Room for the most a rank can add: three slots per character.
-    const room = state.used + 3 * (name.length + title.length) + 6;
+    // Room for the most a rank can add: three slots per character, an initials pair per field.
+    const room = state.used + 3 * (name.length + title.length) + 8;
     if (room > state.buffer.length) {
       const grown = new Int32Array(Math.max(state.buffer.length * 2, room));
       grown.set(state.buffer.subarray(0, state.used));
       state.buffer = grown;
     }
-    const nameMask = scanField(name, names[r]!, nameStart, nameWord, r, state);
+    const nameMask = scanField(name, names[r]!, nameStart, nameWord, nameInitials, r, state);
     nameMasks[r] = nameMask;
-    textMasks[r] = nameMask | scanField(title, titles[r]!, titleStart, titleWord, r, state);
+    textMasks[r] = nameMask | scanField(title, titles[r]!, titleStart, titleWord, titleInitials, r, state);
     rankEnd[r] = state.used;
   }
   const { start, buffer } = state;
@@ -238,54 +243,51 @@ interface ScanState {
 
 /**
  * The slots of one name or title: its first character and pair, those of later words,
- * and every pair. Returns the field's character mask. A function of its own, called per
- * field, so the engine optimises it early instead of midway through one long loop.
+ * its first two initials, and every pair. Start and word pairs are of letters and digits
+ * only (a separator is skipped: `a-b` starts with the pair `ab`), as queries are
+ * compared with separators folded away; the first start is the first letter or digit.
+ * Returns the field's character mask. A function of its own, called per field, so the
+ * engine optimises it early instead of midway through one long loop.
  */
-function scanField(lower: string, original: string, startBase: number, wordBase: number, r: number, state: ScanState): number {
-  const { start, lastRank, buffer } = state;
-  let used = state.used;
+function scanField(lower: string, original: string, startBase: number, wordBase: number, initialsBase: number, r: number, state: ScanState): number {
   const anyBase = PostingKind.anyPair * KEYS_PER_KIND + CLASSES;
   const length = lower.length;
   let mask = 0;
-  let code = length > 0 ? lower.charCodeAt(0) : 0;
-  let cls = charClass(code);
-  let originalPrev = 0;
+  let started = false;
+  let firstInitial = -1;
+  let initials = 0;
   for (let i = 0; i < length; i++) {
+    const code = lower.charCodeAt(i);
     mask |= maskBit(code);
+    const cls = charClass(code);
     const nextCode = i + 1 < length ? lower.charCodeAt(i + 1) : -1;
-    const next = nextCode >= 0 ? charClass(nextCode) : -1;
-    const originalCode = original.charCodeAt(i);
-    const base = i === 0 ? startBase : startsWord(originalPrev, originalCode) ? wordBase : -1;
-    if (base >= 0) {
-      let slot = base + cls;
-      if (lastRank[slot] !== r) {
-        lastRank[slot] = r;
-        start[slot + 1]!++;
-        buffer[used++] = slot;
-      }
-      if (next >= 0) {
-        slot = base + CLASSES + cls * CLASSES + next;
-        if (lastRank[slot] !== r) {
-          lastRank[slot] = r;
-          start[slot + 1]!++;
-          buffer[used++] = slot;
-        }
-      }
-    }
-    if (next >= 0) {
-      const slot = anyBase + cls * CLASSES + next;
-      if (lastRank[slot] !== r) {
-        lastRank[slot] = r;
-        start[slot + 1]!++;
-        buffer[used++] = slot;
-      }
-    }
-    originalPrev = originalCode;
-    code = nextCode;
-    cls = next;
+    if (nextCode >= 0) addSlot(state, anyBase + cls * CLASSES + charClass(nextCode), r);
+    if (!isWordCode(original.charCodeAt(i))) continue;
+    const base = !started ? startBase : startsWord(original.charCodeAt(i - 1), original.charCodeAt(i)) ? wordBase : -1;
+    started = true;
+    if (base < 0) continue;
+    addSlot(state, base + cls, r);
+    let j = i + 1;
+    while (j < length && !isWordCode(original.charCodeAt(j))) j++;
+    if (j < length) addSlot(state, base + CLASSES + cls * CLASSES + charClass(lower.charCodeAt(j)), r);
+    if (initials === 0) firstInitial = cls;
+    else if (initials === 1) addSlot(state, initialsBase + CLASSES + firstInitial * CLASSES + cls, r);
+    initials++;
   }
-  state.used = used;
   return mask;
+}
+
+/** Adds rank `r` to a slot's count and the scratch buffer, once per rank. */
+function addSlot(state: ScanState, slot: number, r: number): void {
+  if (state.lastRank[slot] === r) return;
+  state.lastRank[slot] = r;
+  state.start[slot + 1]!++;
+  state.buffer[state.used++] = slot;
+}
+
+/** Letters, digits and anything beyond ASCII: what a word is made of (as in searchMatch.ts). */
+function isWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code > 127;
 }
 
 /** Whether downloads are already most first (as `sortByDownloads` leaves entries). */
@@ -325,24 +327,28 @@ export class TextTable {
   private readonly slots: Int32Array;
   private readonly mask: number;
 
-  constructor(private readonly texts: readonly string[]) {
+  /** `key`: what is compared (a folded form of the text, say); the texts themselves by default. */
+  constructor(
+    private readonly texts: readonly string[],
+    private readonly key: (text: string) => string = (text) => text,
+  ) {
     let size = 16;
     while (size < texts.length * 2) size *= 2;
     this.slots = new Int32Array(size);
     this.mask = size - 1;
     for (let r = 0; r < texts.length; r++) {
-      let slot = hashText(texts[r]!) & this.mask;
+      let slot = hashText(key(texts[r]!)) & this.mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
       this.slots[slot] = r + 1;
     }
   }
 
-  /** Ranks whose text equals `text`, ascending (probing meets them in insertion order). */
-  find(text: string): number[] {
+  /** Ranks whose text's key equals `key`, ascending (probing meets them in insertion order). */
+  find(key: string): number[] {
     const out: number[] = [];
-    for (let slot = hashText(text) & this.mask; this.slots[slot] !== 0; slot = (slot + 1) & this.mask) {
+    for (let slot = hashText(key) & this.mask; this.slots[slot] !== 0; slot = (slot + 1) & this.mask) {
       const r = this.slots[slot]! - 1;
-      if (this.texts[r] === text) out.push(r);
+      if (this.key(this.texts[r]!) === key) out.push(r);
     }
     return out;
   }

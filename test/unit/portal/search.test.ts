@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MatchTier, ModIndex, lowerKeepingLength } from '../../../src/portal/modList/search';
+import { ModIndex, lowerKeepingLength } from '../../../src/portal/modList/search';
+import { MatchKind, popularity, rankAll } from '../../../src/portal/modList/searchMatch';
 import type { ModEntry } from '../../../src/portal/types';
+import type { ModSummary } from '../../../src/portal/modList/summary';
 import { modEntry } from '../builders';
 
 const mod = (name: string, title: string, downloads: number): ModEntry => modEntry(name, { title, owner: 'someone', downloads_count: downloads });
@@ -19,156 +21,142 @@ function seeded(seed: number): () => number {
   };
 }
 
-test('exact beats prefix beats word start beats substring beats subsequence', () => {
+test('exact beats prefix beats word start beats substring on equal downloads; subsequences fill a short list', () => {
   const index = new ModIndex([
-    mod('xrailx', 'Unrelated', 900), // substring
-    mod('rail-signals', 'Signals', 50), // prefix
-    mod('big-rail', 'Big', 800), // word start
+    mod('xrailx', 'Unrelated', 100), // substring
+    mod('rail-signals', 'Signals', 100), // prefix
+    mod('big-rail', 'Big', 100), // word start
     mod('rail', 'The Rail', 1), // exact, fewest downloads
-    mod('r-a-i-l-mod', 'Spread', 1000), // subsequence only
+    mod('rxaxixlmod', 'Spread', 100), // subsequence only
     mod('nothing', 'Nope', 5000),
   ]);
-  const hits = index.search('rail', 10);
-  assert.deepEqual(names(hits), ['rail', 'rail-signals', 'big-rail', 'xrailx', 'r-a-i-l-mod']);
-  assert.equal(hits[0]!.score, MatchTier.exactName);
-  assert.equal(hits[1]!.score, MatchTier.prefixName);
-  assert.equal(hits[2]!.score, MatchTier.wordStartName);
-  assert.equal(hits[3]!.score, MatchTier.substringName);
-  assert.equal(hits[4]!.score, MatchTier.subsequenceName);
+  assert.deepEqual(names(index.search('rail', 10)), ['rail', 'rail-signals', 'big-rail', 'xrailx', 'rxaxixlmod']);
+  // A full list has no room for subsequences.
+  assert.deepEqual(names(index.search('rail', 4)), ['rail', 'rail-signals', 'big-rail', 'xrailx']);
 });
 
-test('downloads break ties within one quality, then the order of the list', () => {
-  const index = new ModIndex([
-    mod('belt-a', 'A', 10),
-    mod('belt-b', 'B', 300),
-    mod('belt-c', 'C', 20),
-    mod('belt-d', 'D', 300),
-  ]);
+test('the score is the match weight plus popularity', () => {
+  const index = new ModIndex([mod('belt-a', 'A', 999)]);
+  const [hit] = index.search('belt', 1);
+  assert.ok(hit);
+  assert.ok(Math.abs(hit.score - (3 + 0.25 + popularity(999))) < 1e-9, String(hit.score));
+});
+
+test('downloads break ties on the same match, then the order of the list', () => {
+  const index = new ModIndex([mod('belt-a', 'A', 10), mod('belt-b', 'B', 300), mod('belt-c', 'C', 20), mod('belt-d', 'D', 300)]);
   assert.deepEqual(names(index.search('belt', 10)), ['belt-b', 'belt-d', 'belt-c', 'belt-a']);
 });
 
-test('a name match beats a title match of the same quality, and quality beats field', () => {
+test('abbreviations, missing separators, words in any order and typos find the mod', () => {
   const index = new ModIndex([
-    mod('something', 'Trains Extended', 10_000), // title prefix
-    mod('trains-plus', 'Plus', 1), // name prefix
-    mod('tra-x', 'Big Trains', 50_000), // title word start
-    mod('Trains', 'Whatever', 2), // exact name, case-insensitive
-    mod('tr-world', 'Trains', 3), // exact title
+    mod('LogisticTrainNetwork', 'LTN - Logistic Train Network', 1_300_000),
+    mod('ltn-helper', 'Helper', 800),
+    mod('Krastorio2', 'Krastorio 2', 736_127),
+    mod('k2-tweaks', 'Tweaks', 500),
+    mod('space-exploration', 'Space Exploration', 1_000_000),
+    mod('SeaBlock', 'SeaBlock', 200_000),
+    mod('EditorExtensions', 'Editor Extensions', 500_000),
+    mod('factoryplanner', 'Factory Planner', 1_800_000),
+    mod('Bottleneck', 'Bottleneck', 1_500_000),
   ]);
-  const hits = index.search('trains', 10);
-  assert.deepEqual(names(hits), ['Trains', 'tr-world', 'trains-plus', 'something', 'tra-x']);
-  assert.deepEqual(
-    hits.map((h) => h.score),
-    [MatchTier.exactName, MatchTier.exactTitle, MatchTier.prefixName, MatchTier.prefixTitle, MatchTier.wordStartTitle],
-  );
+  const first = (q: string): string | undefined => index.search(q, 5)[0]?.mod.name;
+  assert.equal(first('ltn'), 'LogisticTrainNetwork');
+  assert.equal(first('K2'), 'Krastorio2');
+  assert.equal(first('se'), 'space-exploration');
+  assert.equal(first('EE'), 'EditorExtensions');
+  for (const q of ['spaceex', 'space ex', 'space_ex']) assert.equal(first(q), 'space-exploration', q);
+  assert.equal(first('planner factory'), 'factoryplanner');
+  assert.equal(first('bottlenek'), 'Bottleneck');
+  assert.equal(first('factoryplaner'), 'factoryplanner');
 });
 
 test('matching ignores case and reports ranges in the original text', () => {
   const index = new ModIndex([mod('Mixed_Case-Mod', 'My Mixed CASE Mod', 5)]);
   const [hit] = index.search('CASE', 5);
   assert.ok(hit);
-  assert.equal(hit.score, MatchTier.wordStartName);
   assert.deepEqual(hit.nameMatches, [[6, 10]]);
   assert.equal(hit.mod.name.slice(6, 10), 'Case');
   assert.deepEqual(hit.titleMatches, [[9, 13]]);
-});
-
-test('word starts include camelCase and letter/digit steps; the word-start occurrence is the one highlighted', () => {
-  const index = new ModIndex([
-    mod('RailLogistics', 'x', 1),
-    mod('Krastorio2', 'y', 1),
-    mod('dialogs', 'z', 100),
-  ]);
-  const hits = index.search('log', 10);
-  assert.deepEqual(names(hits), ['RailLogistics', 'dialogs']);
-  assert.equal(hits[0]!.score, MatchTier.wordStartName);
-  assert.equal(hits[1]!.score, MatchTier.substringName);
-  assert.equal(index.search('2', 5)[0]!.score, MatchTier.wordStartName);
-  const twice = new ModIndex([mod('blogger-log', 't', 1)]);
-  assert.deepEqual(twice.search('log', 1)[0]!.nameMatches, [[8, 11]]);
-});
-
-test('subsequence matches give merged ranges', () => {
-  const index = new ModIndex([mod('factorio-lib', 'Factorio Library', 1)]);
-  const [hit] = index.search('flib', 1);
-  assert.ok(hit);
-  assert.equal(hit.score, MatchTier.subsequenceName);
-  assert.deepEqual(hit.nameMatches, [[0, 1], [9, 12]]);
-  assert.deepEqual(hit.titleMatches, [[0, 1], [9, 12]]);
+  const [spaced] = new ModIndex([mod('space-exploration', 'Space Exploration', 1)]).search('space ex', 1);
+  assert.deepEqual(spaced!.nameMatches, [[0, 5], [6, 8]]);
+  const [initials] = new ModIndex([mod('LogisticTrainNetwork', 'x', 1)]).search('ltn', 1);
+  assert.deepEqual(initials!.nameMatches, [[0, 1], [8, 9], [13, 14]]);
 });
 
 test('title-only matches and no-match', () => {
   const index = new ModIndex([mod('k2', 'Krastorio 2', 10), mod('other', 'Other', 20)]);
   const hits = index.search('krast', 5);
   assert.deepEqual(names(hits), ['k2']);
-  assert.equal(hits[0]!.score, MatchTier.prefixTitle);
   assert.deepEqual(hits[0]!.nameMatches, []);
   assert.deepEqual(hits[0]!.titleMatches, [[0, 5]]);
   assert.deepEqual(index.search('zzzz', 5), []);
 });
 
-test('limit is respected, also when the scan stops early', () => {
+test('limit is respected, also when the lists stop early', () => {
   const mods: ModEntry[] = [];
   for (let i = 0; i < 500; i++) mods.push(mod(`alpha-${i}`, `Alpha ${i}`, i));
   mods.push(mod('xalpha', 'X', 1_000_000));
   const index = new ModIndex(mods);
   const hits = index.search('alpha', 7);
   assert.equal(hits.length, 7);
-  assert.deepEqual(names(hits), ['alpha-499', 'alpha-498', 'alpha-497', 'alpha-496', 'alpha-495', 'alpha-494', 'alpha-493']);
+  // A substring with far more downloads than every prefix match comes first.
+  assert.deepEqual(names(hits), ['xalpha', 'alpha-499', 'alpha-498', 'alpha-497', 'alpha-496', 'alpha-495', 'alpha-494']);
   assert.deepEqual(index.search('alpha', 0), []);
-  // The popular substring match still comes after every prefix match.
-  assert.equal(index.search('alpha', 501)[500]!.mod.name, 'xalpha');
 });
 
-test('an exact match with few downloads is found even when prefix matches fill the limit', () => {
+test('an exact name with no downloads is first even when prefix matches fill the limit', () => {
   const mods: ModEntry[] = [];
-  for (let i = 0; i < 300; i++) mods.push(mod(`lib${i}`, 'L', 1000 + i));
+  for (let i = 0; i < 300; i++) mods.push(mod(`lib${i}`, 'L', 100_000 + i));
   mods.push(mod('lib', 'The lib', 0));
+  mods.push(mod('Squeak Through', 'Squeak Through', 0));
   const index = new ModIndex(mods);
   assert.equal(index.search('lib', 3)[0]!.mod.name, 'lib');
-  assert.equal(index.search('LIB', 3)[0]!.score, MatchTier.exactName);
+  assert.equal(index.search('LIB', 3)[0]!.mod.name, 'lib');
+  assert.equal(index.search('squeak-through', 3)[0]!.mod.name, 'Squeak Through');
 });
 
 test('empty or blank query gives the most downloaded mods', () => {
   const index = new ModIndex([mod('a-mod', 'A', 5), mod('b-mod', 'B', 50), mod('c-mod', 'C', 20)]);
   assert.deepEqual(names(index.search('', 2)), ['b-mod', 'c-mod']);
   assert.deepEqual(names(index.search('   ', 5)), ['b-mod', 'c-mod', 'a-mod']);
-  assert.equal(index.search('', 1)[0]!.score, 0);
 });
 
-test('search agrees with a straightforward reference on random data', () => {
+test('the index ranks exactly as the full scan (rankAll) on random data', () => {
   const rand = seeded(7);
-  const letters = 'abcdeilmnorst-_';
-  const word = (n: number): string => Array.from({ length: n }, () => letters[Math.floor(rand() * letters.length)]).join('');
+  const syllables = ['ra', 'il', 'lo', 'gi', 'tr', 'ain', 'net', 'wo', 'rk', 'sp', 'ace', 'ex', 'be', 'lt', 'k', '2', 'se', 'a'];
+  const seps = ['', '', '', '-', '_', ' '];
+  const word = (): string => Array.from({ length: 1 + Math.floor(rand() * 3) }, () => syllables[Math.floor(rand() * syllables.length)]).join('');
+  const cap = (w: string): string => (rand() < 0.3 ? w[0]!.toUpperCase() + w.slice(1) : w);
+  const text = (): string => Array.from({ length: 1 + Math.floor(rand() * 3) }, () => cap(word())).join(seps[Math.floor(rand() * seps.length)]!);
   const mods: ModEntry[] = [];
-  for (let i = 0; i < 2000; i++) mods.push(mod(`${word(3 + Math.floor(rand() * 8))}${i}`, `${word(4)} ${word(5)}`, Math.floor(rand() * 1000)));
+  const seen = new Set<string>();
+  while (mods.length < 2000) {
+    const name = text();
+    if (seen.has(name)) continue;
+    seen.add(name);
+    mods.push(mod(name, text(), Math.floor(10 ** (rand() * 6))));
+  }
   const index = new ModIndex(mods);
-  const reference = (q: string, limit: number): string[] => {
-    const tierOf = (text: string, isName: boolean): number => {
-      const lower = text.toLowerCase();
-      const i = lower.indexOf(q);
-      const base = isName ? 0 : -1;
-      if (lower === q) return 10 + base;
-      if (i === 0) return 8 + base;
-      if (i > 0) {
-        for (let j = i; j >= 0; j = lower.indexOf(q, j + 1)) if (!/[a-z0-9]/i.test(text[j - 1]!) || (/\d/.test(text[j - 1]!) !== /\d/.test(text[j]!))) return 6 + base;
-        return 4 + base;
-      }
-      let k = 0;
-      for (const ch of lower) if (ch === q[k]) k++;
-      return k === q.length ? 2 + base : 0;
-    };
-    return mods
-      .map((m) => ({ m, t: Math.max(tierOf(m.name, true), tierOf(m.title, false)) }))
-      .filter((x) => x.t > 0)
-      .sort((a, b) => b.t - a.t || b.m.downloads_count - a.m.downloads_count)
-      .slice(0, limit)
-      .map((x) => x.m.name);
-  };
-  for (const q of ['a', 'e', 'st', 'ml', 'ion', 'r-', 'de_', 'amo', 'tsrn', 'aeiou', 'o m', 'zz', '1', '12']) {
-    for (const limit of [1, 5, 40]) {
-      assert.deepEqual(names(index.search(q, limit)), reference(q, limit), `query "${q}" limit ${limit}`);
+  const all = index.all();
+  const fields = (m: ModSummary): { name: string; title: string; downloads: number } => ({ name: m.name, title: m.title, downloads: m.downloads_count });
+  const kinds = new Set<number>();
+  for (let k = 0; k < 400; k++) {
+    const pick = all[Math.floor(rand() * all.length)]!;
+    const source = rand() < 0.5 ? pick.name : pick.title;
+    const start = Math.floor(rand() * source.length);
+    let q = rand() < 0.3 ? word() : source.slice(start, start + 1 + Math.floor(rand() * 8));
+    if (rand() < 0.2 && q.length > 4) q = q.slice(0, 2) + q.slice(3); // a letter missing
+    // Punctuation alone is a blank query (the most downloaded mods), which rankAll leaves out.
+    if (!/[a-z0-9]/i.test(q)) continue;
+    for (const limit of [1, 5, 20]) {
+      const expected = rankAll(all, fields, q, limit);
+      for (const e of expected) kinds.add(e.match.kind);
+      assert.deepEqual(names(index.search(q, limit)), expected.map((e) => e.item.name), `query "${q}" limit ${limit}`);
     }
+  }
+  // The random queries exercise every kind of match.
+  for (const kind of [MatchKind.exact, MatchKind.prefix, MatchKind.initials, MatchKind.words, MatchKind.substring, MatchKind.typo, MatchKind.subsequence]) {
+    assert.ok(kinds.has(kind), `kind ${kind} exercised`);
   }
 });
 
@@ -182,7 +170,7 @@ test('get is exact, findByNameInsensitive ignores case, all() lists every mod by
   assert.deepEqual(index.all().map((m) => m.name), ['other', 'Mixed_Case-Mod']);
 });
 
-test('closest offers near names, nearest first, then by downloads', () => {
+test('closest offers near names, nearest first unless far more downloaded', () => {
   const index = new ModIndex([
     mod('factorio-lib', 'Lib', 100),
     mod('factorio-lab', 'Lab', 5000),
@@ -192,11 +180,15 @@ test('closest offers near names, nearest first, then by downloads', () => {
   ]);
   assert.deepEqual(
     index.closest('factorio-lib', 3).map((m) => m.name),
-    ['factorio-lib', 'factorio_lib', 'factorio-lab'],
+    // factorio-lab is one edit away but 5,000 times as downloaded as factorio_lib.
+    ['factorio-lib', 'factorio-lab', 'factorio_lib'],
   );
-  assert.deepEqual(index.closest('factorio-lbi', 2).map((m) => m.name), ['factorio-lib', 'factorio_lib']);
+  assert.deepEqual(index.closest('factorio-lbi', 2).map((m) => m.name), ['factorio-lib', 'factorio-lab']);
   assert.deepEqual(index.closest('Factorio-Lib', 1).map((m) => m.name), ['factorio-lib']);
   assert.deepEqual(index.closest('zzzzzzzz', 3), []);
+  // One more edit costs what a typo costs in search: a name 1,000 times as downloaded comes first.
+  const popular = new ModIndex([mod('rail-tools', 'x', 100), mod('rail-tool', 'x', 200_000)]);
+  assert.deepEqual(popular.closest('rail-tools', 2).map((m) => m.name), ['rail-tool', 'rail-tools']);
   assert.deepEqual(index.closest('', 3), []);
 });
 
@@ -250,20 +242,10 @@ test('closest agrees with a brute-force edit distance on random names', () => {
     const expected = byDownloads
       .map((m, rank) => ({ m, rank, d: osa(loose(query), loose(m.name)) }))
       .filter((x) => x.d <= max)
-      .sort((a, b) => a.d - b.d || a.rank - b.rank)
+      .sort((a, b) => popularity(b.m.downloads_count) - 2.5 * b.d - (popularity(a.m.downloads_count) - 2.5 * a.d) || a.rank - b.rank)
       .slice(0, 5)
       .map((x) => x.m.name);
     assert.deepEqual(index.closest(query, 5).map((m) => m.name), expected, `closest to "${query}"`);
   }
 });
 
-test('a query with a space finds old names with spaces and titles', () => {
-  const index = new ModIndex([mod('Old Name Mod', 'Whatever', 1), mod('new-name', 'Name Mod Plus', 50)]);
-  const hits = index.search('name mod', 5);
-  assert.deepEqual(names(hits), ['new-name', 'Old Name Mod']);
-  assert.deepEqual(
-    hits.map((h) => h.score),
-    [MatchTier.prefixTitle, MatchTier.wordStartName],
-  );
-  assert.deepEqual(hits[1]!.nameMatches, [[4, 12]]);
-});
