@@ -153,9 +153,13 @@ describe('runInstall', () => {
     };
     const result = await runInstall({ folder, steps: two.map((m) => install(m)) }, { download: watching, storageFolder: storage });
     assert.equal(result.status, 'done', JSON.stringify(result));
-    for (const [i, m] of two.entries()) {
-      assert.match(seen[i]!.fileName, new RegExp(`^\\.${newest(m).file_name.replace(/[.]/g, '\\.')}\\.[0-9a-f]{12}\\.fmp-staged$`));
-      assert.deepEqual(seen[i]!.pending, [['staging', folder, process.pid]]);
+    // Downloads run side by side, so they start in any order: each file is looked up by its name.
+    assert.equal(seen.length, two.length);
+    for (const m of two) {
+      const staged = new RegExp(`^\\.${newest(m).file_name.replace(/[.]/g, '\\.')}\\.[0-9a-f]{12}\\.fmp-staged$`);
+      const download = seen.find((d) => staged.test(d.fileName));
+      assert.ok(download, `${newest(m).file_name} was staged under a hidden name: ${seen.map((d) => d.fileName).join(', ')}`);
+      assert.deepEqual(download.pending, [['staging', folder, process.pid]]);
     }
     assert.deepEqual(readdirSync(folder).sort(), [...two.map((m) => newest(m).file_name), 'mod-list.json', 'mod-list.json.bak'].sort());
     const { record } = await readInstallRecord(storage);
