@@ -1,27 +1,32 @@
 // Waiting on shared work that one caller may stop waiting for: the work goes on for the
 // others, the caller gets a 'cancelled' error at once.
 
-import { PortalError } from './errors';
+import { cancelledError } from './errors';
 
-export function cancelled(): PortalError {
-  return new PortalError('cancelled', 'The request to the Mod Portal was cancelled');
-}
-
-/** Waits for `promise`, or rejects with 'cancelled' when `signal` aborts first. */
-export function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+/**
+ * Waits for `promise`, or rejects with 'cancelled' (naming `url`) when `signal` aborts
+ * first; `onAbort` then runs too, so a shared piece of work can count who still waits.
+ */
+export function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal, options: { url?: string; onAbort?: () => void } = {}): Promise<T> {
   if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(cancelled());
+  if (signal.aborted) {
+    options.onAbort?.();
+    return Promise.reject(cancelledError(options.url));
+  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelled());
+    const onAbort = (): void => {
+      options.onAbort?.();
+      reject(cancelledError(options.url));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
-      (v) => {
+      (value) => {
         signal.removeEventListener('abort', onAbort);
-        resolve(v);
+        resolve(value);
       },
-      (e: unknown) => {
+      (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(e);
+        reject(error);
       },
     );
   });

@@ -3,6 +3,7 @@
 // with full jitter, Retry-After honoured). JSON requests and downloads both go through it,
 // so the etiquette the portal's operators ask for holds for every request.
 
+import { unlessAborted } from './abort';
 import { PortalError, cancelledError, displayUrl, redactSecrets, toPortalError } from './errors';
 import { abortableSleep, backoffDelay } from './retry';
 import { Limiter } from '../util/limit';
@@ -246,23 +247,12 @@ export class Http {
 
 function wait<T>(shared: Shared<T>, url: string, signal?: AbortSignal): Promise<T> {
   shared.waiters++;
-  if (signal === undefined) return shared.promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
+  return unlessAborted(shared.promise, signal, {
+    url,
+    // The last caller to stop waiting stops the request itself.
+    onAbort: () => {
       shared.waiters--;
       if (shared.waiters === 0) shared.controller.abort();
-      reject(cancelledError(url));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    shared.promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    },
   });
 }
