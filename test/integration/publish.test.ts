@@ -202,6 +202,9 @@ suite('publish a mod release', () => {
     const dir = path.dirname(otherUri.fsPath);
     const git = (...args: string[]): string => execFileSync('git', ['-C', dir, '-c', 'user.name=Tester', '-c', 'user.email=tester@example.com', ...args], { encoding: 'utf8' });
     git('init', '-q');
+    // An annotated tag needs an author: the repository's own, since the host's HOME is a scratch folder.
+    git('config', 'user.name', 'Tester');
+    git('config', 'user.email', 'tester@example.com');
     git('add', '-A');
     git('commit', '-q', '-m', 'first');
     await vscode.commands.executeCommand('git.openRepository', dir);

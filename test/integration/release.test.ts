@@ -105,7 +105,7 @@ suite('release: Package Mod and the release checks', () => {
     // A file of the mod in the active editor names the mod.
     await openFixture(`${NAME}/control.lua`);
     const fromEditor = await vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { answer: 'cancel' });
-    assert.equal(fromEditor.status, 'cancelled');
+    assert.equal(fromEditor.status, 'cancelled', JSON.stringify(fromEditor));
     assert.equal(fromEditor.report?.name, NAME);
     await closeAllEditors();
 
@@ -115,7 +115,7 @@ suite('release: Package Mod and the release checks', () => {
     const closed = await answeringQuickPicks(() => vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { answer: 'cancel' }), 'close');
     assert.deepEqual(closed, { status: 'cancelled' });
     const picked = await answeringQuickPicks(() => vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { answer: 'cancel' }), 'accept');
-    assert.equal(picked.status, 'cancelled');
+    assert.equal(picked.status, 'cancelled', JSON.stringify(picked));
     assert.equal(picked.report?.name, [...mods].map((m) => m.name).sort()[0], 'the first of the pick, by name');
     assert.ok(picked.entries?.includes('info.json'));
   });
