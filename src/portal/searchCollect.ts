@@ -227,12 +227,23 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
   // Subsequences only fill a list the other kinds leave short (as rankAll defines). Most
   // mods hold the letters of a common word somewhere: the plain test comes first.
   subsequences = true;
-  for (let r = 0; r < source.size; r++) {
+  scanSubsequences(source, folded, qMask, best, consider);
+}
+
+/**
+ * Every mod not yet scored, in rank order, whose letters hold the query's in order. A
+ * function of its own, with its bounds hoisted: it may run over all 50,000 mods.
+ */
+function scanSubsequences(source: Searchable, folded: string, qMask: number, best: Best, consider: (r: number) => void): void {
+  const { names, titles, downloads, textMasks, nameMasks, seen } = source;
+  const n = source.size;
+  for (let r = 0; r < n; r++) {
     if ((textMasks[r]! & qMask) !== qMask || (seen[r]! & SEEN) !== 0) continue;
     if (best.full && downloads[r]! < best.downloadsFloor(SUBSEQUENCE_MAX)) break;
-    if (isFoldedSubsequence(names[r]!, folded) || isFoldedSubsequence(titles[r]!, folded)) consider(r);
+    // A name that lacks one of the letters is not read.
+    const inName = (nameMasks[r]! & qMask) === qMask && isFoldedSubsequence(names[r]!, folded);
+    if (inName || isFoldedSubsequence(titles[r]!, folded)) consider(r);
   }
-  return;
 }
 
 function readRanks(ranks: Int32Array, source: Searchable, best: Best, ceiling: number, consider: (r: number) => void): void {
@@ -246,7 +257,8 @@ function readRanks(ranks: Int32Array, source: Searchable, best: Best, ceiling: n
 
 function readAll(source: Searchable, best: Best, ceiling: number, maybe: (r: number) => boolean, consider: (r: number) => void): void {
   const downloads = source.downloads;
-  for (let r = 0; r < source.size; r++) {
+  const n = source.size;
+  for (let r = 0; r < n; r++) {
     if (downloads[r]! < best.downloadsFloor(ceiling)) return;
     if (maybe(r)) consider(r);
   }

@@ -237,11 +237,21 @@ function includesLower(text: string, needle: string): boolean {
 
 /** Whether the query's letters occur in `text` in order. */
 export function isFoldedSubsequence(text: string, folded: string): boolean {
+  const m = folded.length;
+  if (m === 0) return true;
+  // The letter looked for, in both cases, kept at hand: this runs over every mod when
+  // the other kinds of match leave the list short.
   let j = 0;
-  for (let i = 0; i < text.length && j < folded.length; i++) {
-    if (lowerCode(text.charCodeAt(i)) === folded.charCodeAt(j)) j++;
+  let want = folded.charCodeAt(0);
+  let wantUpper = want >= 97 && want <= 122 ? want - 32 : want;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== want && code !== wantUpper) continue;
+    if (++j === m) return true;
+    want = folded.charCodeAt(j);
+    wantUpper = want >= 97 && want <= 122 ? want - 32 : want;
   }
-  return j === folded.length;
+  return false;
 }
 
 /** Queries shorter than this get no typo tolerance: one edit of `ab` is half of it. */
