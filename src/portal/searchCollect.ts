@@ -134,6 +134,12 @@ const TITLE_START_MAX = KIND_WEIGHT[MatchKind.prefix] + COVERAGE_BONUS;
 const NAME_INITIALS_MAX = KIND_WEIGHT[MatchKind.initials] + NAME_BONUS;
 const TITLE_INITIALS_MAX = KIND_WEIGHT[MatchKind.initials];
 const WORDS_MAX = KIND_WEIGHT[MatchKind.words] + NAME_BONUS + COVERAGE_BONUS;
+/**
+ * One query word matched as a word starts a later word of the field (at its first word
+ * it is a prefix), so it covers at most half of the field's words.
+ */
+const ONE_WORD_NAME_MAX = KIND_WEIGHT[MatchKind.words] + NAME_BONUS + COVERAGE_BONUS / 2;
+const ONE_WORD_TITLE_MAX = KIND_WEIGHT[MatchKind.words] + COVERAGE_BONUS / 2;
 const SUBSTRING_MAX = KIND_WEIGHT[MatchKind.substring] + NAME_BONUS;
 const SUBSEQUENCE_MAX = KIND_WEIGHT[MatchKind.subsequence] + NAME_BONUS;
 
@@ -208,8 +214,8 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
   // every word; their intersection is far smaller than any one.
   if (query.words.length === 1) {
     const wordKey = leadingKey(query.words[0]!);
-    read(PostingKind.nameWord, wordKey, WORDS_MAX, holdsWords);
-    read(PostingKind.titleWord, wordKey, WORDS_MAX, holdsWords);
+    read(PostingKind.nameWord, wordKey, ONE_WORD_NAME_MAX, holdsWords);
+    read(PostingKind.titleWord, wordKey, ONE_WORD_TITLE_MAX, holdsWords);
   } else {
     readRanks(wordCandidates(postings, query.words, seen, touched, best.lastRank(downloads, WORDS_MAX)), source, best, WORDS_MAX, (r) => {
       if (fits(textMasks[r]!, 0) && holdsWords(r)) consider(r);
