@@ -223,7 +223,7 @@ function wordsMatch(text: string, words: readonly string[], starts: Int32Array, 
 }
 
 /** Whether `needle` (lower case) occurs in `text`, ASCII case aside, without making a lower-case copy. */
-function includesLower(text: string, needle: string): boolean {
+export function includesLower(text: string, needle: string): boolean {
   const last = text.length - needle.length;
   const first = needle.charCodeAt(0);
   for (let i = 0; i <= last; i++) {
