@@ -77,8 +77,6 @@ export const SHORT_PREFIX_PENALTY = 0.5;
 export const COVERAGE_BONUS = 0.5;
 /** On top of an exact match, for the same separators and then the same case as typed: `Foo` before `foo` when `Foo` is typed. */
 export const CASE_BONUS = 1;
-/** The most any match short of exact can be worth; the index stops looking once popularity cannot make up the rest. */
-export const MAX_INEXACT_WEIGHT = KIND_WEIGHT[MatchKind.prefix] + NAME_BONUS + COVERAGE_BONUS;
 
 /** Popularity on a log scale: 0 for no downloads, 6 for a million. */
 export function popularity(downloads: number): number {
