@@ -154,14 +154,16 @@ export class Postings {
     }
   }
 
-  /** The whole list, unpacked. */
-  ranks(kind: PostingKind, key: number): Int32Array {
+  /** The list unpacked, up to rank `last` (the whole list by default). */
+  ranks(kind: PostingKind, key: number, last = Infinity): Int32Array {
     const out = new Int32Array(this.size(kind, key));
     let i = 0;
     this.each(kind, key, (rank) => {
+      if (rank > last) return true;
       out[i++] = rank;
+      return false;
     });
-    return out;
+    return out.subarray(0, i);
   }
 }
 

@@ -16,10 +16,10 @@ import { PostingKind, type Postings, leadingKey, pairKey } from './postings';
 import {
   COVERAGE_BONUS,
   KIND_WEIGHT,
-  MAX_INEXACT_WEIGHT,
   MatchKind,
   NAME_BONUS,
   holdsEveryWord,
+  includesLower,
   isFoldedSubsequence,
   matchScratch,
   mayMatchAtStart,
@@ -92,6 +92,24 @@ class Best {
     return this.cachedDownloads;
   }
 
+  /**
+   * The last rank (of `downloads`, most first) that can still enter with a match worth
+   * `ceiling`: lists in rank order need not be read past it. The floor only rises, so
+   * this holds for the rest of the search.
+   */
+  lastRank(downloads: ArrayLike<number>, ceiling: number): number {
+    const least = this.downloadsFloor(ceiling);
+    let lo = 0;
+    let hi = downloads.length;
+    // The first rank below `least`.
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (downloads[mid]! < least) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo - 1;
+  }
+
   add(rank: number, score: number): void {
     const items = this.items;
     if (this.full) {
@@ -105,8 +123,24 @@ class Best {
   }
 }
 
-/** The most a match of these kinds can add to a mod's popularity. */
+/**
+ * The most a match of these kinds can add to a mod's popularity. Each list only needs
+ * the ceiling of the kinds it is read for: a mod's other matches come from other lists,
+ * each read as far as its own ceiling demands.
+ */
+/** A name that starts with the query (or one edit from it); an exact name comes from exactNames. */
+const NAME_START_MAX = KIND_WEIGHT[MatchKind.prefix] + NAME_BONUS;
+/** A title that starts with the query; a title equal to it counts as a strong prefix (matchWeight). */
+const TITLE_START_MAX = KIND_WEIGHT[MatchKind.prefix] + COVERAGE_BONUS;
+const NAME_INITIALS_MAX = KIND_WEIGHT[MatchKind.initials] + NAME_BONUS;
+const TITLE_INITIALS_MAX = KIND_WEIGHT[MatchKind.initials];
 const WORDS_MAX = KIND_WEIGHT[MatchKind.words] + NAME_BONUS + COVERAGE_BONUS;
+/**
+ * One query word matched as a word starts a later word of the field (at its first word
+ * it is a prefix), so it covers at most half of the field's words.
+ */
+const ONE_WORD_NAME_MAX = KIND_WEIGHT[MatchKind.words] + NAME_BONUS + COVERAGE_BONUS / 2;
+const ONE_WORD_TITLE_MAX = KIND_WEIGHT[MatchKind.words] + COVERAGE_BONUS / 2;
 const SUBSTRING_MAX = KIND_WEIGHT[MatchKind.substring] + NAME_BONUS;
 const SUBSEQUENCE_MAX = KIND_WEIGHT[MatchKind.subsequence] + NAME_BONUS;
 
@@ -169,11 +203,11 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
 
   // Prefixes and typos keep the first two letters; initials have lists of their own.
   const startKey = leadingKey(folded);
-  read(PostingKind.nameStart, startKey, MAX_INEXACT_WEIGHT, nameStarts, missing);
-  read(PostingKind.titleStart, startKey, MAX_INEXACT_WEIGHT, titleStarts, missing);
+  read(PostingKind.nameStart, startKey, NAME_START_MAX, nameStarts, missing);
+  read(PostingKind.titleStart, startKey, TITLE_START_MAX, titleStarts, missing);
   if (folded.length >= 2) {
-    read(PostingKind.nameInitials, startKey, MAX_INEXACT_WEIGHT, nameInitials);
-    read(PostingKind.titleInitials, startKey, MAX_INEXACT_WEIGHT, titleInitials);
+    read(PostingKind.nameInitials, startKey, NAME_INITIALS_MAX, nameInitials);
+    read(PostingKind.titleInitials, startKey, TITLE_INITIALS_MAX, titleInitials);
   }
 
   // Word matches. One word: it starts a later word of the field (at the start it is a
@@ -181,10 +215,10 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
   // every word; their intersection is far smaller than any one.
   if (query.words.length === 1) {
     const wordKey = leadingKey(query.words[0]!);
-    read(PostingKind.nameWord, wordKey, WORDS_MAX, holdsWords);
-    read(PostingKind.titleWord, wordKey, WORDS_MAX, holdsWords);
+    read(PostingKind.nameWord, wordKey, ONE_WORD_NAME_MAX, holdsWords);
+    read(PostingKind.titleWord, wordKey, ONE_WORD_TITLE_MAX, holdsWords);
   } else {
-    readRanks(wordCandidates(postings, query.words, seen, touched), source, best, WORDS_MAX, (r) => {
+    readRanks(wordCandidates(postings, query.words, seen, touched, best.lastRank(downloads, WORDS_MAX)), source, best, WORDS_MAX, (r) => {
       if (fits(textMasks[r]!, 0) && holdsWords(r)) consider(r);
     });
   }
@@ -193,19 +227,35 @@ function collect(source: Searchable, query: Query, best: Best, seen: Uint8Array,
     readAll(source, best, SUBSTRING_MAX, (r) => (textMasks[r]! & qMask) !== 0, consider);
     return;
   }
-  readRanks(pairCandidates(postings, folded), source, best, SUBSTRING_MAX, consider);
-  if (query.lower !== folded && query.lower.length > 1) readRanks(pairCandidates(postings, query.lower), source, best, SUBSTRING_MAX, consider);
+  // The pair lists are read for substrings alone: most of their mods hold the pairs
+  // apart, and a substring test is far cheaper than scoring them.
+  const holding = (needle: string) => (r: number): void => {
+    if ((nameHas(r) && includesLower(names[r]!, needle)) || includesLower(titles[r]!, needle)) consider(r);
+  };
+  readRanks(pairCandidates(postings, folded, best.lastRank(downloads, SUBSTRING_MAX)), source, best, SUBSTRING_MAX, holding(folded));
+  if (query.lower !== folded && query.lower.length > 1) readRanks(pairCandidates(postings, query.lower, best.lastRank(downloads, SUBSTRING_MAX)), source, best, SUBSTRING_MAX, holding(query.lower));
 
   if (best.full) return;
   // Subsequences only fill a list the other kinds leave short (as rankAll defines). Most
   // mods hold the letters of a common word somewhere: the plain test comes first.
   subsequences = true;
-  for (let r = 0; r < source.size; r++) {
+  scanSubsequences(source, folded, qMask, best, consider);
+}
+
+/**
+ * Every mod not yet scored, in rank order, whose letters hold the query's in order. A
+ * function of its own, with its bounds hoisted: it may run over all 50,000 mods.
+ */
+function scanSubsequences(source: Searchable, folded: string, qMask: number, best: Best, consider: (r: number) => void): void {
+  const { names, titles, downloads, textMasks, nameMasks, seen } = source;
+  const n = source.size;
+  for (let r = 0; r < n; r++) {
     if ((textMasks[r]! & qMask) !== qMask || (seen[r]! & SEEN) !== 0) continue;
     if (best.full && downloads[r]! < best.downloadsFloor(SUBSEQUENCE_MAX)) break;
-    if (isFoldedSubsequence(names[r]!, folded) || isFoldedSubsequence(titles[r]!, folded)) consider(r);
+    // A name that lacks one of the letters is not read.
+    const inName = (nameMasks[r]! & qMask) === qMask && isFoldedSubsequence(names[r]!, folded);
+    if (inName || isFoldedSubsequence(titles[r]!, folded)) consider(r);
   }
-  return;
 }
 
 function readRanks(ranks: Int32Array, source: Searchable, best: Best, ceiling: number, consider: (r: number) => void): void {
@@ -219,7 +269,8 @@ function readRanks(ranks: Int32Array, source: Searchable, best: Best, ceiling: n
 
 function readAll(source: Searchable, best: Best, ceiling: number, maybe: (r: number) => boolean, consider: (r: number) => void): void {
   const downloads = source.downloads;
-  for (let r = 0; r < source.size; r++) {
+  const n = source.size;
+  for (let r = 0; r < n; r++) {
     if (downloads[r]! < best.downloadsFloor(ceiling)) return;
     if (maybe(r)) consider(r);
   }
@@ -233,7 +284,7 @@ const WORD_KINDS = [PostingKind.nameStart, PostingKind.titleStart, PostingKind.n
  * Mods in the word-start lists of every query word (up to seven: the bits of `seen`
  * left), in rank order. Marks made here are undone with the rest (`touched`).
  */
-function wordCandidates(postings: Postings, words: readonly string[], seen: Uint8Array, touched: number[]): Int32Array {
+function wordCandidates(postings: Postings, words: readonly string[], seen: Uint8Array, touched: number[], last: number): Int32Array {
   const distinct = [...new Set(words)].slice(0, 7);
   let all = 0;
   let first = true;
@@ -244,15 +295,17 @@ function wordCandidates(postings: Postings, words: readonly string[], seen: Uint
     const key = leadingKey(w);
     for (const kind of WORD_KINDS) {
       postings.each(kind, key, (r) => {
+        if (r > last) return true;
         const marks = seen[r]!;
         if (first) {
           if (marks === 0) touched.push(r);
           if ((marks & bit) === 0) found.push(r);
         } else if ((marks & 2) === 0) {
           // Not in the first word's lists: no match, and left unmarked (nothing to undo).
-          return;
+          return false;
         }
         seen[r] = marks | bit;
+        return false;
       });
     }
     first = false;
@@ -275,13 +328,13 @@ export function pairKeysOf(text: string): Set<number> {
 }
 
 /**
- * Mods holding every one of the text's rarest three character pairs (anywhere), in
- * rank order: the intersection is usually far smaller than any one list.
+ * Mods up to rank `last` holding every one of the text's rarest three character pairs
+ * (anywhere), in rank order: the intersection is usually far smaller than any one list.
  */
-export function pairCandidates(postings: Postings, q: string): Int32Array {
+export function pairCandidates(postings: Postings, q: string, last: number): Int32Array {
   const keys = pairKeysOf(q);
   const lists = [...keys].sort((a, b) => postings.size(PostingKind.anyPair, a) - postings.size(PostingKind.anyPair, b));
-  let result = postings.ranks(PostingKind.anyPair, lists[0]!);
+  let result = postings.ranks(PostingKind.anyPair, lists[0]!, last);
   for (const key of lists.slice(1, 3)) {
     if (result.length === 0) break;
     result = intersect(postings, result, key);

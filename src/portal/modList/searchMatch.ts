@@ -77,8 +77,6 @@ export const SHORT_PREFIX_PENALTY = 0.5;
 export const COVERAGE_BONUS = 0.5;
 /** On top of an exact match, for the same separators and then the same case as typed: `Foo` before `foo` when `Foo` is typed. */
 export const CASE_BONUS = 1;
-/** The most any match short of exact can be worth; the index stops looking once popularity cannot make up the rest. */
-export const MAX_INEXACT_WEIGHT = KIND_WEIGHT[MatchKind.prefix] + NAME_BONUS + COVERAGE_BONUS;
 
 /** Popularity on a log scale: 0 for no downloads, 6 for a million. */
 export function popularity(downloads: number): number {
@@ -223,7 +221,7 @@ function wordsMatch(text: string, words: readonly string[], starts: Int32Array, 
 }
 
 /** Whether `needle` (lower case) occurs in `text`, ASCII case aside, without making a lower-case copy. */
-function includesLower(text: string, needle: string): boolean {
+export function includesLower(text: string, needle: string): boolean {
   const last = text.length - needle.length;
   const first = needle.charCodeAt(0);
   for (let i = 0; i <= last; i++) {
@@ -237,11 +235,21 @@ function includesLower(text: string, needle: string): boolean {
 
 /** Whether the query's letters occur in `text` in order. */
 export function isFoldedSubsequence(text: string, folded: string): boolean {
+  const m = folded.length;
+  if (m === 0) return true;
+  // The letter looked for, in both cases, kept at hand: this runs over every mod when
+  // the other kinds of match leave the list short.
   let j = 0;
-  for (let i = 0; i < text.length && j < folded.length; i++) {
-    if (lowerCode(text.charCodeAt(i)) === folded.charCodeAt(j)) j++;
+  let want = folded.charCodeAt(0);
+  let wantUpper = want >= 97 && want <= 122 ? want - 32 : want;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== want && code !== wantUpper) continue;
+    if (++j === m) return true;
+    want = folded.charCodeAt(j);
+    wantUpper = want >= 97 && want <= 122 ? want - 32 : want;
   }
-  return j === folded.length;
+  return false;
 }
 
 /** Queries shorter than this get no typo tolerance: one edit of `ab` is half of it. */
