@@ -8,7 +8,7 @@ import type { PackageOutcome, ReleaseSnapshot } from '../../src/features/release
 import type { PreflightReport } from '../../src/release/preflight';
 import { encodePng } from '../portal-server/png';
 import { after, before, suite, test } from './framework';
-import { answeringQuickPicks, closeAllEditors, explorerApi, extensionApi, openFixture, setFaults, workspaceRoot } from './helpers';
+import { answeringQuickPicks, closeAllEditors, explorerApi, extensionApi, openFixture, setFaults, waitFor, workspaceRoot } from './helpers';
 
 const SEP = '-'.repeat(99);
 const NAME = 'release-test-mod';
@@ -102,8 +102,11 @@ suite('release: Package Mod and the release checks', () => {
   });
 
   test('the mod the user means: the active editor’s, else a pick among the workspace’s mods', async () => {
-    // A file of the mod in the active editor names the mod.
-    await openFixture(`${NAME}/control.lua`);
+    // A file of the mod in the active editor names the mod (nothing an earlier suite opened
+    // may still be the active editor).
+    await closeAllEditors();
+    const editor = await openFixture(`${NAME}/control.lua`);
+    await waitFor(() => vscode.window.activeTextEditor?.document === editor.document, { message: 'control.lua is the active editor' });
     const fromEditor = await vscode.commands.executeCommand<PackageOutcome>('factorioPortal.packageMod', { answer: 'cancel' });
     assert.equal(fromEditor.status, 'cancelled', JSON.stringify(fromEditor));
     assert.equal(fromEditor.report?.name, NAME);
