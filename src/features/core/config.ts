@@ -52,10 +52,18 @@ export class Config implements vscode.Disposable {
   /** Bad values already reported: one message per value, not one per read. */
   private readonly reported = new Set<string>();
   private readonly problems: Array<{ setting: string; problem: string }> = [];
+  /**
+   * Checked values, until the next change of a setting. A lint reads the severity table
+   * once per finding (10,000 in a big info.json): reading and checking it each time froze
+   * the extension host while background work re-linted such a file.
+   */
+  private readonly memo = new Map<string, unknown>();
 
   constructor() {
     this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SECTION)) this.emitter.fire(e);
+      if (!e.affectsConfiguration(SECTION)) return;
+      this.memo.clear();
+      this.emitter.fire(e);
     });
   }
 
@@ -101,9 +109,11 @@ export class Config implements vscode.Disposable {
    * A setting's value after its check. A value that needed mending is reported once (per
    * setting and value), not on every read: getters run on every keystroke's lint.
    */
-  private checked<T>(key: string, check: (raw: unknown) => Checked<T>, raw: unknown = this.section.get<unknown>(key)): T {
-    const result = check(raw);
+  private checked<T>(key: string, check: (raw: unknown) => Checked<T>, read: () => unknown = () => this.section.get<unknown>(key)): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const result = check(read());
     if (result.problem !== undefined) this.reportBadSetting(key, result.problem);
+    this.memo.set(key, result.value);
     return result.value;
   }
 
@@ -133,7 +143,10 @@ export class Config implements vscode.Disposable {
 
   /** Dependency names the portal-based diagnostics leave alone. */
   get ignoredDependencies(): ReadonlySet<string> {
-    return new Set(this.checked('diagnostics.ignore', checkStringList));
+    return this.checked('diagnostics.ignore', (raw) => {
+      const list = checkStringList(raw);
+      return { ...list, value: new Set(list.value) };
+    });
   }
 
   /** The severity the user chose for a diagnostic code, or undefined for the default. */
@@ -152,7 +165,7 @@ export class Config implements vscode.Disposable {
 
   /** The mods folder to read and install into: the user's setting (`~` expanded), else Factorio's default place. */
   get modsFolderChoice(): ModsFolderChoice {
-    const raw = this.checked('modsFolder', (value) => checkString(value, ''), this.userValue<unknown>('modsFolder'));
+    const raw = this.checked('modsFolder', (value) => checkString(value, ''), () => this.userValue<unknown>('modsFolder'));
     return chooseModsFolder(raw === '' ? undefined : raw, process.platform, process.env, os.homedir(), isFolder);
   }
 
