@@ -12,9 +12,12 @@ function load(): void {
     return;
   }
   require('./activation.test');
+  // The explorer's tag checks run before the info.json suite: after it (its 10 MB,
+  // 10,000-dependency file among others) the extension host stalls for minutes once tag
+  // checks start. A known defect, not yet found; the order keeps the other checks honest.
+  require('./explorer.test');
   require('./infojson.test');
   require('./bench.test');
-  require('./explorer.test');
   require('./lookups.test');
   require('./download.test');
   require('./install.test');
